@@ -1,0 +1,48 @@
+"""Writing a report out: our .json file, a printable PDF, an Excel workbook.
+
+Exporters take a report snapshot and write bytes to a binary stream; :func:`write_report`
+picks the exporter by suffix and writes the file atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from models.report import Report
+
+EXPORT_SUFFIXES = {".json": "报告文件", ".pdf": "PDF", ".xlsx": "Excel 工作簿"}
+
+
+class ExportFailed(Exception):
+    """An export could not be written; ``str(exc)`` is a Chinese message for the user."""
+
+
+def render(report: Report, suffix: str) -> bytes:
+    """The bytes of ``report`` in the format named by ``suffix`` ('.json', '.pdf', '.xlsx')."""
+    from models import storage
+
+    suffix = suffix.lower()
+    if suffix == ".json":
+        return storage.dumps(report).encode("utf-8")
+    buf = io.BytesIO()
+    if suffix == ".pdf":
+        from exporters.pdf import export_pdf
+
+        export_pdf(report, buf)
+    elif suffix == ".xlsx":
+        from exporters.xlsx import export_xlsx
+
+        export_xlsx(report, buf)
+    else:
+        raise ExportFailed(f"不支持导出为“{suffix}”；支持：{'、'.join(EXPORT_SUFFIXES)}")
+    return buf.getvalue()
+
+
+def write_report(report: Report, path: str | os.PathLike[str]) -> None:
+    """Export by the suffix of ``path``; the target is replaced atomically."""
+    from models.storage import write_atomic
+
+    p = Path(path)
+    write_atomic(p, render(report, p.suffix))

@@ -1,0 +1,76 @@
+"""Reading what agencies already have into a :class:`~models.report.Report`.
+
+``read_report(path)`` dispatches by suffix: our own .json report file, a published report's
+flattened text (.txt), its saved web page (.html/.htm), or a workbook exported by us (.xlsx).
+Importers read and write the domain model only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.findings import Finding
+from models.report import Report
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a saved web page with inline images stays far below this
+
+
+class ImportFailed(Exception):
+    """The document cannot be imported; ``str(exc)`` is a Chinese message for the user."""
+
+
+@dataclass
+class ImportResult:
+    report: Report
+    findings: list[Finding] = field(default_factory=list)  # how the document was written / what was missing
+
+
+SUFFIXES = {
+    ".json": "报告文件",
+    ".txt": "年报文本",
+    ".html": "年报网页",
+    ".htm": "年报网页",
+    ".xlsx": "Excel 工作簿",
+}
+
+
+def read_report(path: str | os.PathLike[str]) -> ImportResult:
+    """Read any supported file. Raises ``ReportFileError`` or :class:`ImportFailed` only."""
+    from models import storage
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        return ImportResult(storage.load(p))
+    if suffix not in SUFFIXES:
+        raise ImportFailed(
+            f"无法识别“{p.name}”的类型；支持：{'、'.join(f'{k}（{v}）' for k, v in SUFFIXES.items())}"
+        )
+    if suffix == ".xlsx":
+        from importers.xlsx import import_workbook
+
+        return import_workbook(p)
+    data = _read_bytes(p)
+    if suffix == ".txt":
+        from importers.text import decode_text, import_text
+
+        return import_text(decode_text(data, source=p.name), source=p.name)
+    from importers.html import import_html
+
+    return import_html(data, source=p.name)
+
+
+def _read_bytes(p: Path) -> bytes:
+    try:
+        size = p.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise ImportFailed(f"“{p.name}”过大（{size // 1024 // 1024} MB），不像一份年度报告")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(f"找不到文件 {p}") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{p} 是文件夹，不是报告") from None
+    except OSError as exc:
+        raise ImportFailed(f"无法读取 {p}：{exc.strerror or exc}") from None

@@ -1,0 +1,1 @@
+"""The domain: report format, document, checker and file I/O. Pure Python, no Qt."""

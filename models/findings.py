@@ -1,0 +1,172 @@
+"""Findings: what the checker (and the importers) say about a report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from models.template import Severity
+from models.values import CellRef, Value
+
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem or remark, located on cells when it concerns table values.
+
+    ``key`` identifies the finding across re-checks (same rule, same place), so the GUI can
+    update only what changed and acceptances can be matched.
+    """
+
+    rule: str
+    severity: Severity
+    section: str | None
+    cells: tuple[CellRef, ...]
+    total_cell: CellRef | None
+    expected: Value | str | None
+    actual: Value | str | None
+    message: str
+    key: str = ""
+    order: int = 0  # position in the report (section, then cell), for a stable listing
+    accepted: bool = False
+    explanation: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return not self.accepted
+
+    @property
+    def anchor(self) -> CellRef | None:
+        """The cell to jump to: the total cell, else the first cell involved."""
+        return self.total_cell or (self.cells[0] if self.cells else None)
+
+    def with_acceptance(self, explanation: str | None) -> Finding:
+        return replace(self, accepted=explanation is not None, explanation=explanation)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON shape (spec keys)."""
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "section": self.section,
+            "cells": [{"row": c.row, "column": c.column} for c in self.cells],
+            "total_cell": (
+                {"row": self.total_cell.row, "column": self.total_cell.column} if self.total_cell else None
+            ),
+            "expected": _json_value(self.expected),
+            "actual": _json_value(self.actual),
+            "message": self.message,
+        }
+        if self.accepted:
+            out["accepted"] = True
+            out["explanation"] = self.explanation
+        return out
+
+
+def _json_value(v: Value | str | None) -> int | str | None:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() and v.as_tuple().exponent == 0 else format(v, "f")
+    return v
+
+
+class CheckResult:
+    """An immutable set of findings with the lookups the views need."""
+
+    __slots__ = ("_findings", "_by_cell", "_sorted")
+
+    def __init__(self, findings: dict[str, Finding]) -> None:
+        self._findings = findings
+        self._by_cell: dict[CellRef, list[Finding]] | None = None
+        self._sorted: list[Finding] | None = None
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> CheckResult:
+        return cls({f.key or f"{f.rule}|{i}": f for i, f in enumerate(findings)})
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self._findings)
+
+    def get(self, key: str) -> Finding | None:
+        return self._findings.get(key)
+
+    @property
+    def mapping(self) -> dict[str, Finding]:
+        return self._findings
+
+    def sorted(self) -> list[Finding]:
+        if self._sorted is None:
+            self._sorted = sorted(self._findings.values(), key=lambda f: (f.order, SEVERITY_ORDER[f.severity]))
+        return self._sorted
+
+    def open(self, severity: str | None = None) -> list[Finding]:
+        return [f for f in self.sorted() if f.is_open and (severity is None or f.severity == severity)]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return self.open("error")
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return self.open("warning")
+
+    @property
+    def infos(self) -> list[Finding]:
+        return self.open("info")
+
+    @property
+    def accepted(self) -> list[Finding]:
+        return [f for f in self.sorted() if f.accepted]
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self._findings.values():
+            if f.is_open:
+                out[f.severity] += 1
+        return out
+
+    def for_section(self, section: str) -> list[Finding]:
+        return [f for f in self.sorted() if f.section == section]
+
+    def for_cell(self, ref: CellRef) -> list[Finding]:
+        if self._by_cell is None:
+            index: dict[CellRef, list[Finding]] = {}
+            for f in self._findings.values():
+                for c in f.cells:
+                    index.setdefault(c, []).append(f)
+            self._by_cell = index
+        return self._by_cell.get(ref, [])
+
+    def total_findings(self, ref: CellRef) -> list[Finding]:
+        """Findings for which ``ref`` is the total (the cell that breaks the rule)."""
+        return [f for f in self.for_cell(ref) if f.total_cell == ref]
+
+    def worst_for_cell(self, ref: CellRef) -> Finding | None:
+        best: Finding | None = None
+        for f in self.for_cell(ref):
+            if f.accepted:
+                continue
+            if f.total_cell is not None and f.total_cell != ref and f.rule != "value.missing":
+                continue  # an addend of a broken sum is not itself wrong
+            if best is None or SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[best.severity]:
+                best = f
+        return best
+
+    def summary(self) -> str:
+        c = self.counts()
+        if not c["error"] and not c["warning"]:
+            return "未发现问题" if not c["info"] else f"未发现问题（{c['info']} 条提示）"
+        parts = []
+        if c["error"]:
+            parts.append(f"{c['error']} 个错误")
+        if c["warning"]:
+            parts.append(f"{c['warning']} 个警告")
+        if c["info"]:
+            parts.append(f"{c['info']} 条提示")
+        return "，".join(parts)

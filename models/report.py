@@ -1,0 +1,195 @@
+"""The report document: metadata, narrative texts, table values and accepted warnings.
+
+Every change goes through :meth:`Report.set_values` / :meth:`Report.set_text` /
+:meth:`Report.set_meta`, which notify subscribers; the GUI's undo commands call these.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from models.template import ReportTemplate, load_template
+from models.values import CellRef, Value
+
+ChangeKind = Literal["values", "text", "meta", "acceptances", "note"]
+Listener = Callable[["Change"], None]
+
+LEVELS: dict[str, str] = {
+    "central": "中央部门",
+    "provincial": "省级人民政府",
+    "provincial_department": "省级政府部门",
+    "municipal": "设区的市级人民政府",
+    "municipal_department": "设区的市级政府部门",
+    "county": "县级人民政府",
+    "county_department": "县级政府部门",
+    "township": "乡镇人民政府（街道办事处）",
+    "township_department": "乡镇（街道）所属部门",
+}
+
+
+@dataclass(slots=True)
+class Meta:
+    agency: str = ""
+    year: int | None = None
+    title: str | None = None  # the title as published (imports)
+    date: str | None = None  # date of the 落款, ISO yyyy-mm-dd
+    level: str | None = None  # one of LEVELS
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """A warning the user accepted, with the written explanation (说明)."""
+
+    rule: str
+    cells: tuple[CellRef, ...]
+    explanation: str
+    accepted_at: str  # ISO timestamp
+
+    @property
+    def key(self) -> tuple[str, tuple[CellRef, ...]]:
+        return (self.rule, self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: ChangeKind
+    cells: tuple[CellRef, ...] = ()
+    section: str | None = None
+
+
+@dataclass
+class Report:
+    template: ReportTemplate = field(default_factory=load_template)
+    meta: Meta = field(default_factory=Meta)
+    texts: dict[str, str] = field(default_factory=dict)
+    values: dict[CellRef, Value] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # free text under a table (四's 注)
+    acceptances: list[Acceptance] = field(default_factory=list)
+    _listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def blank(cls, template: ReportTemplate | None = None, *, agency: str = "",
+              year: int | None = None) -> Report:
+        """A new report with every cell blank and every text empty."""
+        t = template or load_template()
+        report = cls(template=t, meta=Meta(agency=agency, year=year))
+        report.values = {CellRef(c.section, c.row, c.column): None for c in t.all_cells()}
+        report.texts = {s.key: "" for s in t.narrative_sections}
+        return report
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, ref: CellRef) -> Value:
+        return self.values.get(ref)
+
+    def value(self, section: str, row: str, column: str) -> Value:
+        return self.values.get(CellRef(section, row, column))
+
+    def text(self, section: str) -> str:
+        return self.texts.get(section, "")
+
+    @property
+    def title(self) -> str:
+        return self.template.report_title(self.meta.agency, self.meta.year)
+
+    def cell_refs(self) -> list[CellRef]:
+        """Every value cell of the template, in template order."""
+        return [CellRef(c.section, c.row, c.column) for c in self.template.all_cells()]
+
+    def copy(self) -> Report:
+        """A detached snapshot (no listeners) for exporters and background work."""
+        return Report(
+            template=self.template,
+            meta=replace(self.meta),
+            texts=dict(self.texts),
+            values=dict(self.values),
+            notes=dict(self.notes),
+            acceptances=list(self.acceptances),
+        )
+
+    def same_content(self, other: Report) -> bool:
+        """True when both reports hold the same data (ignoring listeners)."""
+        return (
+            self.template is other.template
+            and self.meta == other.meta
+            and {k: v for k, v in self.texts.items() if v} == {k: v for k, v in other.texts.items() if v}
+            and self.values == other.values
+            and {k: v for k, v in self.notes.items() if v} == {k: v for k, v in other.notes.items() if v}
+            and self.acceptances == other.acceptances
+        )
+
+    # ------------------------------------------------------------------ changing
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def set_values(self, changes: Mapping[CellRef, Value]) -> dict[CellRef, Value]:
+        """Set many cells at once; returns the previous values. Unknown cells raise KeyError."""
+        old: dict[CellRef, Value] = {}
+        for ref, value in changes.items():
+            if self.template.cell(*ref) is None:
+                raise KeyError(f"未知单元格 {ref}")
+            old[ref] = self.values.get(ref)
+            self.values[ref] = value
+        changed = tuple(ref for ref in changes if old[ref] != changes[ref])
+        if changed:
+            self._notify(Change("values", changed, changed[0].section))
+        return old
+
+    def set_text(self, section: str, text: str) -> str:
+        old = self.texts.get(section, "")
+        if old != text:
+            self.texts[section] = text
+            self._notify(Change("text", section=section))
+        return old
+
+    def set_note(self, section: str, text: str) -> str:
+        old = self.notes.get(section, "")
+        if old != text:
+            self.notes[section] = text
+            self._notify(Change("note", section=section))
+        return old
+
+    def set_meta(self, **fields: object) -> dict[str, object]:
+        old = {k: getattr(self.meta, k) for k in fields}
+        for k, v in fields.items():
+            setattr(self.meta, k, v)
+        if old != fields:
+            self._notify(Change("meta"))
+        return old
+
+    def accept(self, acceptance: Acceptance) -> None:
+        self.acceptances = [a for a in self.acceptances if a.key != acceptance.key] + [acceptance]
+        self._notify(Change("acceptances"))
+
+    def withdraw(self, rule: str, cells: Iterable[CellRef]) -> Acceptance | None:
+        key = (rule, tuple(cells))
+        found = next((a for a in self.acceptances if a.key == key), None)
+        if found:
+            self.acceptances = [a for a in self.acceptances if a.key != key]
+            self._notify(Change("acceptances"))
+        return found
+
+    def acceptance_for(self, rule: str, cells: tuple[CellRef, ...]) -> Acceptance | None:
+        for a in self.acceptances:
+            if a.rule == rule and a.cells == cells:
+                return a
+        return None
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Report:
+        clone = self.copy()
+        clone.meta = copy.deepcopy(self.meta, memo)
+        return clone

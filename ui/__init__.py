@@ -1,0 +1,1 @@
+"""Qt adapters of the domain model: windows, table models, delegates, undo commands."""
