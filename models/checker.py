@@ -8,10 +8,11 @@ equations that contain the edited cell.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from models.findings import CheckResult, Finding
 from models.report import Report
@@ -19,11 +20,18 @@ from models.template import EquationRule, NarrativeFact, ReportTemplate, Section
 from models.values import CellRef, Value, format_value, value_is_valid
 
 LOCAL_LEVELS = frozenset({"county", "county_department", "township", "township_department"})
+_IN_FORCE_ROWS = ("regulations", "normative_documents")  # 二's rows with 制发/废止/现行有效
 
-# Template sentences left unfilled: "共收到申请件", "主动公开信息  条".
+# Template sentences left unfilled: "共收到申请件", "主动公开信息  条", "共计件", "受理申请××件".
+_PL_UNIT = r"(?:件|条|个|次|份|起|篇)"
 _PLACEHOLDER = re.compile(
-    r"(?:共|共计|合计|累计|总计|收到|受理|公开|发布|办理|办结)(?:[\u4e00-\u9fff]{0,10}?)"
-    r"(?:\s{2,}|(?<=[共计]))(?:件|条|个|次|份|起)(?![\u4e00-\u9fff]*\d)"
+    # a counted noun directly followed by its unit, with no number between
+    rf"(?:申请|信息|文件|解读|咨询|留言|事项){_PL_UNIT}(?=[，,。；;、）)\s]|$)"
+    # "共件", "共计件": a total word directly followed by a unit
+    rf"|(?:共|共计|合计|累计|总计){_PL_UNIT}(?=[，,。；;、）)\s]|$)"
+    # a gap of blanks or fill-in marks where the number was
+    rf"|(?:共|共计|合计|累计|总计|收到|受理|公开|发布|办理|办结)[\u4e00-\u9fff]{{0,10}}?"
+    rf"(?:[ \t\u3000]{{2,}}|[×xX＿_*]{{1,4}}|[(（][ \t\u3000]*[)）]){_PL_UNIT}"
 )
 _CLAUSE_SPLIT = re.compile(r"[，,、：:（）()]")
 _SENTENCE_SPLIT = re.compile(r"[。；;！!？?\n]")
@@ -50,6 +58,25 @@ def _sum(values: Iterable[Value]) -> Value:
     return total
 
 
+def _usable(value: object, kind: str = "count") -> bool:
+    """A value the rules may add and compare: what ``value.type`` accepts for the cell's kind
+    (a non-negative int; for amounts also a finite non-negative Decimal of sane size).
+
+    Anything else (negative, a Decimal in a count, NaN, a float or a string from a hand-edited
+    file…) is reported by ``value.type`` and kept out of every sum, so the checker never raises.
+    """
+    if type(value) is int:
+        return value >= 0
+    if kind == "amount" and isinstance(value, Decimal):
+        return value.is_finite() and value >= 0 and (value == 0 or value.adjusted() < 100)
+    return False
+
+
+def _count(value: object) -> int:
+    """A usable count, or 0 for blank and unusable ones (for "is there anything" tests)."""
+    return value if _usable(value) else 0  # type: ignore[return-value]
+
+
 class Checker:
     """Checks reports of one template."""
 
@@ -57,6 +84,7 @@ class Checker:
         self.template = template
         self._order: dict[CellRef, int] = {}
         self._section_order = {s.key: i for i, s in enumerate(template.sections)}
+        self._kind = {CellRef(c.section, c.row, c.column): c.value for c in template.all_cells()}
         for c in template.all_cells():
             ref = CellRef(c.section, c.row, c.column)
             self._order[ref] = self._section_order[c.section] * 10_000 + len(self._order)
@@ -69,6 +97,11 @@ class Checker:
         for fact in template.narrative_numbers.facts:
             for ref in fact.cells + tuple(c for alt in fact.alternatives for c in alt):
                 self._fact_by_cell.setdefault(CellRef(*ref), []).append(fact)
+        # Words that show 一 speaks of 四's cases (the topics of the facts about 四).
+        self._appeal_words = tuple(dict.fromkeys(
+            topic for fact in template.narrative_numbers.facts if any(c[0] == "appeals" for c in fact.cells)
+            for topic in fact.topics
+        ))
         self._rows: dict[tuple[str, str], tuple[CellRef, ...]] = {}
         for c in template.all_cells():
             self._rows.setdefault((c.section, c.row), ())
@@ -91,13 +124,16 @@ class Checker:
                 found[f.key] = f
         return CheckResult(self._apply_acceptances(report, found))
 
-    def recheck(self, result: CheckResult, report: Report, refs: Iterable[CellRef]) -> CheckResult:
+    def recheck(self, result: CheckResult, report: Report, refs: Iterable[CellRef],
+                previous: Report | None = None) -> CheckResult:
         """Update ``result`` after the cells ``refs`` changed (fast path for every edit).
 
-        Carry-over findings are kept as they were; re-run :meth:`check` when last year's
-        report changes.
+        Equals a full :meth:`check`. Carry-over findings are updated for the changed cells when
+        ``previous`` (last year's report) is given, and kept as they were otherwise; re-run
+        :meth:`check` when last year's report itself changes.
         """
         found = dict(result.mapping)
+        refs = tuple(refs)
         rows: set[tuple[str, str]] = set()
         equations: dict[str, Equation] = {}
         facts_changed = False
@@ -119,12 +155,25 @@ class Checker:
                 found[f.key] = f
         if facts_changed or rows:
             self._recheck_cross(report, found, narrative=facts_changed)
+        if previous is not None:
+            for key in self._carryover_keys(refs):
+                found.pop(key, None)
+            for f in self._carryover_values(report, previous, refs):
+                found[f.key] = f
         return CheckResult(self._apply_acceptances(report, found))
 
-    def recheck_text(self, result: CheckResult, report: Report) -> CheckResult:
-        """Update ``result`` after a narrative text or the metadata changed."""
+    def recheck_text(self, result: CheckResult, report: Report, previous: Report | None = None) -> CheckResult:
+        """Update ``result`` after a narrative text, a note or the metadata changed.
+
+        With ``previous`` the copied-text comparison with last year's report is redone too.
+        """
         found = dict(result.mapping)
         self._recheck_cross(report, found, narrative=True, texts=True)
+        if previous is not None:
+            for key in [k for k in found if k.startswith("carryover.copied_text|")]:
+                del found[key]
+            for f in self._carryover_texts(report, previous):
+                found[f.key] = f
         return CheckResult(self._apply_acceptances(report, found))
 
     # ------------------------------------------------------------------ compilation
@@ -204,6 +253,9 @@ class Checker:
         involved = eq.left + eq.right
         if all(values.get(r) is None for r in involved if r != eq.total):
             return None  # nothing entered yet but the total
+        kind = self._kind
+        if not all(_usable(values[r], kind[r]) for r in involved if values.get(r) is not None):
+            return None  # a negative or malformed value is reported by value.type; no sum is meaningful
         left = _sum(values.get(r) for r in eq.left)
         right = _sum(values.get(r) for r in eq.right)
         if left == right:
@@ -270,7 +322,7 @@ class Checker:
                 rule="sections.empty", severity="warning", section=section.key, cells=(), total_cell=None,
                 expected=None, actual=stripped or None,
                 message=f"“{section.title}”{'为空' if not stripped else '只写了“' + stripped + '”'}；"
-                        f"请写明{section.hint.split('；')[0].removeprefix('须')}",
+                        f"{_ask(section.hint)}",
                 key=f"sections.empty|{section.key}", order=order,
             )
             found[f.key] = f
@@ -306,14 +358,14 @@ class Checker:
                 number, quote = stated
                 refs = tuple(CellRef(*c) for c in fact.cells)
                 values = [report.values.get(r) for r in refs]
-                if any(v is None for v in values):
-                    continue
+                if not all(_usable(v) for v in values):
+                    continue  # blank or malformed: value.missing / value.type say so
                 table_value = _sum(values)
                 if table_value == number:
                     continue
                 alternatives = [tuple(CellRef(*c) for c in alt) for alt in fact.alternatives]
                 if any(
-                    all(report.values.get(r) is not None for r in alt)
+                    all(_usable(report.values.get(r)) for r in alt)
                     and _sum(report.values.get(r) for r in alt) == number
                     for alt in alternatives
                 ):
@@ -332,37 +384,25 @@ class Checker:
     def _check_links(self, report: Report, found: dict[str, Finding]) -> None:
         t = self.template
         v = report.values
-        # 三 other_no_fee > 0 but 六 never speaks of fees.
-        no_fee = CellRef("requests", "other_no_fee", "total")
-        fee_text = report.text(t.fee_section)
-        if t.cell(*no_fee) and (v.get(no_fee) or 0) > 0 and not any(
-            w in fee_text for w in t.fee_mentions + ("收费通知", "收取")
-        ):
-            f = Finding(
-                rule="other.fee_link", severity="info", section=t.fee_section, cells=(no_fee,), total_cell=None,
-                expected=None, actual=v.get(no_fee),
-                message=(f"表三有 {v.get(no_fee)} 件申请因逾期未缴费不再处理，但“{t.section(t.fee_section).title}”"
-                         "没有说明收费通知或信息处理费情况"),
-                key="other.fee_link|requests", order=self._order[no_fee] + 1,
-            )
-            found[f.key] = f
+        self._fee_link(report, found)
         # 四 has cases but 一 never mentions them.
         totals = [r for r in (CellRef("appeals", "data", f"{g}.total")
                               for g in ("review", "direct_suit", "suit_after_review")) if t.cell(*r)]
-        cases = sum((v.get(r) or 0) for r in totals)
+        cases = sum(_count(v.get(r)) for r in totals)
         overview = report.text(t.narrative_numbers.sections[0]) if t.narrative_numbers.sections else ""
-        if cases > 0 and "行政复议" not in overview and "行政诉讼" not in overview:
+        if cases > 0 and not any(w in overview for w in self._appeal_words):
             f = Finding(
                 rule="appeals.unmentioned", severity="info", section="appeals", cells=tuple(totals),
                 total_cell=None, expected=None, actual=cases,
-                message=f"表四有 {cases} 件行政复议、行政诉讼，但“一、总体情况”没有提到",
+                message=(f"表四有 {format_value(cases)} 件行政复议、行政诉讼，但“{t.section(t.narrative_numbers.sections[0]).title}”"
+                         "没有提到；请在依申请公开情况中写明"),
                 key="appeals.unmentioned|appeals", order=self._order[totals[0]] - 1,
             )
             found[f.key] = f
         # 规章 reported by an agency that cannot make them.
         if report.meta.level in LOCAL_LEVELS:
             refs = self._rows.get(("proactive", "regulations"), ())
-            nonzero = [r for r in refs if (v.get(r) or 0) > 0]
+            nonzero = [r for r in refs if _count(v.get(r)) > 0]
             if nonzero:
                 f = Finding(
                     rule="proactive.regulations_level", severity="warning", section="proactive",
@@ -372,64 +412,118 @@ class Checker:
                 )
                 found[f.key] = f
 
+    def _fee_link(self, report: Report, found: dict[str, Finding]) -> None:
+        """三's applications dropped for unpaid fees against what 六 says about 信息处理费.
+
+        Only 六's statements about 信息处理费 and 收费通知 count: 二's 行政事业性收费 is another fee.
+        """
+        t = self.template
+        no_fee = CellRef("requests", "other_no_fee", "total")
+        if t.cell(*no_fee) is None:
+            return
+        dropped = report.values.get(no_fee)
+        if not _usable(dropped):
+            return
+        title = t.section(t.fee_section).title
+        charged, denied, unpaid = fee_statement(t, report.text(t.fee_section))
+        where = self._where(no_fee)
+        if dropped > 0 and not charged:  # type: ignore[operator]
+            said = "写的是未收取信息处理费" if denied else "没有写收费通知或信息处理费的收取情况"
+            message = (f"表三{where}为 {format_value(dropped)}（申请人逾期未缴费，说明曾发出收费通知），"
+                       f"但“{title}”{said}；请核对并写明收费通知和信息处理费的情况")
+        elif dropped == 0 and unpaid:
+            message = f"“{title}”写到申请人逾期未缴纳费用，但表三{where}为 0；请核对"
+        else:
+            return
+        f = Finding(
+            rule="other.fee_link", severity="info", section=t.fee_section, cells=(no_fee,), total_cell=None,
+            expected=None, actual=dropped, message=message,
+            key="other.fee_link|requests", order=self._order[no_fee] + 1,
+        )
+        found[f.key] = f
+
     # ------------------------------------------------------------------ last year's report
 
     def check_carryover(self, report: Report, previous: Report) -> list[Finding]:
+        """The ``carryover.*`` rules against last year's report."""
+        return self._carryover_values(report, previous, None) + self._carryover_texts(report, previous)
+
+    def _carryover_keys(self, refs: Iterable[CellRef]) -> set[str]:
+        """Keys of the carry-over findings that depend on the cells ``refs``."""
+        keys: set[str] = set()
+        for ref in refs:
+            keys.add(f"carryover.outlier|{ref}")
+            if ref.section == "requests" and ref.row == "carried_over":
+                keys.add(f"carryover.requests|{ref}")
+            if ref.section == "proactive" and ref.row in _IN_FORCE_ROWS:
+                keys.add(f"carryover.in_force|{CellRef('proactive', ref.row, 'in_force')}")
+        return keys
+
+    def _carryover_values(self, report: Report, previous: Report,
+                          refs: Iterable[CellRef] | None) -> list[Finding]:
+        """Value carry-over rules, for every cell (``refs`` None) or only those ``refs`` touch."""
         out: list[Finding] = []
         v, pv = report.values, previous.values
         t = self.template
+        wanted = None if refs is None else set(refs)
         # 三: this year's 上年结转 = last year's 结转下年度继续办理, per column.
         for ref in self._rows.get(("requests", "carried_over"), ()):
+            if wanted is not None and ref not in wanted:
+                continue
             prev_ref = CellRef("requests", "carried_forward", ref.column)
             this, last = v.get(ref), pv.get(prev_ref)
-            if this is None or last is None or this == last:
+            if not (_usable(this) and _usable(last)) or this == last:
                 continue
             spec = t.cell(*ref)
             assert spec is not None
             out.append(Finding(
                 rule="carryover.requests", severity="error", section="requests", cells=(ref,), total_cell=ref,
                 expected=last, actual=this,
-                message=(f"三、“{spec.column_label}”列的“{spec.row_label}”应为 {last}（上年报告“四、结转下年度继续办理”），"
-                         f"现为 {this}"),
+                message=(f"三、“{spec.column_label}”列的“{spec.row_label}”应为 {format_value(last)}"
+                         f"（上年报告“四、结转下年度继续办理”），现为 {format_value(this)}"),
                 key=f"carryover.requests|{ref}", order=self._order[ref],
             ))
         # 二: 现行有效 = 上年现行有效 + 本年制发 − 本年废止.
-        for row in ("regulations", "normative_documents"):
+        for row in _IN_FORCE_ROWS:
             ref = CellRef("proactive", row, "in_force")
-            if t.cell(*ref) is None:
+            spec = t.cell(*ref)
+            if spec is None or (wanted is not None and not any(r.section == "proactive" and r.row == row
+                                                               for r in wanted)):
                 continue
-            issued, repealed = v.get(CellRef("proactive", row, "issued")), v.get(CellRef("proactive", row, "repealed"))
-            this, last = v.get(ref), pv.get(ref)
-            if None in (issued, repealed, this, last):
+            issued_ref, repealed_ref = CellRef("proactive", row, "issued"), CellRef("proactive", row, "repealed")
+            issued, repealed, this, last = v.get(issued_ref), v.get(repealed_ref), v.get(ref), pv.get(ref)
+            if not all(_usable(x) for x in (issued, repealed, this, last)):
                 continue
             expected = last + issued - repealed  # type: ignore[operator]
             if expected == this:
                 continue
-            spec = t.cell(*ref)
-            assert spec is not None
             out.append(Finding(
                 rule="carryover.in_force", severity="warning", section="proactive",
-                cells=(ref, CellRef("proactive", row, "issued"), CellRef("proactive", row, "repealed")),
-                total_cell=ref, expected=expected, actual=this,
-                message=(f"二、“{spec.row_label}”的“现行有效件数”按上年 {last}＋本年制发 {issued}－本年废止 {repealed} "
-                         f"应为 {expected}，现为 {this}；如有文件自然失效，请接受此警告并说明"),
+                cells=(ref, issued_ref, repealed_ref), total_cell=ref, expected=expected, actual=this,
+                message=(f"二、“{spec.row_label}”的“{spec.column_label}”按上年 {format_value(last)}＋本年制发 "
+                         f"{format_value(issued)}－本年废止 {format_value(repealed)} 应为 {format_value(expected)}，"
+                         f"现为 {format_value(this)}；如有文件自然失效，请接受此警告并说明"),
                 key=f"carryover.in_force|{ref}", order=self._order[ref],
             ))
         # Counts that jump more than fivefold or fall to 0.
-        for ref, this in v.items():
-            last = pv.get(ref)
+        for ref in (v if wanted is None else wanted):
+            this, last = v.get(ref), pv.get(ref)
             spec = t.cell(*ref)
-            if spec is None or spec.value != "count" or this is None or last is None or not last:
+            if spec is None or spec.value != "count" or not (_usable(this) and _usable(last)) or not last:
                 continue
-            if this == 0 or (this > 5 * last and this >= 10):
+            if this == 0 or (this > 5 * last and this >= 10):  # type: ignore[operator]
                 out.append(Finding(
                     rule="carryover.outlier", severity="info", section=ref.section, cells=(ref,), total_cell=None,
                     expected=None, actual=this,
-                    message=f"{self._where(ref)}由上年的 {last} 变为 {this}，变化较大，请核实",
+                    message=(f"{self._where(ref)}由上年的 {format_value(last)} 变为 {format_value(this)}，"
+                             "变化较大，请核实"),
                     key=f"carryover.outlier|{ref}", order=self._order[ref],
                 ))
-        # Narrative copied from last year.
-        for section in t.narrative_sections:
+        return out
+
+    def _carryover_texts(self, report: Report, previous: Report) -> list[Finding]:
+        out: list[Finding] = []
+        for section in self.template.narrative_sections:
             out.extend(self._copied_text(section, report.text(section.key), previous.text(section.key)))
         return out
 
@@ -455,14 +549,18 @@ class Checker:
     # ------------------------------------------------------------------ helpers
 
     def _apply_acceptances(self, report: Report, found: dict[str, Finding]) -> dict[str, Finding]:
-        if not report.acceptances:
+        """Mark warnings the user accepted; clear marks whose acceptance was withdrawn.
+
+        Only warnings can be accepted: an error stays open whatever the file says.
+        """
+        accepted = {a.key: a for a in report.acceptances}
+        if not accepted and not any(f.accepted for f in found.values()):
             return found
         for key, f in list(found.items()):
-            if f.severity != "warning":
-                continue
-            a = report.acceptance_for(f.rule, f.cells)
+            a = accepted.get((f.rule, f.cells)) if f.severity == "warning" else None
             if a is not None:
-                found[key] = f.with_acceptance(a.explanation)
+                if not f.accepted or f.explanation != a.explanation:
+                    found[key] = f.with_acceptance(a.explanation)
             elif f.accepted:
                 found[key] = f.with_acceptance(None)
         return found
@@ -489,21 +587,54 @@ class Checker:
 
 # ---------------------------------------------------------------------- narrative reading
 
+# A stated number: plain digits or digits with thousands separators ("3,119").
+_STATED = r"(\d{1,3}(?:,\d{3})+|\d+)"
+# Receipt verbs a zero statement needs after 未 ("未收到…申请"; "未按期答复的…申请" is no zero).
+_ZERO_VERBS = "发生|收到|受理|接收|产生|出现|新收|接到|有"
+# 无 that is not a negation of receipt: 无法提供, 无论, 无正当理由…
+_NOT_NEGATION = "(?!法|论|正当|需|须|误|偿|效)"
 
-def _fact_regex(t: ReportTemplate, fact: NarrativeFact) -> re.Pattern[str]:
-    topics = "|".join(re.escape(x) for x in sorted(fact.topics, key=len, reverse=True))
-    units = "|".join(re.escape(u) for u in t.narrative_numbers.units)
-    return re.compile(rf"(?:{topics})[^\d，,。；;、]{{0,12}}?(\d+)\s*(?:{units})")
+
+def _flat(text: str) -> str:
+    """NFKC (full-width digits and punctuation) without blanks, as the narrative rules read it."""
+    return re.sub(r"[ \t\u3000]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(x) for x in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _FactReader:
+    fact: NarrativeFact
+    number: re.Pattern[str]  # topic, gap (group 1), number (group 2), unit
+    zero: re.Pattern[str]
+    joined: re.Pattern[str]  # another fact's topic and a conjunction right before this topic
+    other_topics: tuple[str, ...]
 
 
 @cache
-def _fact_regexes(t: ReportTemplate) -> tuple[tuple[NarrativeFact, re.Pattern[str], re.Pattern[str]], ...]:
+def _fact_readers(t: ReportTemplate) -> tuple[_FactReader, ...]:
+    nn = t.narrative_numbers
+    units = _alternation(nn.units)
+    weak = [n for n in nn.negations if n.endswith("未")]
+    strong = [n for n in nn.negations if not n.endswith("未")]
+    strong_re = "|".join(re.escape(n) + (_NOT_NEGATION if n == "无" else "")
+                         for n in sorted(strong, key=len, reverse=True))
+    negation = f"(?:{_alternation(weak)})(?:{_ZERO_VERBS})" if weak else ""
+    if strong_re:
+        negation = f"{negation}|(?:{strong_re})(?:{_ZERO_VERBS})?" if negation else f"(?:{strong_re})(?:{_ZERO_VERBS})?"
     out = []
-    for fact in t.narrative_numbers.facts:
-        topics = "|".join(re.escape(x) for x in sorted(fact.topics, key=len, reverse=True))
-        negs = "|".join(re.escape(n) for n in t.narrative_numbers.negations)
-        zero = re.compile(rf"(?:{negs})(?:发生|收到|受理|接收|产生|出现|新收|接到)?[^，,。；;\d]{{0,10}}?(?:{topics})")
-        out.append((fact, _fact_regex(t, fact), zero))
+    for fact in nn.facts:
+        topics = _alternation(fact.topics)
+        others = tuple(x for f in nn.facts if f.cells != fact.cells for x in f.topics if x not in fact.topics)
+        out.append(_FactReader(
+            fact=fact,
+            number=re.compile(rf"(?:{topics})([^\d，,。；;、]{{0,12}}?){_STATED}\s*(?:{units})"),
+            zero=re.compile(rf"(?:{negation})[^，,。；;\d]{{0,16}}?(?:{topics})"),
+            joined=re.compile(rf"(?:{_alternation(others)})[和及与、或]$") if others else re.compile(r"(?!)"),
+            other_topics=others,
+        ))
     return tuple(out)
 
 
@@ -514,7 +645,9 @@ def narrative_statements(t: ReportTemplate, text: str) -> dict[str, tuple[int, s
     """The numbers a narrative states for each fact: ``{fact id: (number, quoted text)}``.
 
     Reads only sentences about 政府信息公开申请 / 行政复议 / 行政诉讼 (the template's context
-    words), takes the first statement of each fact, and treats 未收到/没有… as 0. Cached by text:
+    words), takes the first statement of each fact, and treats 未收到/没有… as 0. Skips what is
+    not a plain statement of the figure: comparisons and estimates (较上年减少3件, 约100件,
+    the template's ``qualifiers``) and joint figures (行政复议和行政诉讼共3件). Cached by text:
     it is re-run on every keystroke check but the text rarely changes.
     """
     cache_key = (id(t), text)
@@ -522,33 +655,82 @@ def narrative_statements(t: ReportTemplate, text: str) -> dict[str, tuple[int, s
     if hit is not None:
         return hit
     out: dict[str, tuple[int, str]] = {}
-    flat = re.sub(r"[ \t\u3000]+", "", text)
-    regexes = _fact_regexes(t)
-    context = t.narrative_numbers.context
-    for sentence in _SENTENCE_SPLIT.split(flat):
-        if not sentence or not any(c in sentence for c in context):
+    readers = _fact_readers(t)
+    nn = t.narrative_numbers
+    for sentence in _SENTENCE_SPLIT.split(_flat(text)):
+        if not sentence or not any(c in sentence for c in nn.context):
             continue
         if "主动公开" in sentence and not any(x in sentence for x in ("申请", "复议", "诉讼")):
             continue
-        for fact, number_re, zero_re in regexes:
+        for reader in readers:
+            fact = reader.fact
             if fact.id in out:
                 continue
-            for m in number_re.finditer(sentence):
+            for m in reader.number.finditer(sentence):
+                gap = m.group(1)
+                if any(q in gap for q in nn.qualifiers) or any(o in gap for o in reader.other_topics):
+                    continue  # 较上年减少3件, 行政复议和行政诉讼案件共3件
+                if reader.joined.search(sentence, 0, m.start()):
+                    continue  # 行政复议、行政诉讼各1件: a joint figure
                 if fact.verbs:
                     clause_start = max((sentence.rfind(ch, 0, m.start()) for ch in "，,；;"), default=-1)
                     before = sentence[max(clause_start + 1, m.start() - 16): m.start() + 2]
                     if not any(vb in before for vb in fact.verbs):
                         continue
-                out[fact.id] = (int(m.group(1)), m.group(0))
+                out[fact.id] = (int(m.group(2).replace(",", "")), m.group(0))
                 break
             else:
-                z = zero_re.search(sentence)
-                if z and not re.search(r"\d", z.group(0)):
+                z = reader.zero.search(sentence)
+                if z:
                     out[fact.id] = (0, z.group(0))
     if len(_statement_cache) > 512:
         _statement_cache.clear()
     _statement_cache[cache_key] = out
     return out
+
+
+_FEE_NEGATED = re.compile(
+    r"(?:未|无|没有|不|免)[^,;。]{0,3}?(?:收取|收费|征收|产生|发生|缴纳)|免收|(?<![\d.])0(?:\.0+)?(?:万元|元)|零元"
+)
+_FEE_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(?:万元|元)")
+_FEE_CHARGE = re.compile(r"收取|收费|征收|缴纳|缴费")
+
+
+@lru_cache(maxsize=256)
+def fee_statement(t: ReportTemplate, text: str) -> tuple[bool, bool, bool]:
+    """What a 六 text says about 信息处理费: ``(charged, denied, unpaid)``.
+
+    ``charged``: it reports fee notices or a 信息处理费 charged (an amount > 0); ``denied``: it
+    says none was charged (未收取, 0元); ``unpaid``: it says applicants did not pay in time.
+    Only clauses naming 信息处理费 or 收费通知 count, so 行政事业性收费 (表二) never does.
+    """
+    flat = _flat(text)
+    words = t.fee_mentions + t.fee_notices
+    charged = denied = unpaid = False
+    for clause in re.split(r"[,;。!?\n]", flat):
+        if any(w in clause for w in t.fee_unpaid) and not re.search(r"(?:未发生|没有|不存在|无)[^,;。]{0,8}?(?:逾期|未缴)",
+                                                                     clause):
+            unpaid = True
+        if not any(w in clause for w in words):
+            continue
+        notices = [n for n in t.fee_notices if n in clause]
+        if notices and not any(re.search(rf"(?:未|没有|无|不)(?:发出|出具|开具|下发|发送)?{re.escape(n)}", clause)
+                               for n in notices):
+            charged = True
+            continue
+        amounts = [Decimal(a) for a in _FEE_AMOUNT.findall(clause)]
+        if _FEE_NEGATED.search(clause) or (amounts and not any(a > 0 for a in amounts)):
+            denied = True
+        elif any(a > 0 for a in amounts) or (_FEE_CHARGE.search(clause) and not clause.endswith("情况")):
+            charged = True
+    return charged, denied, unpaid
+
+
+def _ask(hint: str) -> str:
+    """The first clause of a section's hint as a request: '须说明…' → '请说明…'."""
+    first = hint.split("；")[0].rstrip("。")
+    first = first.removeprefix("须").removeprefix("应")
+    return "请" + first if first.startswith(("写明", "说明", "填写", "概述")) else "请写明" + first
 
 
 @cache

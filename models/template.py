@@ -164,6 +164,8 @@ class NarrativeNumbers:
     facts: tuple[NarrativeFact, ...]
     negations: tuple[str, ...]
     units: tuple[str, ...]
+    # words between topic and number that make it no plain statement (较上年减少3件, 约100件)
+    qualifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity: cheap to hash, used as a cache key
@@ -180,6 +182,8 @@ class ReportTemplate:
     fee_section: str
     fee_mentions: tuple[str, ...]
     empty_texts: frozenset[str]
+    fee_notices: tuple[str, ...] = ()  # 六 mentions fee notices (收费通知) sent to applicants
+    fee_unpaid: tuple[str, ...] = ()  # 六 says applicants did not pay in time (逾期未缴纳)
     _sections: dict[str, SectionSpec] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, key: str) -> SectionSpec:
@@ -358,10 +362,13 @@ def parse_template(raw: dict[str, Any]) -> ReportTemplate:
                 facts=facts,
                 negations=tuple(nn["negations"]),
                 units=tuple(nn["units"]),
+                qualifiers=tuple(nn.get("qualifiers", ())),
             ),
             fee_section=fee["section"],
             fee_mentions=tuple(fee["mentions"]),
             empty_texts=frozenset(raw.get("empty_text", ())),
+            fee_notices=tuple(fee.get("notices", ())),
+            fee_unpaid=tuple(fee.get("unpaid", ())),
             _sections=by_key,
         )
     except (KeyError, TypeError) as exc:

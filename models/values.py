@@ -15,8 +15,10 @@ Value = Union[int, Decimal, None]
 #: Text that published reports write into a cell instead of a number (means "not filled").
 BLANK_MARKS = frozenset({"", "/", "-", "—", "－", "——", "--", "\\", "无", "空"})
 
-_UNIT_SUFFIX = re.compile(r"^(?P<num>[+-]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元|件|个|条|项|份|次|宗|起|%)$")
-_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
+# Digits with optional thousands separators in proper groups ("1,234", never "12,34").
+_DIGITS = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_UNIT_SUFFIX = re.compile(rf"^(?P<num>{_DIGITS})\s*(?P<unit>万元|元|件|个|条|项|份|次|宗|起|%)$")
+_NUMBER = re.compile(rf"^{_DIGITS}$")
 
 
 class CellRef(NamedTuple):
@@ -105,7 +107,9 @@ def value_is_valid(value: Value, kind: ValueKind) -> bool:
         return False
     if kind == "count":
         return isinstance(value, int) and value >= 0
-    return isinstance(value, (int, Decimal)) and value >= 0 and Decimal(value).is_finite()
+    if isinstance(value, Decimal):  # finiteness first: comparing NaN raises InvalidOperation
+        return value.is_finite() and value >= 0
+    return isinstance(value, int) and value >= 0
 
 
 def _kind_word(kind: ValueKind) -> str:

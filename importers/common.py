@@ -1,0 +1,290 @@
+"""What the text and HTML importers share: the document as lines of cells, normalisation for
+matching published wording against the template, and reading one cell's text into a value.
+
+A published report reaches us flattened in many ways (one cell per line, ``|``-separated rows,
+markdown pipes, saved web pages). Both importers reduce it to :class:`Line`\\ s: a prose line is
+one cell; a table row is several cells (``row=True``). Everything after that is shared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from models.template import ValueKind
+from models.values import BLANK_MARKS, CellParseError, Value, parse_value
+
+# Reports print at most a few million per cell; a longer digit run is garbage, and Python
+# refuses to convert huge digit strings anyway.
+MAX_DIGITS = 15
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_WS = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
+_MARKDOWN = re.compile(r"^(?:#{1,6}\s*|>\s*)|\*\*|__")
+_DASHES = re.compile(r"^[-—–―─－/\\／~～]+$")
+
+# A section-level or item enumerator at the start of a label: 一、 （一） 1. 1、 (1) 第一部分
+_ENUM = re.compile(
+    r"^\s*(?:"
+    r"(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.,:;．]"
+    r"|(?P<cnsp>[一二三四五六七八九十]{1,3})\s+(?=\S)"
+    r"|\(\s*(?P<pcn>[一二三四五六七八九十]{1,3})\s*\)"
+    r"|\(\s*(?P<pnum>\d{1,2})\s*\)"
+    r"|(?P<num>\d{1,2})\s*(?:[.、,)]|(?=[^\d.,\s]))"
+    r"|第(?P<part>[一二三四五六七八九十]{1,3})(?:部分|章|节)\s*[、.,:]?"
+    r")\s*"
+)
+
+UNITS = ("万元", "元", "件", "个", "条", "项", "份", "次", "宗", "起", "%")
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_VALUE = re.compile(
+    rf"^(?P<num>{_NUM})(?P<unit>{'|'.join(UNITS)})?(?P<note>\(.*\)|\[.*\]|【.*】)?$"
+)
+_DIGIT = re.compile(r"\d")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash(text: str) -> str:
+    """NFKC, markdown emphasis removed, every whitespace removed: the form labels are compared in."""
+    return _WS.sub("", _MARKDOWN.sub("", nfkc(text)))
+
+
+def cn_number(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20 (small numerals only: enumerators, months, days)."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        tens = CN_DIGITS.get(head, 0 if head else 1) if head else 1
+        if head and head not in CN_DIGITS:
+            return None
+        ones = CN_DIGITS.get(tail, None) if tail else 0
+        return None if ones is None else tens * 10 + ones
+    if len(text) == 1:
+        return CN_DIGITS.get(text)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Enumerated:
+    """A label split into its enumerator and the rest, ready for matching."""
+
+    level: str | None  # 'section' (一、), 'paren' (（一）/(1)), 'item' (1.) or None
+    number: int | None
+    rest: str  # NFKC, whitespace removed, enumerator removed
+    core: str  # rest without punctuation: what two wordings are compared by
+    bare: str  # core without bracketed remarks: （二）部分公开（区分处理的…） → 部分公开
+
+
+@cache
+def enumerated(text: str) -> Enumerated:
+    s = _MARKDOWN.sub("", nfkc(text)).strip()
+    level: str | None = None
+    number: int | None = None
+    m = _ENUM.match(s)
+    if m:
+        g = m.groupdict()
+        if g["cn"] or g["cnsp"] or g["part"]:
+            level, number = "section", cn_number(g["cn"] or g["cnsp"] or g["part"])
+        elif g["pcn"] or g["pnum"]:
+            level, number = "paren", cn_number(g["pcn"] or g["pnum"])
+        else:
+            level, number = "item", int(g["num"])
+        s = s[m.end():]
+    rest = _WS.sub("", s)
+    core = _NON_WORD.sub("", rest)
+    bare = _NON_WORD.sub("", _BRACKETED.sub("", rest)) or core
+    return Enumerated(level, number, rest, core, bare)
+
+
+def bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def label_score(token: Enumerated, label: Enumerated, label_bigrams: frozenset[str]) -> float:
+    """How well a printed label matches a template label: 0 (no) … 3 (same words).
+
+    Tolerates different enumerators (1、 for 1.), brackets, spaces inside words, a shortened
+    remark and small OCR slips; a different item number makes a weak match no match.
+    """
+    tc, lc = token.core, label.core
+    if not tc or not lc:
+        return 0.0
+    if tc == lc:
+        score = 3.0
+    elif token.bare == label.bare and len(label.bare) >= 2:
+        score = 2.6
+    else:
+        short, long_ = (tc, lc) if len(tc) <= len(lc) else (lc, tc)
+        if len(short) >= 4 and short in long_ and len(short) / len(long_) >= 0.6:
+            score = 2.2
+        elif len(short) >= 4:
+            d = dice(bigrams(tc), label_bigrams)
+            score = 1.0 + d if d >= 0.75 else 0.0
+        else:
+            score = 0.0
+    if score and token.number is not None and label.number is not None and token.number != label.number:
+        score -= 1.0
+    return score if score >= 1.5 else 0.0
+
+
+# ---------------------------------------------------------------------- lines and cells
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the flattened document: a prose line (one cell) or a table row."""
+
+    cells: list[str]
+    row: bool = False  # the cells are positional table cells (``|`` row, ``<tr>``)
+    from_html: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(c for c in self.cells if c)
+
+    @property
+    def filled(self) -> list[str]:
+        return [c for c in self.cells if c.strip()]
+
+
+def is_prose(text: str) -> bool:
+    """A sentence rather than a label or a number (never split into cells or read as a value)."""
+    s = squash(text)
+    return "。" in s or len(s) > 60
+
+
+def is_value_text(text: str) -> bool:
+    """Text that stands in a number cell: 62, 68.64万元, 22（其中修订16件）, /, —."""
+    s = squash(text)
+    if not s:
+        return False
+    return bool(_VALUE.match(s)) or s in BLANK_MARKS or bool(_DASHES.match(s))
+
+
+def looks_like_bad_value(text: str) -> bool:
+    """Short text with a digit that is no label: a number cell we cannot read (约20, 1O)."""
+    s = squash(text)
+    return bool(s) and len(s) <= 10 and bool(_DIGIT.search(s)) and not is_value_text(s)
+
+
+def split_cell(text: str) -> list[str]:
+    """Split one cell of flattened text into the cells it really holds.
+
+    ``规章 1 0 11`` → 规章, 1, 0, 11 and ``三、本年度办理结果   （一）予以公开   1288`` → two labels and
+    a number; words split by a single space (``商业 企业``, ``结 果维持``) stay one label, and a
+    remark in brackets stays with its number (``55（含自然失效 29 件）``).
+    """
+    if is_prose(text):
+        return [text.strip()]
+    out: list[str] = []
+    label: list[str] = []
+    for part, wide_gap in _split_outside_brackets(nfkc(text)):
+        if wide_gap and label:  # two or more spaces separate cells, even between words
+            out.append("".join(label))
+            label = []
+        if out and not label and _attaches(out[-1], part):
+            out[-1] = out[-1] + part
+            continue
+        if is_value_text(part):
+            if label:
+                out.append("".join(label))
+                label = []
+            out.append(part)
+        else:
+            label.append(part)
+    if label:
+        out.append("".join(label))
+    return out or [""]
+
+
+def _attaches(previous: str, part: str) -> bool:
+    """``68.64`` + ``万元`` or ``22`` + ``（其中修订16件）`` belong together."""
+    prev, p = squash(previous), squash(part)
+    if not _VALUE.match(prev):
+        return False
+    return (p in UNITS or p.startswith(("(", "[", "【"))) and bool(_VALUE.match(prev + p))
+
+
+def _split_outside_brackets(text: str) -> list[tuple[str, bool]]:
+    """Whitespace split that keeps bracketed remarks (which contain spaces) whole.
+
+    Returns ``(part, wide_gap_before)``: whether two or more spaces (or a tab) preceded it.
+    """
+    parts: list[tuple[str, bool]] = []
+    buf: list[str] = []
+    depth = 0
+    gap = 0
+    wide = False
+    for ch in text:
+        if ch.isspace() and not depth:
+            if buf:
+                parts.append(("".join(buf), wide))
+                buf = []
+            gap += 2 if ch == "\t" else 1
+            continue
+        if ch in "([【〔":
+            depth += 1
+        elif ch in ")]】〕" and depth:
+            depth -= 1
+        if not buf:
+            wide, gap = gap >= 2, 0
+        buf.append(ch)
+    if buf:
+        parts.append(("".join(buf), wide))
+    return parts
+
+
+# ---------------------------------------------------------------------- reading a value
+
+
+@dataclass(frozen=True, slots=True)
+class CellReading:
+    """A cell's text read as a value, with what was dropped or wrong (for a finding)."""
+
+    value: Value
+    text: str = ""  # the cell as printed
+    dropped: str | None = None  # unit, remark or blank mark not kept (value.unit_text)
+    error: str | None = None  # why the text could not be read (value left blank)
+
+
+def read_value(text: str, kind: ValueKind) -> CellReading:
+    """Read published cell text: numbers, units, a remark in brackets, blank marks.
+
+    Never guesses: unreadable text gives ``value=None`` and the reason in ``error``.
+    """
+    raw = " ".join(text.split())
+    s = squash(raw)
+    if not s:
+        return CellReading(None, raw)
+    if s in BLANK_MARKS or _DASHES.match(s):
+        return CellReading(None, raw, dropped=raw)
+    m = _VALUE.match(s)
+    if m and len(m.group("num").replace(",", "").partition(".")[0]) > MAX_DIGITS:
+        return CellReading(None, raw, error=f"“{raw}”位数过多，不像统计数字")
+    remark = m.group("note") if m else None
+    core = s[: m.start("note")] if m and remark else s
+    try:
+        parsed = parse_value(core, kind, allow_units=True)
+    except CellParseError as exc:
+        return CellReading(None, raw, error=str(exc))
+    dropped = "".join(x for x in (parsed.unit_text, remark) if x) or None
+    if parsed.value is None:
+        return CellReading(None, raw, dropped=raw)
+    return CellReading(parsed.value, raw, dropped=dropped)

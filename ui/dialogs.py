@@ -1,0 +1,203 @@
+"""Every modal question the editor asks, as small functions.
+
+Tests monkeypatch these (``monkeypatch.setattr(dialogs, "ask_save_changes", ...)``); callers
+must therefore use them through the module (``dialogs.ask_yes_no(...)``), never import the
+function itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.findings import SEVERITY_LABEL, Finding
+from models.report import LEVELS
+from ui import theme
+
+SaveChoice = Literal["save", "discard", "cancel"]
+
+
+def ask_save_changes(parent: QWidget | None, name: str) -> SaveChoice:
+    """保存 / 不保存 / 取消 before the current report is closed or replaced."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("年报编辑器")
+    box.setText(f"“{name}”有尚未保存的修改。")
+    box.setInformativeText("是否在关闭前保存？不保存，修改将会丢失。")
+    save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is save:
+        return "save"
+    if clicked is discard:
+        return "discard"
+    return "cancel"
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str, *, yes: str = "是", no: str = "否") -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def get_open_path(parent: QWidget | None, title: str, directory: str, name_filter: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory, name_filter)
+    return path or None
+
+
+def get_save_path(parent: QWidget | None, title: str, suggested: str, name_filter: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, name_filter)
+    return path or None
+
+
+@dataclass(frozen=True)
+class NewReportChoice:
+    agency: str
+    year: int
+    level: str | None
+
+
+class NewReportDialog(QDialog):
+    """新建报告: the agency, the year reported on, the agency's level."""
+
+    def __init__(self, parent: QWidget | None, default_year: int, agency: str = "", level: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("新建年度报告")
+        form = QFormLayout()
+        self.agency = QLineEdit(agency)
+        self.agency.setPlaceholderText("如：某某市某某局")
+        self.agency.setMinimumWidth(320)
+        self.year = QSpinBox()
+        self.year.setRange(2021, 2100)
+        self.year.setValue(default_year)
+        self.year.setSuffix(" 年")
+        self.level = QComboBox()
+        self.level.addItem("（未选择）", None)
+        for key, label in LEVELS.items():
+            self.level.addItem(label, key)
+        if level in LEVELS:
+            self.level.setCurrentIndex(list(LEVELS).index(level) + 1)
+        form.addRow("机关名称：", self.agency)
+        form.addRow("报告年度：", self.year)
+        form.addRow("机关层级：", self.level)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("新建")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def choice(self) -> NewReportChoice:
+        return NewReportChoice(self.agency.text().strip(), self.year.value(), self.level.currentData())
+
+
+def ask_new_report(parent: QWidget | None, agency: str = "", level: str | None = None) -> NewReportChoice | None:
+    dialog = NewReportDialog(parent, date.today().year - 1, agency, level)
+    return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_explanation(parent: QWidget | None, finding: Finding) -> str | None:
+    """The written 说明 for accepting a warning; None when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("接受警告")
+    layout = QVBoxLayout(dialog)
+    message = QLabel(finding.message)
+    message.setWordWrap(True)
+    layout.addWidget(message)
+    layout.addWidget(QLabel("请写明接受此警告的理由（说明将随报告保存）："))
+    edit = QPlainTextEdit(finding.explanation or "")
+    edit.setMinimumSize(420, 100)
+    layout.addWidget(edit)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("接受")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setEnabled(bool(edit.toPlainText().strip()))
+    edit.textChanged.connect(lambda: ok.setEnabled(bool(edit.toPlainText().strip())))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return edit.toPlainText().strip() or None
+
+
+def ask_restore(parent: QWidget | None, description: str) -> bool:
+    return ask_yes_no(
+        parent,
+        "恢复未保存的修改",
+        f"年报编辑器上次没有正常关闭，找到了未保存的修改：\n\n{description}\n\n是否恢复？"
+        "选择“不恢复”将删除这份恢复文件。",
+        yes="恢复",
+        no="不恢复",
+    )
+
+
+def show_import_summary(parent: QWidget | None, source: str, findings: Sequence[Finding]) -> None:
+    """What the importer could not read or had to interpret, one finding per line."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("导入结果")
+    dialog.resize(760, 420)
+    layout = QVBoxLayout(dialog)
+    problems = [f for f in findings if f.severity != "info"]
+    head = QLabel(
+        f"已导入“{source}”。"
+        + (f"有 {len(problems)} 处需要核对，" if problems else "")
+        + ("下面是导入时的说明：" if findings else "所有内容均已读取。")
+        + "\n请核对后保存为报告文件。"
+    )
+    head.setWordWrap(True)
+    layout.addWidget(head)
+    table = QTableWidget(len(findings), 2)
+    table.setHorizontalHeaderLabels(["级别", "说明"])
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setWordWrap(True)
+    for i, f in enumerate(findings):
+        level = QTableWidgetItem(theme.severity_icon(f.severity), SEVERITY_LABEL.get(f.severity, f.severity))
+        table.setItem(i, 0, level)
+        table.setItem(i, 1, QTableWidgetItem(f.message))
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    table.resizeRowsToContents()
+    layout.addWidget(table)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.exec()

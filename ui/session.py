@@ -1,0 +1,215 @@
+"""DocumentSession: one open report, its undo stack, its file and its cached check result.
+
+Signals flow one way: ``Report`` (callback) → session (Qt signals) → table models → views.
+The session re-checks after every change with the checker's fast paths and tells the views
+exactly which cells' display or highlight changed; nothing here decides a business rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from models.checker import Checker, checker_for
+from models.findings import CheckResult, Finding
+from models.report import Change, Report
+from models.values import CellRef, Value, format_value, value_is_valid
+from ui.commands import (
+    AcceptCommand,
+    SetCellsCommand,
+    SetMetaCommand,
+    SetNoteCommand,
+    SetTextCommand,
+    WithdrawCommand,
+)
+
+
+class DocumentSession(QObject):
+    """Owns the open report.
+
+    Signals:
+        cellsChanged(section, refs): these cells' value or highlight may have changed.
+        resultChanged(): ``result`` was replaced (problem list, counts, status bar).
+        textChanged(section) / noteChanged(section) / metaChanged(): other content changed.
+        contentChanged(): anything in the report changed (drives the recovery file).
+        modifiedChanged(bool): unsaved changes appeared or disappeared.
+        pathChanged(): the file the report is saved to changed.
+        revealRequested(section, refs): undo/redo asks the window to show that place
+            (section "" = the basic-data tab).
+    """
+
+    cellsChanged = Signal(str, object)
+    resultChanged = Signal()
+    textChanged = Signal(str)
+    noteChanged = Signal(str)
+    metaChanged = Signal()
+    contentChanged = Signal()
+    modifiedChanged = Signal(bool)
+    pathChanged = Signal()
+    revealRequested = Signal(str, object)
+
+    def __init__(self, report: Report, path: str | Path | None = None, *, dirty: bool = False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.report = report
+        self.path: Path | None = Path(path) if path else None
+        self.checker: Checker = checker_for(report.template)
+        self.result: CheckResult = self.checker.check(report)
+        self.undo_stack = QUndoStack(self)
+        self._dirty = dirty  # restored or imported content that was never saved
+        self._modified = self.modified
+        self.undo_stack.cleanChanged.connect(self._emit_modified)
+        report.subscribe(self._on_report_change)
+
+    def close(self) -> None:
+        """Detach from the report (the session is being replaced)."""
+        self.report.unsubscribe(self._on_report_change)
+        self.undo_stack.clear()
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def modified(self) -> bool:
+        return self._dirty or not self.undo_stack.isClean()
+
+    @property
+    def display_name(self) -> str:
+        """The file name, or the report title for a report never saved."""
+        if self.path is not None:
+            return self.path.name
+        return self.report.title if self.report.meta.agency else "未命名报告"
+
+    def mark_saved(self, path: str | Path) -> None:
+        new_path = Path(path)
+        changed = new_path != self.path
+        self.path = new_path
+        self._dirty = False
+        self.undo_stack.setClean()
+        self._emit_modified()
+        if changed:
+            self.pathChanged.emit()
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+        self._emit_modified()
+
+    def live_acceptance_keys(self) -> set[tuple[str, tuple[CellRef, ...]]]:
+        """Acceptances whose warning still exists (stale ones are dropped on save)."""
+        return {(f.rule, f.cells) for f in self.result.mapping.values() if f.accepted}
+
+    # ------------------------------------------------------------------ edits (all undoable)
+
+    def set_cells(self, values: Mapping[CellRef, Value], text: str) -> int:
+        """Push one undo step setting these cells; returns how many actually change."""
+        # Compare the written form too: 1.50 and 1.5 万元 are equal numbers but not the same entry.
+        changes = {ref: v for ref, v in values.items()
+                   if format_value(self.report.get(ref)) != format_value(v) or self.report.get(ref) != v}
+        if not changes:
+            return 0
+        self.undo_stack.push(SetCellsCommand(self, changes, text))
+        return len(changes)
+
+    def set_text(self, section: str, text: str) -> None:
+        if self.report.text(section) != text:
+            self.undo_stack.push(SetTextCommand(self, section, text))
+
+    def set_note(self, section: str, text: str) -> None:
+        if self.report.notes.get(section, "") != text:
+            self.undo_stack.push(SetNoteCommand(self, section, text))
+
+    def set_meta(self, field: str, value: object) -> None:
+        if getattr(self.report.meta, field) != value:
+            self.undo_stack.push(SetMetaCommand(self, field, value))
+
+    def accept(self, finding: Finding, explanation: str) -> None:
+        self.undo_stack.push(AcceptCommand(self, finding.rule, finding.cells, explanation))
+
+    def withdraw(self, finding: Finding) -> None:
+        if self.report.acceptance_for(finding.rule, finding.cells) is not None:
+            self.undo_stack.push(WithdrawCommand(self, finding.rule, finding.cells))
+
+    def equation_findings(self, section: str) -> list[Finding]:
+        """Open findings of the template's sum rules in ``section`` (what 填写合计 can fix)."""
+        rules = {r.id for r in self.report.template.rules if r.section == section}
+        return [f for f in self.result.for_section(section) if f.rule in rules and f.is_open]
+
+    def fill_totals(self, section: str) -> tuple[int, int]:
+        """Set every total cell of ``section`` to the checker's expected value, as one undo step.
+
+        The expected values come from the checker's findings, applied on a scratch copy and
+        re-checked until no sum finding is left (totals of totals settle in a few rounds). A
+        blank total gets a placeholder the checker is sure to flag, so it is filled too.
+        Returns (cells changed, sum findings still open).
+        """
+        template = self.report.template
+        rules = {r.id for r in template.rules if r.section == section}
+        scratch = self.report.copy()
+        placeholder = -1  # no sum of non-negative parts equals it
+        blank_totals = {eq.total for eq in self.checker.equations
+                        if eq.total.section == section and scratch.values.get(eq.total) is None}
+        for ref in blank_totals:
+            scratch.values[ref] = placeholder
+        result = self.checker.check(scratch)
+        filled: dict[CellRef, Value] = {}
+        for _ in range(12):  # bounded: contradictory figures must not loop forever
+            changes: dict[CellRef, Value] = {}
+            for f in result.for_section(section):
+                if f.rule not in rules or f.total_cell is None or f.expected is None or f.accepted:
+                    continue
+                spec = template.cell(*f.total_cell)
+                expected = f.expected
+                if spec is None or isinstance(expected, str) or not value_is_valid(expected, spec.value):
+                    continue  # e.g. a negative balance: the user has to look at the parts
+                if scratch.values.get(f.total_cell) != expected:
+                    changes[f.total_cell] = expected
+            if not changes:
+                break
+            scratch.values.update(changes)
+            filled.update(changes)
+            result = self.checker.recheck(result, scratch, changes)
+        n = self.set_cells(filled, "填写合计") if filled else 0
+        return n, len(self.equation_findings(section))
+
+    # ------------------------------------------------------------------ reacting to the report
+
+    def _on_report_change(self, change: Change) -> None:
+        old = self.result
+        if change.kind == "values":
+            self.result = self.checker.recheck(old, self.report, change.cells)
+        else:
+            self.result = self.checker.recheck_text(old, self.report)
+        touched: dict[str, set[CellRef]] = {}
+        for ref in change.cells:
+            touched.setdefault(ref.section, set()).add(ref)
+        old_map, new_map = old.mapping, self.result.mapping
+        for key in old_map.keys() | new_map.keys():
+            before, after = old_map.get(key), new_map.get(key)
+            if before == after:
+                continue
+            for f in (before, after):
+                if f is not None:
+                    for ref in f.cells:
+                        touched.setdefault(ref.section, set()).add(ref)
+        for section, refs in touched.items():
+            self.cellsChanged.emit(section, tuple(refs))
+        if change.kind == "text" and change.section:
+            self.textChanged.emit(change.section)
+        elif change.kind == "note" and change.section:
+            self.noteChanged.emit(change.section)
+        elif change.kind == "meta":
+            self.metaChanged.emit()
+        self.resultChanged.emit()
+        self.contentChanged.emit()
+
+    def _emit_modified(self, *_: object) -> None:
+        now = self.modified
+        if now != self._modified:
+            self._modified = now
+        self.modifiedChanged.emit(now)
+
+
+def section_refs(refs: Iterable[CellRef], section: str) -> list[CellRef]:
+    return [r for r in refs if r.section == section]

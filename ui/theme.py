@@ -1,0 +1,71 @@
+"""Colours, fonts and icons of the editor: one place, so the look stays consistent.
+
+Severity colours are chosen so that an error is obvious, a warning quieter, and a label cell
+clearly not editable; every severity also has an icon (colour is never the only signal).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QStyle
+
+ERROR_BG = QColor("#F8C9C4")  # a clear red, text stays readable
+WARNING_BG = QColor("#FFF1C2")  # quieter amber
+INFO_BG = QColor("#E4EEFB")
+RELATED_BG = QColor("#D3E6FF")  # cells summed by the selected total
+TITLE_BG = QColor("#C9D6E8")
+HEADER_BG = QColor("#DCE5F1")
+LABEL_BG = QColor("#EEF2F8")
+LABEL_FG = QColor("#1F2D3D")
+ACCEPTED_FG = QColor("#6B7785")
+VALUE_BG = QColor("#FFFFFF")
+
+SEVERITY_BG = {"error": ERROR_BG, "warning": WARNING_BG, "info": INFO_BG}
+
+
+@cache
+def brush(color_name: str) -> QBrush:
+    return QBrush(QColor(color_name))
+
+
+@cache
+def severity_icon(severity: str) -> QIcon:
+    """Standard icons: 错误 critical, 警告 warning, 提示 information, accepted = apply."""
+    pixmap = {
+        "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+        "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+        "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+        "accepted": QStyle.StandardPixmap.SP_DialogApplyButton,
+    }[severity]
+    return QApplication.style().standardIcon(pixmap)
+
+
+@cache
+def cell_icon(severity: str) -> QIcon:
+    """A small version for table cells (the big message-box icons would grow the rows)."""
+    icon = severity_icon(severity)
+    return QIcon(icon.pixmap(QSize(14, 14)))
+
+
+def std_icon(name: str) -> QIcon:
+    return QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, name))
+
+
+def bold(font: QFont) -> QFont:
+    f = QFont(font)
+    f.setBold(True)
+    return f
+
+
+def apply_app_look(app: QApplication) -> None:
+    """A slightly larger default font and a calm selection colour that keeps tints visible."""
+    font = app.font()
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+        app.setFont(font)
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#2F6FB3"))
+    app.setPalette(palette)
