@@ -30,6 +30,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -325,12 +326,20 @@ def _first_usable(candidates: Iterable[tuple[str, FontSource]]) -> LoadedFont | 
     return None
 
 
-@cache
+_lock = threading.Lock()  # exports run on a worker thread; register each font once
+
+
 def pdf_fonts() -> PdfFonts:
     """The fonts for every role, looked up and registered once per process.
 
     Raises :class:`NoFontError` (Chinese message) when no CJK TrueType font is usable at all.
     """
+    with _lock:
+        return _pdf_fonts()
+
+
+@cache
+def _pdf_fonts() -> PdfFonts:
     fallbacks = _fallback_sources()
     roles: dict[str, LoadedFont] = {}
     default: LoadedFont | None = None

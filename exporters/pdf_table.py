@@ -194,27 +194,41 @@ def break_row(grid: Grid, start: int, fits: int) -> int:
     """Where to break a table whose rows [start, fits) fit on the page.
 
     At ``fits``, moved up so that no merged group leaves a single row on either side of the
-    break and no block title or header row is left at the foot of the page. Returns a grid
-    row > ``start`` (the first row of the next page), or ``fits`` when nothing better exists.
+    break and no block title or header row is left at the foot of the page. Returns the first
+    grid row of the next page, or ``start`` when no acceptable break exists before ``fits``.
     """
     k = fits
+    groups = _row_groups(grid)
     for _ in range(grid.n_rows):
         target = k
-        for cell in grid.cells:
-            if cell.rowspan < 2 or not (cell.row < k < cell.row + cell.rowspan):
+        for row, rowspan in groups:
+            if not (row < k < row + rowspan):
                 continue
-            first = max(cell.row, start)
-            before, after = k - first, cell.row + cell.rowspan - k
+            first = max(row, start)
+            before, after = k - first, row + rowspan - k
             if before < 2:
                 target = min(target, first)
             elif after < 2:
                 target = min(target, k - 1 if k - 1 - first >= 2 else first)
-        while target - 1 > start and _is_heading_row(grid, target - 1):
+        while target > start and _is_heading_row(grid, target - 1):
             target -= 1
-        if target == k or target <= start:
+        if target <= start:
+            return start
+        if target == k:
             break
         k = target
-    return k if k > start else fits
+    return k
+
+
+def _row_groups(grid: Grid) -> list[tuple[int, int]]:
+    """(first row, rows) of what should not be cut thin: merged cells spanning rows, and the
+    stacked blocks of 表二 (from one block title row to the next)."""
+    groups = [(c.row, c.rowspan) for c in grid.cells if c.rowspan > 1]
+    titles = sorted({c.row for c in grid.cells if c.kind == "title"})
+    if titles:
+        for first, nxt in zip(titles, [*titles[1:], grid.n_rows], strict=True):
+            groups.append((first, nxt - first))
+    return groups
 
 
 def _is_heading_row(grid: Grid, row: int) -> bool:

@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.checker import checker_for
 from models.findings import SEVERITY_LABEL, CheckResult, Finding
-from models.grid import Grid, GridCell, grid_for
+from models.grid import Grid, grid_for
 from models.report import LEVELS, Report
 from models.storage import FORMAT_ID as REPORT_FORMAT_ID
 from models.template import ReportTemplate, SectionSpec
@@ -66,8 +66,11 @@ REC_TEXT = "text"  # section, sheet, heading coordinate, first line row, line co
 REC_NOTE = "note"  # section, sheet, coordinate
 REC_ACCEPTANCE = "acceptance"  # rule, accepted_at, cells JSON, explanation (chunked to the right)
 
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff\ufffe\uffff]")
-_ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ILLEGAL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\r\\ud800-\\udfff\\ufffe\\uffff"  # not in XML (CR: normalised away)
+_XML_ILLEGAL = re.compile(f"[{_ILLEGAL}]")
+# An underscore that would start "_xHHHH_" in the output: followed by x, four hex digits and
+# either an underscore or a character that is itself written as an escape.
+_ESCAPE_LOOKALIKE = re.compile(f"_(?=x[0-9A-Fa-f]{{4}}(?:_|[{_ILLEGAL}]))")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -77,7 +80,7 @@ def escape_text(text: str) -> str:
     XML cannot carry control characters, a bare CR or lone surrogates; a literal ``_x0041_``
     must not be mistaken for an escape, so its underscore is escaped first.
     """
-    text = _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
+    text = _ESCAPE_LOOKALIKE.sub("_x005F_", text)
     return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
@@ -143,7 +146,7 @@ def export_xlsx(report: Report, stream: BinaryIO) -> None:
     result = checker_for(t).check(report)
     wb = Workbook()
     wb.properties.creator = AUTHOR
-    wb.properties.title = report.title
+    wb.properties.title = _XML_ILLEGAL.sub("", report.title)[:255]  # a property, not a cell: no escapes
     records: list[list[Any]] = [[REC_HEADER, WORKBOOK_FORMAT, WORKBOOK_SCHEMA, t.id, AUTHOR]]
     basic = wb.active
     assert basic is not None

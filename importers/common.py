@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from models.template import ValueKind
 from models.values import BLANK_MARKS, CellParseError, Value, parse_value
@@ -46,12 +46,14 @@ _VALUE = re.compile(
     rf"^(?P<num>{_NUM})(?P<unit>{'|'.join(UNITS)})?(?P<note>\(.*\)|\[.*\]|【.*】)?$"
 )
 _DIGIT = re.compile(r"\d")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
     """NFKC, markdown emphasis removed, every whitespace removed: the form labels are compared in."""
     return _WS.sub("", _MARKDOWN.sub("", nfkc(text)))
@@ -65,11 +67,9 @@ def cn_number(text: str) -> int | None:
         return int(text)
     if "十" in text:
         head, _, tail = text.partition("十")
-        tens = CN_DIGITS.get(head, 0 if head else 1) if head else 1
-        if head and head not in CN_DIGITS:
-            return None
-        ones = CN_DIGITS.get(tail, None) if tail else 0
-        return None if ones is None else tens * 10 + ones
+        tens = CN_DIGITS.get(head) if head else 1
+        ones = CN_DIGITS.get(tail) if tail else 0
+        return None if tens is None or ones is None else tens * 10 + ones
     if len(text) == 1:
         return CN_DIGITS.get(text)
     return None
@@ -107,6 +107,7 @@ def enumerated(text: str) -> Enumerated:
     return Enumerated(level, number, rest, core, bare)
 
 
+@cache
 def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
@@ -135,13 +136,44 @@ def label_score(token: Enumerated, label: Enumerated, label_bigrams: frozenset[s
         if len(short) >= 4 and short in long_ and len(short) / len(long_) >= 0.6:
             score = 2.2
         elif len(short) >= 4:
-            d = dice(bigrams(tc), label_bigrams)
+            d = dice(bigrams(tc), label_bigrams) if abs(len(tc) - len(lc)) <= len(long_) // 2 else 0.0
             score = 1.0 + d if d >= 0.75 else 0.0
         else:
             score = 0.0
     if score and token.number is not None and label.number is not None and token.number != label.number:
         score -= 1.0
     return score if score >= 1.5 else 0.0
+
+
+def best_increasing(n_items: int, scores: list[list[float]]) -> list[tuple[int, int]]:
+    """Assign items (in order) to candidates (in order) maximising the total score.
+
+    ``scores[c][i]`` is candidate c's score for item i. A longest-common-subsequence DP: the
+    assignment keeps both orders, which is what stops a sub-heading of 一 from being taken for
+    a later section when that section's own heading exists.
+    """
+    n_c = len(scores)
+    dp = [[0.0] * (n_c + 1) for _ in range(n_items + 1)]
+    for i in range(1, n_items + 1):
+        row, prev = dp[i], dp[i - 1]
+        for c in range(1, n_c + 1):
+            best = prev[c] if prev[c] >= row[c - 1] else row[c - 1]
+            s = scores[c - 1][i - 1]
+            if s > 0 and prev[c - 1] + s > best:
+                best = prev[c - 1] + s
+            row[c] = best
+    out: list[tuple[int, int]] = []
+    i, c = n_items, n_c
+    while i > 0 and c > 0:
+        s = scores[c - 1][i - 1]
+        if s > 0 and abs(dp[i][c] - (dp[i - 1][c - 1] + s)) < 1e-9:
+            out.append((i - 1, c - 1))
+            i, c = i - 1, c - 1
+        elif dp[i][c] == dp[i - 1][c]:
+            i -= 1
+        else:
+            c -= 1
+    return out[::-1]
 
 
 # ---------------------------------------------------------------------- lines and cells
@@ -179,9 +211,13 @@ def is_value_text(text: str) -> bool:
 
 
 def looks_like_bad_value(text: str) -> bool:
-    """Short text with a digit that is no label: a number cell we cannot read (约20, 1O)."""
+    """Short text with a digit that is no label: a number cell we cannot read (约20, 1O),
+    as opposed to a numbered label (3.其他, 2.重复申请)."""
     s = squash(text)
-    return bool(s) and len(s) <= 10 and bool(_DIGIT.search(s)) and not is_value_text(s)
+    if not s or len(s) > 10 or not _DIGIT.search(s) or is_value_text(s):
+        return False
+    e = enumerated(s)
+    return not (e.level is not None and len(_CJK.findall(e.core)) >= 2)
 
 
 def split_cell(text: str) -> list[str]:
@@ -196,7 +232,8 @@ def split_cell(text: str) -> list[str]:
     out: list[str] = []
     label: list[str] = []
     for part, wide_gap in _split_outside_brackets(nfkc(text)):
-        if wide_gap and label:  # two or more spaces separate cells, even between words
+        if label and (wide_gap or enumerated(part).level is not None):
+            # two or more spaces separate cells; so does a numbered label (（一）予以公开, 1.属于…)
             out.append("".join(label))
             label = []
         if out and not label and _attaches(out[-1], part):

@@ -588,7 +588,7 @@ class Checker:
 # ---------------------------------------------------------------------- narrative reading
 
 # A stated number: plain digits or digits with thousands separators ("3,119").
-_STATED = r"(\d{1,3}(?:,\d{3})+|\d+)"
+_STATED = r"(\d{1,3}(?:,\d{3}){1,4}|\d{1,15})"  # bounded: int() of 4300+ digits raises
 # Receipt verbs a zero statement needs after 未 ("未收到…申请"; "未按期答复的…申请" is no zero).
 _ZERO_VERBS = "发生|收到|受理|接收|产生|出现|新收|接到|有"
 # 无 that is not a negation of receipt: 无法提供, 无论, 无正当理由…
@@ -610,7 +610,7 @@ class _FactReader:
     number: re.Pattern[str]  # topic, gap (group 1), number (group 2), unit
     zero: re.Pattern[str]
     joined: re.Pattern[str]  # another fact's topic and a conjunction right before this topic
-    other_topics: tuple[str, ...]
+    joined_gap: re.Pattern[str]  # a conjunction and another fact's topic after it
 
 
 @cache
@@ -628,12 +628,13 @@ def _fact_readers(t: ReportTemplate) -> tuple[_FactReader, ...]:
     for fact in nn.facts:
         topics = _alternation(fact.topics)
         others = tuple(x for f in nn.facts if f.cells != fact.cells for x in f.topics if x not in fact.topics)
+        never = re.compile(r"(?!)")
         out.append(_FactReader(
             fact=fact,
             number=re.compile(rf"(?:{topics})([^\d，,。；;、]{{0,12}}?){_STATED}\s*(?:{units})"),
             zero=re.compile(rf"(?:{negation})[^，,。；;\d]{{0,16}}?(?:{topics})"),
-            joined=re.compile(rf"(?:{_alternation(others)})[和及与、或]$") if others else re.compile(r"(?!)"),
-            other_topics=others,
+            joined=re.compile(rf"(?:{_alternation(others)})[和及与、或]$") if others else never,
+            joined_gap=re.compile(rf"[和及与、或](?:{_alternation(others)})") if others else never,
         ))
     return tuple(out)
 
@@ -668,7 +669,7 @@ def narrative_statements(t: ReportTemplate, text: str) -> dict[str, tuple[int, s
                 continue
             for m in reader.number.finditer(sentence):
                 gap = m.group(1)
-                if any(q in gap for q in nn.qualifiers) or any(o in gap for o in reader.other_topics):
+                if any(q in gap for q in nn.qualifiers) or reader.joined_gap.search(gap):
                     continue  # 较上年减少3件, 行政复议和行政诉讼案件共3件
                 if reader.joined.search(sentence, 0, m.start()):
                     continue  # 行政复议、行政诉讼各1件: a joint figure
@@ -692,7 +693,7 @@ def narrative_statements(t: ReportTemplate, text: str) -> dict[str, tuple[int, s
 _FEE_NEGATED = re.compile(
     r"(?:未|无|没有|不|免)[^,;。]{0,3}?(?:收取|收费|征收|产生|发生|缴纳)|免收|(?<![\d.])0(?:\.0+)?(?:万元|元)|零元"
 )
-_FEE_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(?:万元|元)")
+_FEE_AMOUNT = re.compile(r"(\d{1,15}(?:\.\d{1,12})?)(?:万元|元)")
 _FEE_CHARGE = re.compile(r"收取|收费|征收|缴纳|缴费")
 
 

@@ -69,8 +69,12 @@ class Finding:
 
 def _json_value(v: Value | str | None) -> int | str | None:
     if isinstance(v, Decimal):
+        if not v.is_finite() or abs(v.adjusted()) > 40:  # NaN, 1E+999999: from a broken file
+            return str(v)
         return int(v) if v == v.to_integral_value() and v.as_tuple().exponent == 0 else format(v, "f")
-    return v
+    if v is None or isinstance(v, (int, str)):
+        return v
+    return str(v)  # a float or other stray type: JSON-safe text
 
 
 class CheckResult:

@@ -30,6 +30,13 @@ LEVELS: dict[str, str] = {
 }
 
 
+def _differs(a: Value, b: Value) -> bool:
+    try:
+        return bool(a != b)
+    except ArithmeticError:  # a signalling NaN from a broken file cannot even be compared
+        return True
+
+
 @dataclass(slots=True)
 class Meta:
     agency: str = ""
@@ -140,7 +147,7 @@ class Report:
                 raise KeyError(f"未知单元格 {ref}")
             old[ref] = self.values.get(ref)
             self.values[ref] = value
-        changed = tuple(ref for ref in changes if old[ref] != changes[ref])
+        changed = tuple(ref for ref in changes if _differs(old[ref], changes[ref]))
         if changed:
             self._notify(Change("values", changed, changed[0].section))
         return old

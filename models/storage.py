@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -42,7 +43,7 @@ def to_dict(report: Report, *, live_keys: set[tuple[str, tuple[CellRef, ...]]] |
     meta: dict[str, Any] = {"agency": report.meta.agency, "year": report.meta.year}
     for name in ("title", "date", "level"):
         value = getattr(report.meta, name)
-        if value:
+        if value is not None:  # "" too: save → load must give back exactly what was saved
             meta[name] = value
     sections: dict[str, Any] = {}
     for section in t.sections:
@@ -190,11 +191,10 @@ def _acceptances(raw: Any, template: ReportTemplate, source: str) -> list[Accept
         try:
             cells = tuple(CellRef(c["section"], c["row"], c["column"]) for c in item["cells"])
             a = Acceptance(item["rule"], cells, item["explanation"], item.get("accepted_at", ""))
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             raise ReportFileError(f"{source}中的已接受警告格式错误") from None
-        if not all(isinstance(x, str) for x in (a.rule, a.explanation, a.accepted_at)) or any(
-            template.cell(*c) is None for c in cells
-        ):
+        if not all(isinstance(x, str) for x in (a.rule, a.explanation, a.accepted_at, *(k for c in cells for k in c))) \
+                or any(template.cell(*c) is None for c in cells):
             raise ReportFileError(f"{source}中的已接受警告格式错误")
         out.append(a)
     return out
@@ -240,7 +240,11 @@ def load(path: str | os.PathLike[str]) -> Report:
 
 def save(report: Report, path: str | os.PathLike[str], **kwargs: Any) -> None:
     """Write atomically: a crash mid-save leaves the previous file intact."""
-    write_atomic(Path(path), dumps(report, **kwargs).encode("utf-8"))
+    try:
+        data = dumps(report, **kwargs).encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate pasted into a text
+        raise ReportFileError(f"报告中含有无法保存的字符（{exc.object[exc.start:exc.end]!r}），请删除后再保存") from None
+    write_atomic(Path(path), data)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -255,13 +259,19 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        try:  # keep the old file's permissions (mkstemp creates owner-only files)
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        except OSError:
+            pass
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # whatever stops the save (even Ctrl+C), leave no temp file behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise ReportFileError(f"保存 {path.name} 失败：{exc.strerror or exc}；原文件未改动") from None
+        if isinstance(exc, OSError):
+            raise ReportFileError(f"保存 {path.name} 失败：{exc.strerror or exc}；原文件未改动") from None
+        raise
     if os.name == "posix":  # make the rename durable; directories cannot be fsynced on Windows
         try:
             dir_fd = os.open(path.parent, os.O_RDONLY)

@@ -21,6 +21,10 @@ _UNIT_SUFFIX = re.compile(rf"^(?P<num>{_DIGITS})\s*(?P<unit>万元|元|件|个|�
 _NUMBER = re.compile(rf"^{_DIGITS}$")
 
 
+#: Longest cell text parsed as a number (int() refuses 4300+ digits; no report needs 40).
+MAX_DIGITS = 40
+
+
 class CellRef(NamedTuple):
     """Address of one value cell: section key, row key, column key (the spec's keys)."""
 
@@ -57,6 +61,8 @@ def parse_value(text: str, kind: ValueKind, *, allow_units: bool = False) -> Par
     Raises :class:`CellParseError` with a Chinese message otherwise.
     """
     s = normalise_text(text)
+    if len(s) > MAX_DIGITS:
+        raise CellParseError(f"“{text.strip()[:20]}…”太长，不是有效的{_kind_word(kind)}")
     if s in BLANK_MARKS:
         return Parsed(None, blank_mark=s or None)
     unit = None
@@ -95,6 +101,8 @@ def format_value(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) > 40:
+            return str(value)  # NaN or 1E+999999 from a broken file: never a million digits
         return format(value, "f")
     return str(value)
 

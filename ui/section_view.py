@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistent
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QWidget
 
+import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.grid import GridCell
 from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
 from ui.delegates import CellDelegate
@@ -63,7 +64,9 @@ class SectionView(QTableView):
         for cell in model.grid.merged:
             self.setSpan(cell.row, cell.col, cell.rowspan, cell.colspan)
         self._laid_out_width = -1
+        self._available: int | None = None  # set by the page that hosts the view
         model.editRejected.connect(self.statusMessage)
+        self.verticalScrollBar().rangeChanged.connect(self._fit_width)
         self.selectionModel().currentChanged.connect(self._update_related)
         model.session.resultChanged.connect(self._update_related)
         first = next((c for c in model.grid.cells if c.kind == "value"), None)
@@ -238,9 +241,16 @@ class SectionView(QTableView):
 
     # ------------------------------------------------------------------ layout
 
-    def relayout(self, force: bool = False) -> None:
-        """Column widths fit the labels and fill the tab; wrapped labels get tall enough rows."""
-        width = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+    def relayout(self, available: int | None = None, force: bool = False) -> None:
+        """Column widths fit the labels and fill the space; wrapped labels get tall enough rows.
+
+        ``available`` is the width the table may take (the page passes its own width, and the
+        view then shrinks to the table, so no empty white area is left beside the form).
+        """
+        if available is not None:
+            self._available = available
+        outer = self._available if self._available is not None else self.width()
+        width = outer - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
         if width == self._laid_out_width and not force:
             return
         self._laid_out_width = width
@@ -301,12 +311,22 @@ class SectionView(QTableView):
             self.setRowHeight(r, h)
         hbar = self.horizontalScrollBar().sizeHint().height() if sum(widths) > width else 0
         self.setMaximumHeight(sum(heights) + 2 * self.frameWidth() + hbar + 2)
+        self._fit_width()
+
+    def _fit_width(self, *_: object) -> None:
+        """Hug the table (plus the scroll bar only while one is shown) inside the page."""
+        if self._available is None:
+            return
+        content = sum(self.columnWidth(c) for c in range(self._model.columnCount()))
+        vbar = self.verticalScrollBar().sizeHint().width() if self.verticalScrollBar().maximum() > 0 else 0
+        self.setMaximumWidth(min(self._available, content + 2 * self.frameWidth() + vbar))
 
     # ------------------------------------------------------------------ Qt overrides
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
-        self.relayout()
+        if self._available is None:
+            self.relayout()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)

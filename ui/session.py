@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.checker import Checker, checker_for
 from models.findings import CheckResult, Finding
 from models.report import Change, Report
@@ -141,13 +142,14 @@ class DocumentSession(QObject):
 
         The expected values come from the checker's findings, applied on a scratch copy and
         re-checked until no sum finding is left (totals of totals settle in a few rounds). A
-        blank total gets a placeholder the checker is sure to flag, so it is filled too.
+        blank total gets a placeholder the checker is sure to flag (a valid count no real sum
+        reaches), so it is filled too; a placeholder nothing replaced goes back to blank.
         Returns (cells changed, sum findings still open).
         """
         template = self.report.template
         rules = {r.id for r in template.rules if r.section == section}
         scratch = self.report.copy()
-        placeholder = -1  # no sum of non-negative parts equals it
+        placeholder = 999_999_999_999_937  # valid (so the sums run) and never a real sum
         blank_totals = {eq.total for eq in self.checker.equations
                         if eq.total.section == section and scratch.values.get(eq.total) is None}
         for ref in blank_totals:

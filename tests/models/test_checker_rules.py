@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import HUAIAN_OVERVIEW, essence, make_previous, new_findings
+from sample_reports import HUAIAN_OVERVIEW, essence, new_findings
 
 from models.checker import Checker
 from models.findings import Finding

@@ -1,0 +1,81 @@
+"""Take the README's screenshots from the real window. Run under a real X server, e.g.
+
+    Xvfb :99 -screen 0 1600x1000x24 &
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb python docs/screenshots.py
+
+Writes ``docs/screenshots/*.png``: every tab of the bundled sample, and one with an error
+highlighted (its parts tinted, the tooltip open) and the problems panel listing it.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+SAMPLE = ROOT / "resources" / "samples" / "wulong-hrss-2021.json"
+NAMES = ["0-basic", "1-overview", "2-proactive", "3-requests", "4-appeals", "5-problems", "6-other"]
+
+
+def settle(app, ms: int = 150) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    app.processEvents()
+
+
+def main() -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from models import storage
+    from models.values import CellRef
+    from ui import theme
+    from ui.app import install_translations
+    from ui.main_window import MainWindow
+    from ui.session import DocumentSession
+    from ui.settings import AppSettings
+
+    app = QApplication(sys.argv[:1])
+    install_translations(app)
+    theme.apply_app_look(app)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        window = MainWindow(AppSettings(Path(tmp) / "s.ini"), Path(tmp) / "recovery")
+        window.set_session(DocumentSession(storage.load(SAMPLE), SAMPLE))
+        window.resize(1440, 900)
+        window.move(0, 0)
+        window.show()
+        settle(app, 400)
+        for i, name in enumerate(NAMES):
+            window.tabs.setCurrentIndex(i)
+            settle(app)
+            window.grab().save(str(OUT / f"tab-{name}.png"))
+        # An error: 5 new applications from natural persons, the total left at 0.
+        page = window.pages["requests"]
+        window.tabs.setCurrentWidget(page)
+        model, view = page.model, page.view  # type: ignore[attr-defined]
+        model.setData(model.index_of(CellRef("requests", "new", "natural")), "5")
+        total = CellRef("requests", "new", "total")
+        view.select_ref(total)
+        view.setFocus()
+        settle(app, 300)
+        rect = view.visualRect(model.index_of(total))
+        QToolTip.showText(view.viewport().mapToGlobal(QPoint(rect.center().x(), rect.bottom())),
+                          model.tooltip(total), view.viewport())
+        settle(app, 500)
+        screen = app.primaryScreen()
+        geo = window.frameGeometry()
+        screen.grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height()).save(str(OUT / "error-highlighted.png"))
+        window.session.undo_stack.setClean()
+        window.close()
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

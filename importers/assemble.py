@@ -1,0 +1,267 @@
+"""Build a :class:`Report` from the lines of a published report, with findings that say how the
+document was written and what could not be found (the text and HTML importers both end here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from importers import ImportFailed, ImportResult
+from importers.common import Line, enumerated, read_value, squash
+from importers.layout import (
+    Heading,
+    find_headings,
+    find_title,
+    first_year,
+    intro_paragraphs,
+    paragraphs,
+    parse_title,
+    period_year,
+    prose_lines,
+    regions,
+    strip_footer,
+    tidy,
+    wrap_margin,
+)
+from importers.tables import TableRead, read_table
+from models.checker import checker_for
+from models.findings import Finding
+from models.report import Report
+from models.template import ReportTemplate, SectionSpec, Severity, load_template, template_for_year
+from models.values import CellRef, Value, format_value
+
+# Column headings of 表二 in the 2019 trial format (format-2019.md). There is no 2019 template
+# yet, so these words only serve to recognise such a report and refuse it clearly.
+FORMAT_2019_COLUMNS = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
+MAX_SCAN_CHARS = 400_000  # year and format markers are looked for in this much text
+
+
+class _Findings:
+    """Findings in the checker's shape, ordered like the checker's (section, then cell)."""
+
+    def __init__(self, template: ReportTemplate) -> None:
+        self.template = template
+        self.checker = checker_for(template)
+        self.items: list[Finding] = []
+        self._section_order = {s.key: i for i, s in enumerate(template.sections)}
+        self._order: dict[CellRef, int] = {}
+        for c in template.all_cells():
+            ref = CellRef(c.section, c.row, c.column)
+            self._order[ref] = self._section_order[c.section] * 10_000 + len(self._order)
+
+    def add(self, rule: str, severity: Severity, section: str | None, message: str, *,
+            cells: Sequence[CellRef] = (), expected: Value | str | None = None,
+            actual: Value | str | None = None, place: str = "") -> None:
+        cells = tuple(cells)
+        if cells:
+            order = self._order[cells[0]]
+        elif section is not None:
+            order = self._section_order[section] * 10_000
+        else:
+            order = -1
+        key = f"{rule}|{place or (str(cells[0]) if cells else section or 'meta')}"
+        self.items.append(Finding(rule=rule, severity=severity, section=section, cells=cells, total_cell=None,
+                                  expected=expected, actual=actual, message=message, key=key, order=order))
+
+    def where(self, ref: CellRef) -> str:
+        return self.checker.describe(ref)
+
+
+def _row_text(template: ReportTemplate, section: str, row: str) -> str:
+    cells = [c for c in template.section(section).cells if c.row == row]
+    path = cells[0].row_path
+    return " ".join(path[1:]) if len(path) > 1 else path[0]
+
+
+def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[str] = (),
+                 wrapped: bool = False) -> ImportResult:
+    """The report the lines hold. Raises :class:`ImportFailed` for anything that is no annual
+    report of a supported format."""
+    name = f"“{PurePath(source).name}”" if source else "该文件"
+    if not any(line.filled for line in lines):
+        raise ImportFailed(f"{name}是空的，没有可导入的内容")
+    scan = squash("".join(line.text for line in lines)[:MAX_SCAN_CHARS])
+    _refuse_2019(scan, name)
+
+    base = load_template()
+    headings = find_headings(lines, base)
+    first_heading = min((h.line for h in headings.values()), default=len(lines))
+    preamble = lines[:first_heading] if headings else lines[:40]
+    title = find_title(list(title_hints), preamble)
+
+    # The report's year is the year its figures cover (统计期限); the title may be wrong.
+    stated = period_year(scan)
+    year = stated or (title.year if title else None)
+    if year is None and "overview" in headings:
+        start = headings["overview"].line
+        year = first_year(headings["overview"].rest + " ".join(ln.text for ln in lines[start + 1:start + 4]))
+    if year is None and source:
+        m = re.search(r"(?<!\d)(20\d{2})(?!\d)", PurePath(source).name)
+        year = int(m.group(1)) if m else None
+
+    template = template_for_year(year) if year is not None else None
+    wrong_format = year is not None and template is None
+    template = template or base
+    if template is not base:
+        headings = find_headings(lines, template)
+    report = Report.blank(template, agency=title.agency if title else "", year=year)
+    report.meta.title = title.text if title else None
+    found = _Findings(template)
+
+    if title and title.year and stated and title.year != stated:
+        found.add("meta.year", "warning", None,
+                  f"标题“{title.text}”写的是 {title.year} 年，但报告的统计期限是 {stated} 年；已按 {stated} 年导入，"
+                  "请核对标题或统计期限", expected=stated, actual=title.year, place="meta")
+    if year is None:
+        found.add("meta.year", "warning", None, "没有从标题或正文中找到报告年度，请在“报告信息”中填写年度",
+                  place="meta")
+    if wrong_format:
+        found.add("format.version", "error", None,
+                  f"报告年度为 {year} 年，应使用2019年版（试行）格式，但表格是2021年版格式；已按2021年版导入，请核对年度",
+                  expected="2019", actual=template.id, place="meta")
+
+    spans = regions(headings, template, len(lines))
+    evidence = sum(1 for h in headings.values() if h.meaning >= 2.0)
+    last = max(headings.values(), key=lambda h: h.line) if headings else None
+    margin = wrap_margin(lines) if wrapped else None
+    for section in template.sections:
+        heading = headings.get(section.key)
+        if heading is not None:
+            _check_heading(found, heading)
+        span = spans.get(section.key)
+        if section.is_table:
+            read = (read_table(section, lines[span[0]:span[1]], template, has_heading=heading is not None)
+                    if span else TableRead())
+            evidence += _table_evidence(section, read)
+            _apply_table(report, found, section, read, heading)
+        else:
+            _apply_text(report, found, section, lines, heading, span, preamble,
+                        last=heading is not None and heading is last, margin=margin)
+    if evidence < 2:
+        raise ImportFailed(
+            f"{name}不像政府信息公开工作年度报告：没有找到“一、总体情况”“二、主动公开政府信息情况”等部分，"
+            "也没有找到这些表格。请确认打开的是年度报告的网页或文字"
+        )
+    return ImportResult(report, found.items)
+
+
+def _refuse_2019(scan: str, name: str) -> None:
+    hits = [w for w in FORMAT_2019_COLUMNS if w in scan]
+    if len(hits) >= 2:
+        raise ImportFailed(
+            f"{name}使用2019年版（试行）年报格式（表二有“{'”“'.join(hits)}”栏），"
+            "本程序暂不支持导入2019年版格式；请新建报告后按原文手工录入"
+        )
+
+
+def _table_evidence(section: SectionSpec, read: TableRead) -> int:
+    if not any(b.row_labels for b in section.blocks):
+        filled = sum(1 for t in read.values.values() if t is not None and t.kind == "value")
+        return int(filled == len(section.cells))
+    return int(read.rows_found >= 2)
+
+
+def _check_heading(found: _Findings, heading: Heading) -> None:
+    section = heading.section
+    printed, official = enumerated(heading.text), enumerated(section.title)
+    if printed.core == official.core and printed.number in (None, official.number):
+        return
+    found.add("sections.heading", "info", section.key,
+              f"第{section.number}部分的标题为“{heading.text}”，与规定的“{section.title}”不同；已按“{section.title}”导入",
+              expected=section.title, actual=heading.text, place=section.key)
+
+
+def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: TableRead,
+                 heading: Heading | None) -> None:
+    t = report.template
+    key = section.key
+    for (row, col), tok in read.values.items():
+        ref = CellRef(key, row, col)
+        spec = t.cell(key, row, col)
+        if tok is None or spec is None or tok.kind == "empty":
+            continue
+        r = read_value(tok.text, spec.value)
+        report.values[ref] = r.value
+        if r.error:
+            found.add("import.unreadable", "warning", key,
+                      f"{found.where(ref)}写作“{r.text}”，无法读取（{r.error}）；已留空，请按原报告填写",
+                      cells=(ref,), actual=r.text)
+        elif r.dropped and r.value is None:
+            found.add("value.unit_text", "info", key, f"{found.where(ref)}写作“{r.text}”，按未填写导入",
+                      cells=(ref,), actual=r.text)
+        elif r.dropped:
+            found.add("value.unit_text", "info", key,
+                      f"{found.where(ref)}写作“{r.text}”，已读取数字 {format_value(r.value)}，略去“{r.dropped}”",
+                      cells=(ref,), expected=r.value, actual=r.text)
+    all_refs = [CellRef(key, c.row, c.column) for c in section.cells]
+    if read.rows_found == 0:
+        what = "标题和表格" if heading is None else "表格中的数字"
+        found.add("import.missing", "warning", key,
+                  f"没有找到“{section.title}”的{what}；其 {len(all_refs)} 个单元格均留空，请按原报告填写",
+                  cells=all_refs, place=key)
+    else:
+        if read.missing_rows:
+            rows = "、".join(f"“{_row_text(t, key, r)}”" for r in read.missing_rows)
+            refs = [ref for ref in all_refs if ref.row in read.missing_rows]
+            found.add("import.missing", "warning", key,
+                      f"{section.number}、没有找到 {len(read.missing_rows)} 行：{rows}；这些单元格留空，请按原报告填写",
+                      cells=refs, place=key)
+        for row, count in read.short_rows.items():
+            refs = [ref for ref in all_refs if ref.row == row and (row, ref.column) not in read.values]
+            labels = "、".join(f"“{t.cell(*r).column_label}”" for r in refs)  # type: ignore[union-attr]
+            found.add("import.missing", "warning", key,
+                      f"{section.number}、“{_row_text(t, key, row)}”只读到 {count} 个数，{labels}留空，请按原报告填写",
+                      cells=refs, place=f"{key}.{row}")
+    for row, extra in read.extra.items():
+        refs = [ref for ref in all_refs if ref.row == row]
+        texts = "、".join(x.text for x in extra[:5])
+        found.add("import.extra", "warning", key,
+                  f"{section.number}、“{_row_text(t, key, row)}”后面多出 {len(extra)} 个数（{texts}），没有导入，请核对该行",
+                  cells=refs, actual=texts, place=f"{key}.{row}")
+    for group, (row, printed) in read.old_style.items():
+        group_rows = [r for r in section.row_keys if any(c.row == r and group in c.row_path for c in section.cells)]
+        refs = [ref for ref in all_refs if ref.row in group_rows]
+        others = "、".join(f"“{_row_text(t, key, r)}”" for r in group_rows if r != row)
+        found.add("format.version", "warning", key,
+                  f"{section.number}、“{group}”按旧格式只印了一行，其数字已填入“{printed}”；{others}留空，"
+                  "请按2021年版格式拆分填写", cells=refs, place=f"{key}.{row}")
+    if read.notes:
+        if section.has_note:
+            report.notes[key] = "\n".join(read.notes)
+        else:
+            found.add("import.dropped", "info", key,
+                      f"“{section.title}”表下的注“{read.notes[0][:40]}”没有对应的位置，未导入", place=f"{key}.note")
+
+
+def _apply_text(report: Report, found: _Findings, section: SectionSpec, lines: list[Line],
+                heading: Heading | None, span: tuple[int, int] | None, preamble: list[Line], *,
+                last: bool, margin: float | None) -> None:
+    key = section.key
+    before = paragraphs(prose_lines(preamble), margin)
+    intro = intro_paragraphs(before)
+    if heading is None or span is None:
+        if key == "overview":
+            body = [p for p in before if parse_title(p) is None and len(p) > 16]
+            if body:
+                report.texts[key] = "\n".join(body)
+                found.add("sections.heading", "info", key,
+                          f"没有找到“{section.title}”的标题；已把其前面的文字作为“{section.title}”导入，请核对",
+                          expected=section.title, place=key)
+                return
+        found.add("import.missing", "warning", key, f"没有找到“{section.title}”部分；该部分留空，请按原报告填写",
+                  place=key)
+        return
+    texts = ([heading.rest] if heading.rest else []) + prose_lines(lines[span[0]:span[1]])
+    if last:
+        texts, signature = strip_footer(texts)
+        if signature.date:
+            report.meta.date = signature.date
+        if signature.agency and not report.meta.agency:
+            report.meta.agency = tidy(signature.agency)
+    report.texts[key] = "\n".join(paragraphs(texts, margin))
+    if key == "overview" and intro:
+        found.add("import.dropped", "info", key,
+                  f"标题与“{section.title}”之间的说明文字（“{intro[0][:24]}…”）不属于年报的六个部分，未导入",
+                  place=f"{key}.intro")

@@ -1,0 +1,264 @@
+"""Import a published report from its saved web page.
+
+The stdlib :mod:`html.parser` turns the page into :class:`~importers.common.Line`\\ s: each
+``<tr>`` of a data table is a row of cells (words split over ``<p>``/``<br>`` inside a cell are
+joined), each paragraph elsewhere a prose line. Scripts, styles and forms are skipped; site
+navigation and footer end up before 一 or after 六 and are dropped there. A table that holds
+other tables (a layout table) is read as prose around its inner tables.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import PurePath
+
+from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
+from importers.common import Line, is_prose
+
+SKIP = frozenset({"script", "style", "noscript", "template", "select", "textarea", "iframe", "svg", "object",
+                  "button", "map", "canvas", "math"})
+BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+                   "header", "footer", "nav", "aside", "blockquote", "pre", "hr", "dl", "dt", "dd", "form", "center",
+                   "main", "figure", "figcaption", "caption", "address", "tbody", "thead", "tfoot"})
+TITLE_META = ("articletitle", "og:title", "dc.title", "title")
+MAX_CELL_CHARS = 200  # a longer "cell" is a layout cell holding the article
+MAX_DEPTH = 200  # nested tables beyond this are flattened into prose
+
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
+_LOOKS_HTML = re.compile(r"<\s*(?:html|body|p|div|table|br|span|td)\b", re.IGNORECASE)
+_GB_ALIASES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb2312-80", "euc-cn"}
+
+
+def decode_html(data: bytes, *, source: str = "") -> str:
+    """Decode by BOM, else the page's ``<meta charset>``, else UTF-8, else GB18030."""
+    name = f"“{PurePath(source).name}”" if source else "该网页"
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise ImportFailed(f"{name}的编码已损坏，无法读取") from None
+    if b"\x00" in data[:65536]:
+        raise ImportFailed(f"{name}是二进制文件，不是网页")
+    declared = "utf-8"
+    m = _CHARSET.search(data[:8192])
+    if m:
+        declared = m.group(1).decode("ascii").lower()
+        if declared in _GB_ALIASES:
+            declared = "gb18030"  # GB2312 pages use GBK characters; GB18030 is their superset
+        try:
+            codecs.lookup(declared)
+        except LookupError:
+            declared = "utf-8"
+    for codec in dict.fromkeys((declared, "utf-8", "gb18030")):
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode(declared, errors="replace")
+
+
+@dataclass(slots=True)
+class _Table:
+    rows_out: list[Line] = field(default_factory=list)
+    row: list[list[str]] | None = None  # cells of the open row; a cell is its paragraphs
+    cell: list[str] | None = None  # paragraphs of the open cell
+    part: list[str] = field(default_factory=list)  # text of the open paragraph in the cell
+    layout: bool = False  # holds another table: read as prose
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[Line] = []
+        self.hints: list[tuple[int, str]] = []  # (priority, title field)
+        self._buf: list[str] = []
+        self._skip: list[str] = []
+        self._tables: list[_Table] = []
+        self._title: list[str] | None = None
+
+    # ------------------------------------------------------------------ output
+
+    def _emit_prose(self, text: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.lines.append(Line([text], from_html=True))
+
+    def _flush(self) -> None:
+        if self._buf:
+            self._emit_prose("".join(self._buf))
+            self._buf = []
+
+    # ------------------------------------------------------------------ tables
+
+    def _close_paragraph(self, t: _Table) -> None:
+        if t.cell is not None:
+            text = " ".join("".join(t.part).split())
+            if text:
+                t.cell.append(text)
+            t.part = []
+
+    def _close_cell(self, t: _Table) -> None:
+        if t.cell is None:
+            return
+        self._close_paragraph(t)
+        if t.row is None:
+            t.row = []
+        t.row.append(t.cell)
+        t.cell = None
+
+    def _close_row(self, t: _Table) -> None:
+        self._close_cell(t)
+        if t.row is None:
+            return
+        cells, t.row = t.row, None
+        texts = [" ".join(c) for c in cells]
+        if t.layout or any(len(x) > MAX_CELL_CHARS or is_prose(x) for x in texts):
+            for c in cells:  # a layout row: its paragraphs are the article's prose
+                for p in c:
+                    self._emit_prose(p)
+        elif any(texts):
+            self.lines.append(Line(texts, row=True, from_html=True))
+
+    def _open_table(self) -> None:
+        self._flush()
+        outer = self._tables[-1] if self._tables else None
+        if outer is not None and (outer.cell is not None or outer.row is not None):
+            # A table inside a cell: the outer table is layout. Emit what it holds so far.
+            outer.layout = True
+            self._close_paragraph(outer)
+            for c in (outer.row or []) + ([outer.cell] if outer.cell else []):
+                for p in c:
+                    self._emit_prose(p)
+            outer.row = [] if outer.row is not None else None
+            if outer.cell is not None:
+                outer.cell = []
+        if len(self._tables) >= MAX_DEPTH:
+            self._tables[-1].layout = True
+            return
+        self._tables.append(_Table())
+
+    def _close_table(self) -> None:
+        if not self._tables:
+            return
+        t = self._tables.pop()
+        self._close_row(t)
+
+    # ------------------------------------------------------------------ HTMLParser hooks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skip:
+            return
+        if tag in SKIP:
+            self._skip.append(tag)
+            return
+        if tag == "meta":
+            a = {k.lower(): (v or "") for k, v in attrs}
+            field_name = (a.get("name") or a.get("property") or "").lower()
+            if field_name in TITLE_META and a.get("content"):
+                self.hints.append((TITLE_META.index(field_name), a["content"]))
+            return
+        if tag == "title":
+            self._title = []
+            return
+        t = self._tables[-1] if self._tables else None
+        if tag == "table":
+            self._open_table()
+        elif t is not None and tag == "tr":
+            self._close_row(t)
+            t.row = []
+        elif t is not None and tag in ("td", "th"):
+            self._close_cell(t)
+            if t.row is None:
+                t.row = []
+            t.cell, t.part = [], []
+        elif tag in BLOCK:
+            if t is not None and t.cell is not None:
+                self._close_paragraph(t)
+            else:
+                self._flush()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in SKIP and self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            if tag == self._skip[-1]:
+                self._skip.pop()
+            return
+        if tag == "title" and self._title is not None:
+            self.hints.append((len(TITLE_META), " ".join("".join(self._title).split())))
+            self._title = None
+            return
+        t = self._tables[-1] if self._tables else None
+        if tag == "table":
+            self._close_table()
+        elif t is not None and tag == "tr":
+            self._close_row(t)
+        elif t is not None and tag in ("td", "th"):
+            self._close_cell(t)
+        elif tag in BLOCK:
+            if t is not None and t.cell is not None:
+                self._close_paragraph(t)
+            else:
+                self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._title is not None:
+            self._title.append(data)
+            return
+        t = self._tables[-1] if self._tables else None
+        if t is not None and t.cell is not None:
+            t.part.append(data)
+        elif t is not None and data.strip():
+            # text directly in <table>/<tr> (broken markup): keep it as its own cell
+            if t.row is None:
+                t.row = []
+            t.row.append([" ".join(data.split())])
+        else:
+            self._buf.append(data)
+
+    def finish(self) -> list[Line]:
+        self.close()
+        while self._tables:
+            self._close_table()
+        self._flush()
+        if self._title is not None:
+            self.hints.append((len(TITLE_META), " ".join("".join(self._title).split())))
+        return self.lines
+
+
+def html_lines(page: str) -> tuple[list[Line], list[str]]:
+    """The page as lines, and the title fields it declares (for the report title)."""
+    parser = _PageParser()
+    try:
+        parser.feed(page)
+        lines = parser.finish()
+    except (AssertionError, ValueError, IndexError) as exc:  # html.parser on hostile markup
+        raise ImportFailed(f"网页结构无法解析（{type(exc).__name__}），请另存为文本后导入") from None
+    return lines, [text for _, text in sorted(parser.hints, key=lambda h: h[0])]
+
+
+def import_html(data: bytes | str, *, source: str = "") -> ImportResult:
+    """Import a saved report web page. Raises :class:`ImportFailed` only."""
+    from importers.assemble import build_report
+    from importers.text import text_lines
+
+    name = f"“{PurePath(source).name}”" if source else "该网页"
+    size = len(data)
+    if size > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"{name}过大（{size // 1024 // 1024} MB），不像一份年度报告")
+    page = decode_html(data, source=source) if isinstance(data, bytes) else data
+    if not page.strip():
+        raise ImportFailed(f"{name}是空的，没有可导入的内容")
+    if not _LOOKS_HTML.search(page[:200_000]):  # text saved with an .html suffix
+        return build_report(text_lines(page), source=source, wrapped=True)
+    lines, hints = html_lines(page)
+    return build_report(lines, source=source, title_hints=hints)

@@ -1,0 +1,122 @@
+"""Import a published report from its flattened text (copied from a web page, the text layer of
+a PDF, markdown or OCR output).
+
+The text becomes :class:`~importers.common.Line`\\ s: a line with ``|`` (or tabs) is a table row
+of cells; any other line is prose or a single cell. :func:`importers.assemble.build_report`
+does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePath
+
+from importers import ImportFailed, ImportResult
+from importers.common import Line
+
+MAX_TEXT_BYTES = 4 * 1024 * 1024  # a report's text is some 10–100 KB
+MAX_TEXT_CHARS = 2 * 1024 * 1024
+
+# Signatures of files that are not text, with what to tell the user.
+_BINARY_KINDS = (
+    (b"%PDF", "PDF 文件；请打开 PDF，全选复制文字后另存为 .txt 再导入"),
+    (b"PK\x03\x04", "Word/Excel 等压缩格式文件，不是文本"),
+    (b"\xd0\xcf\x11\xe0", "旧版 Word/Excel 文件，不是文本"),
+    (b"\x89PNG", "图片文件，不是文本"),
+    (b"\xff\xd8\xff", "图片文件，不是文本"),
+    (b"GIF8", "图片文件，不是文本"),
+)
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_PAGE_LINE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+
+
+def _name(source: str) -> str:
+    return f"“{PurePath(source).name}”" if source else "该文件"
+
+
+def decode_text(data: bytes, *, source: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16/32 with BOM, else GB18030.
+
+    Raises :class:`ImportFailed` for an empty, binary or absurdly large file.
+    """
+    name = _name(source)
+    if len(data) > MAX_TEXT_BYTES:
+        raise ImportFailed(f"{name}过大（{len(data) // 1024} KB），不像一份年度报告的文字")
+    for magic, what in _BINARY_KINDS:
+        if data.startswith(magic):
+            raise ImportFailed(f"{name}是{what}")
+    text: str | None = None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise ImportFailed(f"{name}的编码已损坏（{codec.upper()}），无法读取") from None
+            break
+    if text is None:
+        if b"\x00" in data:
+            raise ImportFailed(f"{name}是二进制文件，不是文本")
+        for codec in ("utf-8", "gb18030"):
+            try:
+                text = data.decode(codec)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFailed(f"{name}不是 UTF-8 或 GBK/GB18030 编码的文本，无法读取")
+    if not text.strip():
+        raise ImportFailed(f"{name}是空的，没有可导入的内容")
+    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r\f\v")
+    if controls > max(8, len(text) // 200):
+        raise ImportFailed(f"{name}含有大量控制字符，是二进制文件，不是文本")
+    return text
+
+
+def text_lines(text: str) -> list[Line]:
+    """Lines of cells: ``a | b`` rows (markdown ``| a | b |`` too), tab-separated rows, prose."""
+    lines: list[Line] = []
+    for raw in text.splitlines():
+        s = raw.strip()
+        if not s:
+            continue
+        if "|" in s:
+            if _MD_SEPARATOR.match(s):
+                continue
+            cells = s.split("|")
+            if s.startswith("|") and s.endswith("|"):  # markdown: the outer pipes are borders
+                cells = cells[1:-1]
+            else:  # ``0 | ||``: trailing pipes close the cell (and mark its span)
+                while cells and not cells[-1].strip():
+                    cells.pop()
+            lines.append(Line([c.strip() for c in cells], row=True))
+        elif "\t" in s:
+            cells = [c.strip() for c in s.split("\t")]
+            while cells and not cells[-1]:
+                cells.pop()
+            lines.append(Line(cells, row=True))
+        elif not _PAGE_LINE.match(s):
+            lines.append(Line([s]))
+    return lines
+
+
+def import_text(text: str, *, source: str = "") -> ImportResult:
+    """Import a published report's text. Raises :class:`ImportFailed` only."""
+    from importers.assemble import build_report
+
+    if len(text) > MAX_TEXT_CHARS:
+        raise ImportFailed(f"{_name(source)}过大（{len(text) // 1024} K 字），不像一份年度报告的文字")
+    head = text[:512].lstrip().encode("utf-8", "ignore")
+    if _HTML_START.match(head):  # a saved web page with the wrong suffix
+        from importers.html import import_html
+
+        return import_html(text, source=source)
+    return build_report(text_lines(text), source=source, wrapped=True)

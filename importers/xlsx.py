@@ -1,0 +1,640 @@
+"""Reading back a workbook written by :mod:`exporters.xlsx`, after colleagues edited it.
+
+The very hidden sheet says which cell holds which value; the labels printed around each value
+(taken from the template's grid) prove that the cell is still where the map says. What cannot be
+read — text that is not a number, a formula without a saved result, a table whose rows or
+columns were inserted or deleted — becomes a finding naming the cell (``'三、依申请公开'!D5``)
+and its row and column labels; nothing is guessed. A workbook without our hidden sheet is
+refused with :class:`ImportFailed` (there is no way to tell which number is which).
+
+Untrusted files are opened safely: the archive, its member count and every member's size and
+compression ratio are checked before openpyxl parses anything (defusedxml guards the XML), and
+any failure inside openpyxl becomes :class:`ImportFailed`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from exporters.xlsx import (
+    META_FIELDS,
+    META_SHEET,
+    REC_ACCEPTANCE,
+    REC_CELL,
+    REC_HEADER,
+    REC_META,
+    REC_NOTE,
+    REC_SHEET,
+    REC_TEXT,
+    WORKBOOK_FORMAT,
+    WORKBOOK_SCHEMA,
+    sheet_ref,
+    unescape_text,
+)
+from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
+from models.checker import checker_for
+from models.findings import Finding
+from models.grid import Grid, GridCell, grid_for
+from models.report import LEVELS, Acceptance, Report
+from models.template import ReportTemplate, available_templates, load_template
+from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
+
+# Limits checked on the zip directory before any XML is parsed (a real workbook of ours is
+# ~40 KB with ~15 members; Python's zipfile never inflates a member beyond its declared size).
+MAX_MEMBERS = 1000
+MAX_MEMBER_BYTES = 50 * 1024 * 1024
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_PLACES = re.compile(r"\.(0+)")
+_YEAR = re.compile(r"^(\d{4})(?:年|年度)?$")
+_CN_DATE = re.compile(r"^(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
+
+
+def import_workbook(source: str | os.PathLike[str] | BinaryIO) -> ImportResult:
+    """Read a workbook exported by 年报编辑器. Raises :class:`ImportFailed` only."""
+    data, name = _read_source(source)
+    check_archive(data, name)
+    wb = _load(data, name, data_only=True)
+    return _WorkbookReader(wb, data, name).read()
+
+
+# ---------------------------------------------------------------------- the file, safely
+
+
+def _read_source(source: str | os.PathLike[str] | BinaryIO) -> tuple[bytes, str]:
+    if isinstance(source, (str, os.PathLike)):
+        p = Path(source)
+        name = f"“{p.name}”"
+        try:
+            size = p.stat().st_size
+            if size > MAX_IMPORT_BYTES:
+                raise ImportFailed(f"{name}过大（{size // 1024 // 1024} MB），不像年报工作簿")
+            return p.read_bytes(), name
+        except FileNotFoundError:
+            raise ImportFailed(f"找不到文件 {p}") from None
+        except IsADirectoryError:
+            raise ImportFailed(f"{p} 是文件夹，不是工作簿") from None
+        except OSError as exc:
+            raise ImportFailed(f"无法读取 {p}：{exc.strerror or exc}") from None
+    data = source.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"工作簿过大（超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB），不像年报工作簿")
+    return data, "工作簿"
+
+
+def check_archive(data: bytes, name: str = "工作簿") -> None:
+    """Refuse what is not a plain .xlsx, or would inflate to more than we are willing to read."""
+    if data.startswith(_OLE_MAGIC):
+        raise ImportFailed(f"{name}是加密的或旧版（.xls）Excel 文件；请在 Excel/WPS 中去掉打开密码、另存为 .xlsx 后再导入")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise ImportFailed(f"{name}不是有效的 .xlsx 工作簿（文件已损坏、不完整，或不是 Excel 文件）") from None
+    if len(members) > MAX_MEMBERS:
+        raise ImportFailed(f"{name}内含 {len(members)} 个部件，超过上限 {MAX_MEMBERS}，疑似恶意文件，已拒绝打开")
+    total = 0
+    for m in members:
+        total += m.file_size
+        if m.file_size > MAX_MEMBER_BYTES:
+            raise ImportFailed(
+                f"{name}中的“{m.filename}”解压后达 {m.file_size // 1024 // 1024} MB，超过上限"
+                f" {MAX_MEMBER_BYTES // 1024 // 1024} MB，疑似恶意文件（压缩炸弹），已拒绝打开")
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise ImportFailed(
+                f"{name}中的“{m.filename}”压缩比异常（{m.file_size // max(m.compress_size, 1)} 倍），"
+                "疑似恶意文件（压缩炸弹），已拒绝打开")
+    if total > MAX_TOTAL_BYTES:
+        raise ImportFailed(f"{name}解压后共 {total // 1024 // 1024} MB，超过上限，疑似恶意文件（压缩炸弹），已拒绝打开")
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ImportFailed(f"{name}不是 Excel 工作簿（.xlsx）：缺少工作簿内容；如果是 WPS 或 OpenDocument 格式，请另存为 .xlsx")
+
+
+def _load(data: bytes, name: str, *, data_only: bool) -> Any:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False)
+    except Exception as exc:  # any failure of the parser on a damaged or hostile file
+        kind = type(exc).__name__
+        if "Forbidden" in kind or "DTD" in kind:
+            raise ImportFailed(f"{name}含有不安全的 XML 内容（{kind}），已拒绝打开") from None
+        raise ImportFailed(f"{name}已损坏，无法读取（{kind}）；请在 Excel/WPS 中打开并另存为 .xlsx 后再试") from None
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula (sizes already checked by :func:`check_archive`)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for m in zf.infolist():
+            sheet = m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+            if sheet and _FORMULA_TAG.search(zf.read(m)):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------- the hidden map
+
+
+@dataclass(frozen=True)
+class _Map:
+    template: ReportTemplate
+    sheets: dict[str, str]  # section -> sheet name
+    cells: dict[CellRef, tuple[str, str, bool]]  # ref -> sheet, coordinate, filled at export
+    meta: dict[str, tuple[str, str]]  # field -> sheet, coordinate
+    texts: dict[str, tuple[str, str, int, int, tuple[int, ...]]]  # heading, first row, count, continued
+    notes: dict[str, tuple[str, str]]
+    acceptances: list[Acceptance]
+
+
+def _rows(ws: Any) -> Iterator[list[Any]]:
+    for row in ws.iter_rows(values_only=True):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            yield [unescape_text(v) if isinstance(v, str) else v for v in values]
+
+
+def _read_map(wb: Any, name: str) -> _Map:
+    if META_SHEET not in wb.sheetnames:
+        raise ImportFailed(
+            f"{name}不是年报编辑器导出的工作簿（缺少隐藏的“{META_SHEET}”工作表），无法确定各个数字属于哪一栏。"
+            "请用年报编辑器“导出 Excel…”生成的工作簿填写后再导入")
+    broken = ImportFailed(f"{name}中隐藏的“{META_SHEET}”工作表已损坏，无法确定各个数字的位置；请重新从年报编辑器导出")
+    rows = list(_rows(wb[META_SHEET]))
+    if not rows or rows[0][:2] != [REC_HEADER, WORKBOOK_FORMAT] or len(rows[0]) < 4:
+        raise broken
+    schema, template_id = rows[0][2], rows[0][3]
+    if not isinstance(schema, int) or schema < 1:
+        raise broken
+    if schema > WORKBOOK_SCHEMA:
+        raise ImportFailed(f"{name}由更新版本的年报编辑器导出（格式版本 {schema}），请升级年报编辑器后再导入")
+    if not isinstance(template_id, str) or template_id not in available_templates():
+        raise ImportFailed(f"{name}使用未知的报告格式模板 {template_id!r}（本程序支持：{'、'.join(available_templates())}）")
+    t = load_template(template_id)
+    m = _Map(t, {}, {}, {}, {}, {}, [])
+    try:
+        for row in rows[1:]:
+            _record(m, row, wb.sheetnames)
+    except _MissingSheet as exc:
+        raise ImportFailed(f"{name}中找不到工作表“{exc.args[0]}”；如果改过工作表的名称，请改回“{exc.args[0]}”后再导入，"
+                           "工作表也不要删除") from None
+    except (ValueError, TypeError, KeyError, IndexError):
+        raise broken from None
+    return m
+
+
+class _MissingSheet(Exception):
+    """A sheet named in the map is gone (renamed or deleted by the user)."""
+
+
+def _record(m: _Map, row: list[Any], sheetnames: list[str]) -> None:
+    kind = row[0]
+    t = m.template
+
+    def sheet(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        if value not in sheetnames:
+            raise _MissingSheet(value)
+        return value
+
+    if kind == REC_SHEET:
+        t.section(row[1])
+        m.sheets[row[1]] = sheet(row[2])
+    elif kind == REC_CELL:
+        ref = CellRef(row[1], row[2], row[3])
+        if t.cell(*ref) is None or ref in m.cells:
+            raise ValueError(ref)
+        m.cells[ref] = (sheet(row[4]), _coordinate(row[5]), bool(row[6]))
+    elif kind == REC_META:
+        if row[1] not in dict(META_FIELDS):
+            raise ValueError(row[1])
+        m.meta[row[1]] = (sheet(row[2]), _coordinate(row[3]))
+    elif kind == REC_TEXT:
+        if t.section(row[1]).is_table:
+            raise ValueError(row[1])
+        continued = tuple(int(x) for x in str(row[6] or "").split(",") if x) if len(row) > 6 else ()
+        m.texts[row[1]] = (sheet(row[2]), _coordinate(row[3]), int(row[4]), int(row[5]), continued)
+    elif kind == REC_NOTE:
+        t.section(row[1])
+        m.notes[row[1]] = (sheet(row[2]), _coordinate(row[3]))
+    elif kind == REC_ACCEPTANCE:
+        cells = tuple(CellRef(*c) for c in json.loads(row[3]))
+        if not isinstance(row[1], str) or any(t.cell(*c) is None for c in cells):
+            raise ValueError(row)
+        explanation = "".join(str(x) for x in row[4:] if x is not None)
+        m.acceptances.append(Acceptance(row[1], cells, explanation, str(row[2] or "")))
+
+
+def _rc(coordinate: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(coordinate)
+    return row, column_index_from_string(letters)
+
+
+def _coordinate(value: Any) -> str:
+    try:
+        row, col = _rc(value)
+    except Exception:  # openpyxl raises its own exception types for a malformed coordinate
+        raise ValueError(value) from None
+    if not (1 <= row <= 1_048_576 and 1 <= col <= 16_384):
+        raise ValueError(value)
+    return str(value)
+
+
+# ---------------------------------------------------------------------- layout checks
+
+
+@cache
+def _governing(template: ReportTemplate, section: str) -> dict[CellRef, tuple[GridCell, ...]]:
+    """For each value cell, the printed cells that say what it is: the row labels beside it and
+    the headers above it in its own block (up to the previous block's values)."""
+    grid = grid_for(template, section)
+    out: dict[CellRef, tuple[GridCell, ...]] = {}
+    for v in grid.value_cells:
+        assert v.ref is not None
+        found: dict[tuple[int, int], GridCell] = {}
+        for col in range(grid.label_cols):
+            g = grid.at(v.row, col)
+            if g is not None and not g.is_value:
+                found[(g.row, g.col)] = g
+        seen_header = False
+        for row in range(v.row - 1, -1, -1):
+            g = grid.at(row, v.col)
+            if g is None:
+                continue
+            if g.is_value:
+                if seen_header:
+                    break
+                continue
+            seen_header = True
+            found[(g.row, g.col)] = g
+        out[v.ref] = tuple(found.values())
+    return out
+
+
+def _same_label(expected: str, actual: Any) -> bool:
+    text = unescape_text(actual) if isinstance(actual, str) else ("" if actual is None else str(actual))
+    return normalise_text(text) == normalise_text(expected)
+
+
+# ---------------------------------------------------------------------- reading
+
+
+class _WorkbookReader:
+    def __init__(self, wb: Any, data: bytes, name: str) -> None:
+        self.wb = wb
+        self.data = data
+        self.name = name
+        self.map = _read_map(wb, name)
+        self.t = self.map.template
+        self.report = Report.blank(self.t)
+        self.findings: list[Finding] = []
+        self.describe = checker_for(self.t).describe
+        self.order = {CellRef(c.section, c.row, c.column): i for i, c in enumerate(self.t.all_cells())}
+        self.section_order = {s.key: i * 10_000 for i, s in enumerate(self.t.sections)}
+
+    def read(self) -> ImportResult:
+        try:
+            self._values()
+            self._meta()
+            self._texts()
+            self._notes()
+            self._stray()
+        except ImportFailed:
+            raise
+        except Exception as exc:  # a workbook shaped in a way no check above foresaw
+            raise ImportFailed(f"{self.name}无法读取（{type(exc).__name__}）；请重新从年报编辑器导出后再填写") from None
+        self.report.acceptances = list(self.map.acceptances)
+        return ImportResult(self.report, sorted(self.findings, key=lambda f: f.order))
+
+    # ------------------------------------------------------------------ findings
+
+    def _add(self, rule: str, severity: str, message: str, *, ref: CellRef | None = None,
+             section: str | None = None, actual: Any = None, order: int | None = None) -> None:
+        self.findings.append(Finding(
+            rule=rule, severity=severity,  # type: ignore[arg-type]
+            section=ref.section if ref else section, cells=(ref,) if ref else (),
+            total_cell=ref if ref and rule == "value.type" else None, expected=None,
+            actual=actual if actual is None or isinstance(actual, (int, Decimal, str)) else str(actual),
+            message=message, key=f"{rule}|{ref or section or len(self.findings)}",
+            order=order if order is not None else (
+                self.section_order[ref.section] + self.order[ref] if ref else self.section_order.get(section or "", 0)),
+        ))
+
+    # ------------------------------------------------------------------ table values
+
+    def _values(self) -> None:
+        blanks: list[tuple[CellRef, str, str, bool]] = []
+        moved_sheets: dict[str, tuple[str, str, Any]] = {}
+        for ref in self.report.cell_refs():
+            where = self.map.cells.get(ref)
+            if where is None:
+                self._add("format", "error", f"工作簿中没有{self.describe(ref)}的位置，未读取", ref=ref)
+                continue
+            sheet, coord, filled = where
+            ws = self.wb[sheet]
+            place = f"{sheet_ref(sheet, coord)}（{self.describe(ref)}）"
+            broken = self._check_labels(ws, ref, coord)
+            if broken:
+                label_coord, expected, actual = broken
+                moved_sheets.setdefault(sheet, (label_coord, expected, actual))
+                self._add("format", "error",
+                          f"{place}：表格的行或列已被插入、删除或移动（{label_coord} 应为“{expected}”，现为“{actual}”），"
+                          "无法确认此处的数字属于哪一格，未读取；请恢复原表格的行列后重新导入", ref=ref)
+                continue
+            cell = ws[coord]
+            raw = cell.value
+            if raw is None:
+                blanks.append((ref, sheet, coord, filled))
+                continue
+            self._value(ref, place, raw, getattr(cell, "number_format", "General"))
+        sections = {v: k for k, v in self.map.sheets.items()}
+        for sheet, (label_coord, expected, actual) in moved_sheets.items():
+            section = sections.get(sheet)
+            self._add("format", "error",
+                      f"工作表“{sheet}”的表格版式已被改动（{label_coord} 应为“{expected}”，现为“{actual}”），"
+                      "受影响的数字未读取，见下列各格", section=section,
+                      order=self.section_order.get(section or "", 0) - 1)
+        self._blanks(blanks)
+
+    def _check_labels(self, ws: Any, ref: CellRef, coord: str) -> tuple[str, str, str] | None:
+        grid: Grid = grid_for(self.t, ref.section)
+        pos = grid.position(ref)
+        assert pos is not None
+        row, col = _rc(coord)
+        d_row, d_col = row - pos[0], col - pos[1]
+        for g in _governing(self.t, ref.section)[ref]:
+            r, c = g.row + d_row, g.col + d_col
+            if r < 1 or c < 1:
+                return (f"{ws.title}!R{r}C{c}", g.text, "（表格之外）")
+            actual = ws.cell(r, c).value
+            if not _same_label(g.text, actual):
+                shown = "空" if actual in (None, "") else str(actual)
+                return (sheet_ref(ws.title, ws.cell(r, c).coordinate), g.text, shown)
+        return None
+
+    def _value(self, ref: CellRef, place: str, raw: Any, number_format: str) -> None:
+        spec = self.t.cell(*ref)
+        assert spec is not None
+        try:
+            value, note = read_number(raw, spec.value, number_format)
+        except CellParseError as exc:
+            self._add("value.type", "error", f"{place}：{exc}", ref=ref, actual=_shown(raw))
+            return
+        self.report.values[ref] = value
+        if note:
+            self._add("value.unit_text", "info", f"{place}：{note}", ref=ref, actual=_shown(raw))
+
+    def _blanks(self, blanks: list[tuple[CellRef, str, str, bool]]) -> None:
+        """Blank cells are blank — unless a formula left no result, or a number was deleted."""
+        if not blanks:
+            return
+        formulas: dict[tuple[str, str], str] = {}
+        if _has_formulas(self.data):
+            wb = _load(self.data, self.name, data_only=False)
+            for _, sheet, coord, _ in blanks:
+                cell = wb[sheet][coord]
+                if cell.data_type == "f":
+                    formulas[(sheet, coord)] = str(getattr(cell.value, "text", cell.value))
+        for ref, sheet, coord, filled in blanks:
+            place = f"{sheet_ref(sheet, coord)}（{self.describe(ref)}）"
+            formula = formulas.get((sheet, coord))
+            if formula is not None:
+                self._add("value.type", "error",
+                          f"{place}：是公式“{formula}”，但文件中没有保存它的计算结果（可能由不计算公式的程序保存），未读取；"
+                          "请在 Excel 或 WPS 中打开并保存一次，或直接填写数字", ref=ref, actual=formula)
+            elif filled:
+                self._add("value.missing", "warning",
+                          f"{place}：导出时填有数字，现在为空（已被删除），按未填写读取；没有发生请填 0", ref=ref)
+
+    # ------------------------------------------------------------------ basic sheet
+
+    def _locate(self, sheet: str, coord: str, label: str) -> tuple[Any, int] | None:
+        """The row holding ``label`` in column A: the mapped row if it still does, else the
+        row it moved to (its label moved with it), else None."""
+        ws = self.wb[sheet]
+        row = ws[coord].row
+        if _same_label(label, ws.cell(row, 1).value):
+            return ws, row
+        hits = [r for r in range(1, ws.max_row + 1) if _same_label(label, ws.cell(r, 1).value)]
+        return (ws, hits[0]) if len(hits) == 1 else None
+
+    def _meta(self) -> None:
+        labels = dict(META_FIELDS)
+        for field, (sheet, coord) in self.map.meta.items():
+            found = self._locate(sheet, coord, labels[field])
+            if found is None:
+                self._add("format", "error",
+                          f"工作表“{sheet}”中找不到“{labels[field]}”一行（A 列），{labels[field]}未读取", order=-1)
+                continue
+            ws, row = found
+            cell = ws.cell(row, ws[coord].column)
+            try:
+                setattr(self.report.meta, field, read_meta(field, cell.value))
+            except ValueError as exc:
+                self._add("format", "error", f"{sheet_ref(sheet, cell.coordinate)}（{labels[field]}）：{exc}",
+                          actual=_shown(cell.value), order=-1)
+
+    def _texts(self) -> None:
+        headings: dict[str, tuple[Any, int]] = {}
+        for key, (sheet, coord, *_rest) in self.map.texts.items():
+            section = self.t.section(key)
+            found = self._locate(sheet, coord, section.title)
+            if found is None:
+                self._add("format", "error", f"工作表“{sheet}”中找不到“{section.title}”的标题行，这部分文字未读取",
+                          section=key)
+                continue
+            headings[key] = found
+        for key, (ws, row) in headings.items():
+            _, _, first, count, continued = self.map.texts[key]
+            later = [r for w, r in headings.values() if w is ws and r > row]
+            end = min(later) - 1 if later else ws.max_row
+            lines: list[str] = []
+            for r in range(row + 1, end + 1):
+                lines.append(_text(ws.cell(r, 1).value))
+                extra = ws.cell(r, 2).value
+                if extra not in (None, "") and ws.cell(r, 2).coordinate not in ws.merged_cells:
+                    self._add("format", "warning",
+                              f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.t.section(key).title}”的文字"
+                              "应写在 A 列（合并单元格）中，B 列的内容未读取", section=key)
+            if len(lines) > count and not any(lines[count:]):
+                lines = lines[:count]  # empty rows below the last narrative
+            joins = set(continued) if len(lines) == count and row + 1 == first else set()
+            text = "".join(("" if i in joins or i == 0 else "\n") + line for i, line in enumerate(lines))
+            self.report.texts[key] = text
+
+    def _notes(self) -> None:
+        """The note is the text in its merged row under the table; anything else there is reported."""
+        changed = {f.section for f in self.findings if f.rule == "format" and f.section and not f.cells}
+        for key, (sheet, coord) in self.map.notes.items():
+            ws = self.wb[sheet]
+            anchor = ws[coord]
+            width = grid_for(self.t, key).n_cols
+            crowded = any(_text(ws.cell(anchor.row, c).value).strip()
+                          for c in range(anchor.column + 1, anchor.column + width))
+            if key in changed or crowded:
+                self._add("format", "warning", f"工作表“{sheet}”的表格版式已被改动，{coord} 处的表注未读取", section=key)
+                continue
+            text = _text(anchor.value)
+            if text:
+                self.report.notes[key] = text
+
+    def _stray(self) -> None:
+        """Content of a table sheet outside every cell of the form: moved rows, numbers typed
+        beside the table. Reported (not read), a few coordinates per sheet."""
+        for key, sheet in self.map.sheets.items():
+            ws = self.wb[sheet]
+            grid = grid_for(self.t, key)
+            mapped = [(ref, _rc(coord)) for ref, (s, coord, _) in self.map.cells.items() if s == sheet]
+            if not mapped:
+                continue
+            ref, (row, col) = mapped[0]
+            pos = grid.position(ref)
+            assert pos is not None
+            r0, c0 = row - pos[0], col - pos[1]  # where the grid starts in this sheet
+            known = {(r0 + c.row, c0 + c.col) for c in grid.cells} | {(r0 - 1, c0)} | {rc for _, rc in mapped}
+            known |= {_rc(coord) for s, coord in self.map.notes.values() if s == sheet}
+            stray: list[str] = []
+            for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, r0 + grid.n_rows + STRAY_MARGIN),
+                                    max_col=min(ws.max_column, c0 + grid.n_cols + STRAY_MARGIN)):
+                for cell in row:
+                    if (cell.row, cell.column) not in known and _text(cell.value).strip():
+                        stray.append(f"{cell.coordinate}“{_text(cell.value)[:12]}”")
+            if stray:
+                more = f"等 {len(stray)} 格" if len(stray) > 5 else ""
+                self._add("format", "warning",
+                          f"工作表“{sheet}”中 {'、'.join(stray[:5])}{more}不在表格的任何一格中，未读取；"
+                          "是否插入、删除或移动了行列？请对照原表格核对", section=key,
+                          order=self.section_order[key] - 1)
+
+
+# ---------------------------------------------------------------------- cell values
+
+
+def read_number(raw: Any, kind: str, number_format: str = "General") -> tuple[Value, str | None]:
+    """A cell's value as a count or amount, and a note when a unit or blank mark was dropped.
+
+    Raises :class:`CellParseError` (Chinese message) for anything that is not such a number.
+    """
+    if isinstance(raw, bool):
+        raise CellParseError(f"填写了逻辑值“{'TRUE' if raw else 'FALSE'}”，不是数字")
+    if isinstance(raw, (datetime, date, time)):
+        raise CellParseError(f"是日期或时间（{raw}），不是数字；请把单元格格式改为“常规”后重新填写")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and raw != raw:  # pragma: no cover - NaN cannot be stored in xlsx
+            raise CellParseError("不是数字")
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if number == number.to_integral_value():
+            number = Decimal(int(number))
+        if kind == "amount":
+            places = _format_places(number_format)
+            if places and places > -int(number.as_tuple().exponent):
+                number = number.quantize(Decimal(1).scaleb(-places))  # 68.640 written as 68.64 + "0.000"
+        return parse_value(format(number, "f"), kind).value, None  # type: ignore[arg-type]
+    if not isinstance(raw, str):
+        raise CellParseError(f"“{raw}”不是数字")
+    text = unescape_text(raw)
+    if text.strip().startswith("#"):
+        raise CellParseError(f"是 Excel 错误值“{text.strip()}”，不是数字；请检查公式")
+    parsed = parse_value(text, kind, allow_units=True)  # type: ignore[arg-type]
+    if parsed.blank_mark:
+        return None, f"填写了“{parsed.blank_mark}”，按未填写读取；没有发生请填 0"
+    if parsed.unit_text:
+        return parsed.value, f"填写的“{text.strip()}”带有单位，已读取为 {parsed.value}，“{parsed.unit_text}”已去掉"
+    return parsed.value, None
+
+
+def _format_places(number_format: str) -> int | None:
+    if not number_format or number_format == "General":
+        return None
+    m = _PLACES.search(number_format.split(";")[0])
+    return len(m.group(1)) if m else 0
+
+
+def read_meta(field: str, raw: Any) -> Any:
+    """A metadata cell as the report keeps it; ValueError (Chinese) when it cannot be."""
+    if field == "agency":
+        return _text(raw)
+    if field == "year":
+        if raw is None or raw == "":
+            return None
+        if isinstance(raw, bool):
+            raise ValueError("年度应为四位数字，如 2024")
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if isinstance(raw, int):
+            year = raw
+        else:
+            m = _YEAR.match(normalise_text(_text(raw)))
+            if not m:
+                raise ValueError(f"“{_text(raw)}”不是年度，应为四位数字，如 2024")
+            year = int(m.group(1))
+        if not 1900 <= year <= 2999:
+            raise ValueError(f"年度 {year} 无效，应为四位数字，如 2024")
+        return year
+    if field == "level":
+        text = _text(raw).strip()
+        if not text:
+            return None
+        by_label = {v: k for k, v in LEVELS.items()}
+        if text in by_label:
+            return by_label[text]
+        if text in LEVELS:
+            return text
+        raise ValueError(f"“{text}”不是可选的机关层级（{'、'.join(LEVELS.values())}）")
+    if field == "date":
+        if isinstance(raw, datetime):
+            return raw.date().isoformat()
+        if isinstance(raw, date):
+            return raw.isoformat()
+        text = _text(raw)
+        m = _CN_DATE.match(normalise_text(text))
+        if m and not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            y, mo, d = (int(x) for x in m.groups())
+            try:
+                return date(y, mo, d).isoformat()
+            except ValueError:
+                raise ValueError(f"“{text}”不是有效日期") from None
+        return text or None
+    # title
+    text = _text(raw)
+    return text or None
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        return unescape_text(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, (datetime, date)):
+        return raw.isoformat()
+    return str(raw)
+
+
+def _shown(raw: Any) -> str:
+    return _text(raw) if not isinstance(raw, float) else repr(raw)

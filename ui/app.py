@@ -1,0 +1,67 @@
+"""Start the editor: ``run_gui(path)`` is what ``python main.py [FILE]`` calls.
+
+Importing this module is cheap (Qt is imported inside ``run_gui``), so the command line's
+``check`` and ``convert`` never pay for the GUI.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def install_translations(app: Any) -> list[Any]:
+    """Qt's own Chinese (buttons of file dialogs, context menus) and a Chinese default locale."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    from models.resources import resource_path
+
+    folders.append(str(resource_path("translations")))  # bundled copy for frozen builds
+    installed = []
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        for folder in folders:
+            translator = QTranslator(app)
+            if translator.load(name, folder):
+                app.installTranslator(translator)
+                installed.append(translator)
+                break
+    return installed
+
+
+def default_recovery_dir() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".nianbao-editor") / "recovery"
+
+
+def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
+    """Open the main window on ``path`` (else the last file, else a blank report); returns the exit code.
+
+    ``settings_path`` points the settings at an ini file (tests, portable use); the recovery
+    folder then sits beside it.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("nianbao")
+    app.setApplicationName("nianbao-editor")
+    install_translations(app)
+
+    from ui import errors, theme
+    from ui.main_window import MainWindow
+    from ui.settings import AppSettings
+
+    theme.apply_app_look(app)
+    settings = AppSettings(settings_path)
+    recovery_dir = Path(settings_path).resolve().parent / "recovery" if settings_path else default_recovery_dir()
+    window = MainWindow(settings, recovery_dir)
+    errors.install_excepthook(lambda: window, window.flush_recovery)
+    window.start(os.fspath(path) if path else None)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,743 @@
+"""MainWindow: menus, toolbar, one tab per section, the problems dock, the status bar.
+
+The window composes and wires; the session owns the document, the checker decides every
+finding, and dialogs go through ``ui.dialogs`` / ``ui.errors`` (seams for tests).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QProgressBar,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+import ui.qtfix  # noqa: F401  (before any signal is emitted)
+from models import storage
+from models.findings import Finding
+from models.report import Report
+from models.template import template_for_year
+from ui import dialogs, errors, theme
+from ui.meta_tab import MetaTab
+from ui.problems_panel import ProblemsPanel
+from ui.recovery import RecoveryManager, RecoveryStore
+from ui.section_model import SectionTableModel
+from ui.section_view import SectionView
+from ui.session import DocumentSession
+from ui.settings import AppSettings
+from ui.tasks import Task, run_in_background
+from ui.text_section import TextSectionEditor, UndoKeysToWindow, hint_label, section_heading
+
+APP_NAME = "年报编辑器"
+REPORT_FILTER = "年报编辑器报告 (*.json)"
+TEXT_IMPORT_FILTER = "已发布的年报文本或网页 (*.txt *.html *.htm)"
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+EXPORT_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".xlsx": XLSX_FILTER}
+EXPORT_NAMES = {".pdf": "PDF", ".xlsx": "Excel"}
+
+
+class TableSectionPage(QWidget):
+    """A table tab: the section title, the format's hint, the table, and its note if any."""
+
+    def __init__(self, session: DocumentSession, section_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        section = session.report.template.section(section_key)
+        self.session = session
+        self.section = section
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.addWidget(section_heading(section.title))
+        if section.hint:
+            layout.addWidget(hint_label(section.hint))
+        self.model = SectionTableModel(session, section_key, self)
+        self.view = SectionView(self.model)
+        layout.addWidget(self.view, 1)
+        self.note: QLineEdit | None = None
+        if section.has_note:
+            self.note = QLineEdit(session.report.notes.get(section_key, ""))
+            self.note.setPlaceholderText("表下注（可选），如：注：行政复议、行政诉讼数量含上年度结转数量。")
+            self.note.installEventFilter(UndoKeysToWindow(self))
+            self.note.textEdited.connect(lambda text: session.set_note(section_key, text))
+            session.noteChanged.connect(self._note_changed)
+            layout.addWidget(self.note)
+        layout.addStretch(0)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        margins = self.layout().contentsMargins()
+        self.view.relayout(self.width() - margins.left() - margins.right())
+
+    def _note_changed(self, section: str) -> None:
+        if self.note is not None and section == self.section.key:
+            text = self.session.report.notes.get(section, "")
+            if self.note.text() != text:
+                self.note.setText(text)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: AppSettings, recovery_dir: str | Path | None = None) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.settings = settings
+        self.session: DocumentSession | None = None
+        self.pages: dict[str, QWidget] = {}
+        self.undo_group = QUndoGroup(self)
+        self.export_task: Task | None = None
+        self.recovery = RecoveryManager(RecoveryStore(recovery_dir), self) if recovery_dir else None
+        self.setWindowIcon(theme.std_icon("SP_FileDialogDetailedView"))
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+        self.problems = ProblemsPanel(self)
+        self.problems.findingActivated.connect(self.show_finding)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self._make_status_bar()
+        self.resize(1360, 900)
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        if settings.window_state is not None:
+            self.restoreState(settings.window_state)
+        self.resizeDocks([self.problems], [190], Qt.Orientation.Vertical)
+
+    # ------------------------------------------------------------------ construction
+
+    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | QKeySequence.StandardKey | None = None,
+                icon: QIcon | None = None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(icon)
+        if shortcut is not None:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        SK = QKeySequence.StandardKey
+        icon = theme.std_icon
+        self.act_new = self._action("新建(&N)…", self.new_report, SK.New, icon("SP_FileIcon"), "新建一份年度报告")
+        self.act_open = self._action("打开(&O)…", self.open_file, SK.Open, icon("SP_DialogOpenButton"), "打开报告文件")
+        self.act_save = self._action("保存(&S)", self.save, SK.Save, icon("SP_DialogSaveButton"), "保存报告")
+        self.act_save_as = self._action("另存为(&A)…", self.save_as, "Ctrl+Shift+S", None, "将报告保存为新文件")
+        self.act_import = self._action("导入年报文本或网页(&I)…", self.import_text, None, icon("SP_ArrowDown"),
+                                       "读取已发布年报的文本（.txt）或网页（.html）")
+        self.act_import_xlsx = self._action("从 Excel 导入(&X)…", self.import_xlsx, None, None,
+                                            "读取由年报编辑器导出、在别处修改过的 Excel 工作簿")
+        self.act_export_pdf = self._action("导出 PDF(&P)…", lambda: self.export(".pdf"), "Ctrl+Shift+P",
+                                           QIcon.fromTheme("x-office-document", icon("SP_FileDialogContentsView")),
+                                           "导出可打印、可报送的 PDF")
+        self.act_export_xlsx = self._action("导出 Excel(&E)…", lambda: self.export(".xlsx"), "Ctrl+Shift+E",
+                                            QIcon.fromTheme("x-office-spreadsheet", icon("SP_FileDialogListView")),
+                                            "导出带校验公式的 Excel 工作簿")
+        self.act_print = self._action("打印(&R)…", self.print_report, SK.Print,
+                                      QIcon.fromTheme("document-print", icon("SP_DriveFDIcon")), "打印预览并打印")
+        self.act_quit = self._action("退出(&Q)", self.close, SK.Quit, None, "关闭年报编辑器")
+        self.act_undo = self.undo_group.createUndoAction(self, "撤销")
+        self.act_undo.setShortcuts(SK.Undo)
+        self.act_undo.setIcon(icon("SP_ArrowBack"))
+        self.act_redo = self.undo_group.createRedoAction(self, "重做")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.act_redo.setIcon(icon("SP_ArrowForward"))
+        self.addAction(self.act_undo)
+        self.addAction(self.act_redo)
+        self.act_cut = self._action("剪切(&T)", lambda: self._dispatch("cut"), SK.Cut)
+        self.act_copy = self._action("复制(&C)", lambda: self._dispatch("copy"), SK.Copy)
+        self.act_paste = self._action("粘贴(&P)", lambda: self._dispatch("paste"), SK.Paste)
+        self.act_clear = self._action("清除内容(&D)\tDel", lambda: self._dispatch("clear"), None, None,
+                                      "清除所选单元格（一步可撤销）")
+        self.act_fill = self._action("填写合计(&F)", self.fill_totals, "F9", icon("SP_BrowserReload"),
+                                     "按各项之和填写本表所有合计单元格（一步可撤销）")
+        self.act_next = self._action("下一个问题", lambda: self.step_problem(1), "F8", icon("SP_ArrowDown"))
+        self.act_prev = self._action("上一个问题", lambda: self.step_problem(-1), "Shift+F8", icon("SP_ArrowUp"))
+        self.act_problems = self.problems.toggleViewAction()
+        self.act_problems.setText("问题列表(&L)")
+        self.act_problems.setShortcut(QKeySequence("Ctrl+L"))
+        self.act_problems.setIcon(theme.severity_icon("warning"))
+        self.act_about = self._action("关于年报编辑器(&A)", self.about)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("文件(&F)")
+        m.addActions([self.act_new, self.act_open])
+        self.recent_menu = QMenu("最近打开(&R)", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addMenu(self.recent_menu)
+        m.addSeparator()
+        m.addActions([self.act_save, self.act_save_as])
+        m.addSeparator()
+        m.addActions([self.act_import, self.act_import_xlsx])
+        m.addSeparator()
+        m.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_print])
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = bar.addMenu("编辑(&E)")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_clear])
+        m.addSeparator()
+        m.addAction(self.act_fill)
+        m = bar.addMenu("检查(&C)")
+        m.addActions([self.act_next, self.act_prev, self.act_problems])
+        m = bar.addMenu("帮助(&H)")
+        m.addAction(self.act_about)
+
+    def _make_toolbar(self) -> None:
+        tb = QToolBar("常用", self)
+        tb.setObjectName("main_toolbar")
+        tb.setIconSize(QSize(20, 20))
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.setMovable(False)
+        for a in (self.act_new, self.act_open, self.act_save):
+            tb.addAction(a)
+        tb.addSeparator()
+        for a in (self.act_undo, self.act_redo):
+            tb.addAction(a)
+            # The action text names the step (撤销 编辑 三、…): too long for a button; tooltip keeps it.
+            button = tb.widgetForAction(a)
+            if button is not None:
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)  # type: ignore[attr-defined]
+        tb.addSeparator()
+        tb.addAction(self.act_fill)
+        tb.addAction(self.act_next)
+        tb.addSeparator()
+        tb.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_print])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        self.toolbar = tb
+
+    def _make_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.cell_label = QLabel()
+        self.cell_label.setMinimumWidth(200)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.hide()
+        self.summary_icon = QLabel()
+        self.summary_label = QLabel()
+        sb.addWidget(self.cell_label, 1)
+        sb.addPermanentWidget(self.busy)
+        sb.addPermanentWidget(self.summary_icon)
+        sb.addPermanentWidget(self.summary_label)
+
+    # ------------------------------------------------------------------ session
+
+    def set_session(self, session: DocumentSession) -> None:
+        """Show ``session`` (replacing the current one, whose changes were dealt with)."""
+        old = self.session
+        if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
+        self.session = session
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        self._build_tabs(session)
+        session.resultChanged.connect(self._result_changed)
+        session.metaChanged.connect(self._update_title)
+        session.modifiedChanged.connect(self._update_title)
+        session.pathChanged.connect(self._update_title)
+        session.revealRequested.connect(self.reveal)
+        self.problems.set_session(session)
+        if self.recovery is not None:
+            self.recovery.attach(session)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self._result_changed()
+        self._update_title()
+
+    def _build_tabs(self, session: DocumentSession) -> None:
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            w = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            w.deleteLater()
+        self.pages = {}
+        meta = MetaTab(session)
+        self.pages[""] = meta
+        self.tabs.addTab(meta, theme.std_icon("SP_FileDialogInfoView"), "基本信息")
+        for section in session.report.template.sections:
+            page: QWidget
+            if section.is_table:
+                page = TableSectionPage(session, section.key)
+                page.view.statusMessage.connect(self.show_message)
+                page.view.selectionModel().currentChanged.connect(self._update_cell_label)
+                page.view.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_clear, self.act_fill])
+                page.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            else:
+                page = TextSectionEditor(session, section)
+            self.pages[section.key] = page
+            self.tabs.addTab(page, f"{section.number}、{section.short}")
+        self.tabs.blockSignals(False)
+        self.tabs.setCurrentIndex(current if 0 <= current < self.tabs.count() else 1)
+        self._tab_changed()
+
+    # ------------------------------------------------------------------ queries
+
+    def current_section(self) -> str:
+        page = self.tabs.currentWidget()
+        return next((k for k, p in self.pages.items() if p is page), "")
+
+    def view_of(self, section: str) -> SectionView | None:
+        page = self.pages.get(section)
+        return page.view if isinstance(page, TableSectionPage) else None
+
+    def current_view(self) -> SectionView | None:
+        return self.view_of(self.current_section())
+
+    def text_editor_of(self, section: str) -> TextSectionEditor | None:
+        page = self.pages.get(section)
+        return page if isinstance(page, TextSectionEditor) else None
+
+    # ------------------------------------------------------------------ reacting
+
+    def _update_title(self, *_: object) -> None:
+        session = self.session
+        if session is None:
+            return
+        report = session.report
+        name = report.title if report.meta.agency else "未命名报告"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(session.modified)
+
+    def _result_changed(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        result = session.result
+        for i in range(self.tabs.count()):
+            key = next((k for k, p in self.pages.items() if p is self.tabs.widget(i)), "")
+            if not key:
+                continue
+            section = session.report.template.section(key)
+            found = [f for f in result.for_section(key) if f.is_open and f.severity in ("error", "warning")]
+            title = f"{section.number}、{section.short}" + (f"（{len(found)}）" if found else "")
+            if self.tabs.tabText(i) != title:
+                self.tabs.setTabText(i, title)
+            worst = "error" if any(f.severity == "error" for f in found) else ("warning" if found else None)
+            self.tabs.setTabIcon(i, theme.severity_icon(worst) if worst else QIcon())
+        counts = result.counts()
+        self.summary_label.setText(result.summary())
+        worst = "error" if counts["error"] else ("warning" if counts["warning"] else "accepted")
+        self.summary_icon.setPixmap(theme.severity_icon(worst).pixmap(16, 16))
+        self._update_cell_label()
+
+    def _tab_changed(self, *_: object) -> None:
+        is_table = self.current_view() is not None
+        self.act_fill.setEnabled(is_table)
+        self.act_clear.setEnabled(is_table)
+        self._update_cell_label()
+
+    def _update_cell_label(self, *_: object) -> None:
+        view = self.current_view()
+        session = self.session
+        if view is None or session is None:
+            self.cell_label.setText("")
+            return
+        ref = view.current_ref()
+        if ref is None:
+            self.cell_label.setText("")
+            return
+        text = session.checker.describe(ref)
+        worst = session.result.worst_for_cell(ref)
+        if worst is not None:
+            text += f"　｜　{worst.message}"
+        metrics = self.cell_label.fontMetrics()
+        self.cell_label.setToolTip(text)
+        self.cell_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(200, self.width() - 420)))
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    # ------------------------------------------------------------------ navigation
+
+    def show_finding(self, finding: Finding) -> None:
+        """Switch to the finding's tab and select its cell (or focus its text)."""
+        section = finding.section or ""
+        page = self.pages.get(section)
+        if page is None:
+            return
+        self.tabs.setCurrentWidget(page)
+        view = self.view_of(section)
+        if view is not None and finding.anchor is not None:
+            view.select_ref(finding.anchor)
+            view.setFocus()
+        editor = self.text_editor_of(section)
+        if editor is not None:
+            editor.editor.setFocus()
+        self.show_message(finding.message)
+
+    def reveal(self, section: str, refs: tuple) -> None:  # type: ignore[type-arg]
+        page = self.pages.get(section)
+        if page is None:
+            return
+        self.tabs.setCurrentWidget(page)
+        view = self.view_of(section)
+        if view is not None and refs:
+            view.select_refs(tuple(refs))
+
+    def step_problem(self, step: int) -> None:
+        if self.session is None:
+            return
+        findings = [f for f in self.session.result.sorted() if f.is_open and f.severity != "info"]
+        if not findings:
+            self.show_message("未发现问题")
+            return
+        current = self.problems.selected_finding()
+        keys = [f.key for f in findings]
+        i = keys.index(current.key) + step if current is not None and current.key in keys else (0 if step > 0 else -1)
+        f = findings[i % len(findings)]
+        self.problems.select_finding(f.key)
+        self.show_finding(f)
+
+    # ------------------------------------------------------------------ edit commands
+
+    def _dispatch(self, op: str) -> None:
+        """Copy/paste/cut/clear go to the focused text field, else to the current table."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QPlainTextEdit)) and op != "clear":
+            getattr(focus, op)()
+            return
+        view = self.current_view()
+        if view is None:
+            return
+        if op == "copy":
+            view.copy_selection()
+        elif op == "cut":
+            view.copy_selection()
+            view.clear_selection_values()
+        elif op == "paste":
+            view.paste()
+        else:
+            view.clear_selection_values()
+
+    def fill_totals(self) -> None:
+        section = self.current_section()
+        if self.session is None or self.view_of(section) is None:
+            return
+        n, left = self.session.fill_totals(section)
+        msg = f"已填写 {n} 个合计单元格" if n else "各合计单元格已与各项之和一致，无需填写"
+        if left:
+            msg += f"；仍有 {left} 处不一致，请核对各项数字（见问题列表）"
+        self.show_message(msg)
+
+    # ------------------------------------------------------------------ files
+
+    def start(self, path: str | None) -> None:
+        """Start-up: offer leftover unsaved work, else open ``path``, the last file or a blank report."""
+        if self.recovery is not None:
+            leftover = self.recovery.store.leftover()
+            if leftover is not None:
+                if dialogs.ask_restore(self, leftover.describe()):
+                    original = leftover.original_path
+                    restored = DocumentSession(leftover.report, original if original and original.endswith(".json")
+                                               else None, dirty=True)
+                    self.set_session(restored)
+                    self.show_message("已恢复上次未保存的修改；请检查后保存")
+                    return
+                self.recovery.store.remove()
+        if path:
+            if self._open_path(path, ask=False):
+                return
+        elif (self.settings.last_file and Path(self.settings.last_file).is_file()
+              and self._open_path(self.settings.last_file, ask=False, quiet=True)):
+            return
+        self.set_session(DocumentSession(Report.blank()))
+
+    def maybe_save(self) -> bool:
+        """Ask 保存/不保存/取消 when there are unsaved changes; True when it is fine to go on."""
+        session = self.session
+        if session is None or not session.modified:
+            return True
+        choice = dialogs.ask_save_changes(self, session.display_name)
+        if choice == "save":
+            return self.save()
+        return choice == "discard"
+
+    def new_report(self) -> None:
+        meta = self.session.report.meta if self.session else None
+        choice = dialogs.ask_new_report(self, meta.agency if meta else "", meta.level if meta else None)
+        if choice is None:
+            return
+        template = template_for_year(choice.year)
+        if template is None:
+            errors.show_error(self, "新建报告", f"没有适用于 {choice.year} 年的报告格式（本程序支持 2021 年及以后的报告）")
+            return
+        if not self.maybe_save():
+            return
+        report = Report.blank(template, agency=choice.agency, year=choice.year)
+        report.meta.level = choice.level
+        self.set_session(DocumentSession(report))
+        self.tabs.setCurrentIndex(0)
+        self.show_message(f"已新建 {choice.year} 年度报告")
+
+    def open_file(self, path: str | None = None) -> bool:
+        if path is None:
+            path = dialogs.get_open_path(self, "打开报告", self.settings.last_dir, f"{REPORT_FILTER};;所有文件 (*)")
+            if not path:
+                return False
+        return self._open_path(path, ask=True)
+
+    def _open_path(self, path: str, *, ask: bool, quiet: bool = False) -> bool:
+        """Load first (a damaged file leaves the current report untouched), then replace."""
+        p = Path(path)
+        if p.suffix.lower() != ".json":
+            return self._import(str(p))
+        try:
+            report = storage.load(p)
+        except storage.ReportFileError as exc:
+            if not quiet:
+                errors.show_error(self, "无法打开报告", str(exc))
+            if not p.exists():
+                self.settings.remove_recent(p)
+            return False
+        if ask and not self.maybe_save():
+            return False
+        self.set_session(DocumentSession(report, p))
+        self._remember(p)
+        self.show_message(f"已打开 {p.name}")
+        return True
+
+    def _remember(self, p: Path) -> None:
+        self.settings.add_recent(p)
+        self.settings.last_dir = str(p.resolve().parent)
+        self.settings.last_file = str(p.resolve())
+
+    def save(self) -> bool:
+        session = self.session
+        if session is None:
+            return False
+        if session.path is None or session.path.suffix.lower() != ".json":
+            return self.save_as()
+        return self._write(session.path)
+
+    def save_as(self) -> bool:
+        session = self.session
+        if session is None:
+            return False
+        base = session.path.stem if session.path else (session.report.title if session.report.meta.agency
+                                                         else "政府信息公开工作年度报告")
+        folder = str(session.path.parent) if session.path else (self.settings.last_dir or str(Path.home()))
+        path = dialogs.get_save_path(self, "保存报告", str(Path(folder) / f"{base}.json"), REPORT_FILTER)
+        if not path:
+            return False
+        p = Path(path)
+        if p.suffix.lower() != ".json":
+            p = p.with_name(p.name + ".json")
+        return self._write(p)
+
+    def _write(self, p: Path) -> bool:
+        session = self.session
+        assert session is not None
+        try:
+            storage.save(session.report, p, live_keys=session.live_acceptance_keys())
+        except storage.ReportFileError as exc:
+            errors.show_error(self, "保存失败", f"{exc}\n\n修改仍在编辑器中，请换一个位置保存。")
+            return False
+        session.mark_saved(p)
+        self._remember(p)
+        self.show_message(f"已保存到 {p}")
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files
+        if not recent:
+            a = self.recent_menu.addAction("（无）")
+            a.setEnabled(False)
+            return
+        for i, path in enumerate(recent, 1):
+            a = self.recent_menu.addAction(f"&{i}  {Path(path).name}    {Path(path).parent}")
+            a.setToolTip(path)
+            a.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("清除列表")
+        clear.triggered.connect(lambda: setattr(self.settings, "recent_files", []))
+
+    # ------------------------------------------------------------------ import / export / print
+
+    def import_text(self) -> None:
+        path = dialogs.get_open_path(self, "导入已发布的年报", self.settings.last_dir, TEXT_IMPORT_FILTER)
+        if path:
+            self._import(path)
+
+    def import_xlsx(self) -> None:
+        path = dialogs.get_open_path(self, "从 Excel 导入", self.settings.export_dir, XLSX_FILTER)
+        if path:
+            self._import(path)
+
+    def _import(self, path: str) -> bool:
+        """Read a .txt/.html/.xlsx into a new unsaved report and show what the importer said."""
+        p = Path(path)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            from importers import ImportFailed, read_report
+
+            try:
+                imported = read_report(p)
+            except (ImportFailed, storage.ReportFileError) as exc:
+                message: str | None = str(exc)
+            else:
+                message = None
+        except ImportError as exc:  # an importer module not installed yet
+            imported, message = None, f"暂不能读取“{p.suffix}”文件：导入组件（{exc.name or exc}）尚未安装"
+        finally:
+            QApplication.restoreOverrideCursor()
+        if message is not None or imported is None:
+            errors.show_error(self, "无法导入", message or "导入失败")
+            return False
+        if not self.maybe_save():
+            return False
+        self.set_session(DocumentSession(imported.report, None, dirty=True))
+        self.settings.last_dir = str(p.resolve().parent)
+        if imported.findings:
+            dialogs.show_import_summary(self, p.name, imported.findings)
+        self.show_message(f"已导入 {p.name}，请核对后保存为报告文件")
+        return True
+
+    def _confirm_errors(self, verb: str) -> bool:
+        assert self.session is not None
+        n = len(self.session.result.errors)
+        if not n:
+            return True
+        return dialogs.ask_yes_no(self, verb, f"还有 {n} 个错误，仍要{verb}吗？", yes=f"仍要{verb}", no="取消")
+
+    def export(self, suffix: str) -> Task | None:
+        """Export in the background; the window stays responsive."""
+        session = self.session
+        if session is None:
+            return None
+        if self.export_task is not None and self.export_task.running:
+            self.show_message("正在导出，请稍候……")
+            return None
+        if not self._confirm_errors("导出"):
+            return None
+        base = session.report.title if session.report.meta.agency else "政府信息公开工作年度报告"
+        folder = self.settings.export_dir or (str(session.path.parent) if session.path else str(Path.home()))
+        path = dialogs.get_save_path(self, f"导出 {EXPORT_NAMES[suffix]}", str(Path(folder) / f"{base}{suffix}"),
+                                     EXPORT_FILTERS[suffix])
+        if not path:
+            return None
+        target = Path(path) if Path(path).suffix.lower() == suffix else Path(path + suffix)
+        snapshot = session.report.copy()
+
+        def op() -> Path:
+            from exporters import write_report
+
+            write_report(snapshot, target)
+            return target
+
+        def done(p: Path) -> None:
+            self._busy(False)
+            self.settings.export_dir = str(p.parent)
+            self.show_message(f"已导出到 {p}")
+
+        def failed(exc: BaseException) -> None:
+            self._busy(False)
+            errors.show_error(self, f"导出 {EXPORT_NAMES[suffix]} 失败", export_failure_message(exc, suffix))
+
+        self._busy(True, f"正在导出 {EXPORT_NAMES[suffix]}……")
+        self.export_task = run_in_background(self, op, done, failed)
+        return self.export_task
+
+    def print_report(self) -> Task | None:
+        session = self.session
+        if session is None:
+            return None
+        if self.export_task is not None and self.export_task.running:
+            self.show_message("正在导出，请稍候……")
+            return None
+        if not self._confirm_errors("打印"):
+            return None
+        snapshot = session.report.copy()
+
+        def op() -> bytes:
+            from exporters import render
+
+            return render(snapshot, ".pdf")
+
+        def done(pdf: bytes) -> None:
+            self._busy(False)
+            from ui.printing import PrintUnavailable, show_print_preview
+
+            try:
+                show_print_preview(self, pdf)
+            except PrintUnavailable as exc:
+                errors.show_error(self, "无法打印", str(exc))
+
+        def failed(exc: BaseException) -> None:
+            self._busy(False)
+            errors.show_error(self, "无法打印", export_failure_message(exc, ".pdf"))
+
+        self._busy(True, "正在排版，准备打印预览……")
+        self.export_task = run_in_background(self, op, done, failed)
+        return self.export_task
+
+    def _busy(self, on: bool, message: str = "") -> None:
+        self.busy.setVisible(on)
+        for a in (self.act_export_pdf, self.act_export_xlsx, self.act_print):
+            a.setEnabled(not on)
+        if on:
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().clearMessage()
+
+    # ------------------------------------------------------------------ misc
+
+    def about(self) -> None:
+        template = self.session.report.template if self.session else None
+        fmt = f"\n报告格式：{template.name}（{template.source}）" if template else ""
+        errors.show_info(self, "关于年报编辑器",
+                         "年报编辑器：政府信息公开工作年度报告的离线编辑、校验与导出工具。" + fmt)
+
+    def flush_recovery(self) -> None:
+        if self.recovery is not None:
+            self.recovery.flush()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        if self.session is not None:
+            self.settings.last_file = str(self.session.path.resolve()) if self.session.path else ""
+        self.settings.sync()
+        if self.recovery is not None:
+            self.recovery.discard()
+            self.recovery.store.release()
+        event.accept()
+
+
+def export_failure_message(exc: BaseException, suffix: str) -> str:
+    """A Chinese message for a failed export, including an exporter that is not installed yet."""
+    name = EXPORT_NAMES.get(suffix, suffix)
+    if isinstance(exc, ImportError):
+        return (f"{name} 导出组件尚未安装（{exc.name or exc}），暂时无法导出 {name}。\n"
+                "请更新年报编辑器后重试；报告本身不受影响，可以照常保存。")
+    text = str(exc)
+    if type(exc).__name__ in ("ExportFailed", "ReportFileError") and text:
+        return text
+    return f"导出 {name} 时出错：{type(exc).__name__}: {text}\n报告本身不受影响，可以照常保存。"
