@@ -4,7 +4,8 @@
     DISPLAY=:99 QT_QPA_PLATFORM=xcb python docs/screenshots.py
 
 Writes ``docs/screenshots/*.png``: every tab of the bundled sample, and one with an error
-highlighted (its parts tinted, the tooltip open) and the problems panel listing it.
+highlighted (its parts tinted, the tooltip open) and the problems panel listing it, and the
+print preview of the exported PDF.
 """
 
 from __future__ import annotations
@@ -72,6 +73,20 @@ def main() -> None:
         screen = app.primaryScreen()
         geo = window.frameGeometry()
         screen.grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height()).save(str(OUT / "error-highlighted.png"))
+        QToolTip.hideText()
+        # The print preview shows the exported PDF's pages (needs the PDF exporter and a renderer).
+        try:
+            from exporters import render
+            from ui.printing import PrintUnavailable, make_preview_dialog, render_pages
+
+            dialog = make_preview_dialog(window, render_pages(render(window.session.report.copy(), ".pdf")))
+            dialog.resize(1000, 900)
+            dialog.show()
+            settle(app, 800)
+            dialog.grab().save(str(OUT / "print-preview.png"))
+            dialog.close()
+        except (ImportError, PrintUnavailable) as exc:
+            print(f"print preview skipped: {exc}")
         window.session.undo_stack.setClean()
         window.close()
     print(f"screenshots written to {OUT}")

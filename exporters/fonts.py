@@ -17,9 +17,11 @@ the official face installed on the computer:
   ``resources/fonts/`` (Apache-2.0 or GPLv3 with the font-embedding exception).
 
 Every font is embedded as a subset, so the PDF prints the same on any desk. Only TrueType
-outlines can be embedded by reportlab; OpenType/CFF fonts (Noto CJK, Source Han) are skipped.
-When the chosen face lacks a character, that character alone is set in the next face that
-has it (the shipped WenQuanYi Micro Hei covers all of GBK), so nothing prints as a blank box.
+outlines can be embedded by reportlab; OpenType/CFF fonts (Noto CJK, Source Han) and files
+that fail to load are skipped. When the chosen face lacks a character, that character alone
+is set in the next face that has it (the shipped WenQuanYi Micro Hei covers all of GBK), so
+nothing prints as a blank box. When the title or the headings end up in the body's own face
+(a desk without 小标宋/黑体/楷体), the exporter emboldens them so they still stand out.
 
 Fonts are looked up and registered once per process (:func:`pdf_fonts`).
 """
@@ -139,9 +141,6 @@ class PdfFonts:
     def describe(self) -> dict[str, str]:
         """Role → font used (for the README, logs and tests)."""
         return {role: f.label for role, f in self.roles.items()}
-
-    def all_names(self) -> list[str]:
-        return list(dict.fromkeys([f.name for f in self.roles.values()] + [f.name for f in self._fallbacks]))
 
     def runs(self, text: str, role: str) -> list[tuple[str, str]]:
         """Split ``text`` into (font name, text) runs: the role's font, except for characters

@@ -15,7 +15,7 @@ with character spacing, as word processors do for Chinese.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import BinaryIO
 
@@ -508,7 +508,7 @@ def _chinese_date(iso: str | None) -> str | None:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _page_number(fonts: PdfFonts) -> object:
+def _page_number(fonts: PdfFonts) -> Callable[[Canvas, BaseDocTemplate], None]:
     def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
         runs = fonts.runs(f"— {doc.page} —", "table")
         width = sum(_char_width(ch, f, SIZE_PAGE_NO) for f, chunk in runs for ch in chunk)

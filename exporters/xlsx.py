@@ -501,7 +501,13 @@ def _comment(findings: Sequence[Finding]) -> Comment:
 
 def _set_text(cell: Any, text: str) -> None:
     """A string stays a string (openpyxl would take ``=…`` for a formula)."""
-    cell.value = escape_text(text)
+    value = escape_text(text)
+    if len(value) > MAX_CELL_CHARS:  # long narratives are split by row before they get here
+        from exporters import ExportFailed
+
+        raise ExportFailed(f"“{text[:20]}…”有 {len(text)} 个字符，超过 Excel 单元格的上限（{MAX_CELL_CHARS}），"
+                           "无法导出为工作簿；请缩短后再试")
+    cell.value = value
     cell.data_type = "s"
 
 

@@ -22,7 +22,6 @@ from importers.layout import (
     prose_lines,
     regions,
     strip_footer,
-    tidy,
     wrap_margin,
 )
 from importers.tables import TableRead, read_table
@@ -94,6 +93,7 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     # The report's year is the year its figures cover (统计期限); the title may be wrong.
     stated = period_year(scan)
     year = stated or (title.year if title else None)
+    guessed = year is None  # from the first lines of 一 or the file name: too weak to judge the format by
     if year is None and "overview" in headings:
         start = headings["overview"].line
         year = first_year(headings["overview"].rest + " ".join(ln.text for ln in lines[start + 1:start + 4]))
@@ -117,7 +117,11 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     if year is None:
         found.add("meta.year", "warning", None, "没有从标题或正文中找到报告年度，请在“报告信息”中填写年度",
                   place="meta")
-    if wrong_format:
+    if wrong_format and guessed:
+        found.add("meta.year", "warning", None,
+                  f"没有找到标题或统计期限，按正文推断报告年度为 {year} 年，但表格是2021年版格式；请核对年度",
+                  expected=None, actual=year, place="meta")
+    elif wrong_format:
         found.add("format.version", "error", None,
                   f"报告年度为 {year} 年，应使用2019年版（试行）格式，但表格是2021年版格式；已按2021年版导入，请核对年度",
                   expected="2019", actual=template.id, place="meta")
@@ -126,6 +130,7 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     evidence = sum(1 for h in headings.values() if h.meaning >= 2.0)
     last = max(headings.values(), key=lambda h: h.line) if headings else None
     margin = wrap_margin(lines) if wrapped else None
+    before = paragraphs(prose_lines(preamble), margin)  # between the title and 一
     for section in template.sections:
         heading = headings.get(section.key)
         if heading is not None:
@@ -137,7 +142,8 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
             evidence += _table_evidence(section, read)
             _apply_table(report, found, section, read, heading)
         else:
-            _apply_text(report, found, section, lines, heading, span, preamble,
+            body = lines[span[0]:span[1]] if heading is not None and span else None
+            _apply_text(report, found, section, body, heading, before,
                         last=heading is not None and heading is last, margin=margin)
     if evidence < 2:
         raise ImportFailed(
@@ -235,17 +241,14 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
                       f"“{section.title}”表下的注“{read.notes[0][:40]}”没有对应的位置，未导入", place=f"{key}.note")
 
 
-def _apply_text(report: Report, found: _Findings, section: SectionSpec, lines: list[Line],
-                heading: Heading | None, span: tuple[int, int] | None, preamble: list[Line], *,
-                last: bool, margin: float | None) -> None:
+def _apply_text(report: Report, found: _Findings, section: SectionSpec, body: list[Line] | None,
+                heading: Heading | None, before: list[str], *, last: bool, margin: float | None) -> None:
     key = section.key
-    before = paragraphs(prose_lines(preamble), margin)
-    intro = intro_paragraphs(before)
-    if heading is None or span is None:
-        if key == "overview":
-            body = [p for p in before if parse_title(p) is None and len(p) > 16]
-            if body:
-                report.texts[key] = "\n".join(body)
+    if heading is None or body is None:
+        if key == "overview":  # no 一 heading: the prose before 二 is the overview
+            text = [p for p in before if parse_title(p) is None and len(p) > 16]
+            if text:
+                report.texts[key] = "\n".join(text)
                 found.add("sections.heading", "info", key,
                           f"没有找到“{section.title}”的标题；已把其前面的文字作为“{section.title}”导入，请核对",
                           expected=section.title, place=key)
@@ -253,15 +256,16 @@ def _apply_text(report: Report, found: _Findings, section: SectionSpec, lines: l
         found.add("import.missing", "warning", key, f"没有找到“{section.title}”部分；该部分留空，请按原报告填写",
                   place=key)
         return
-    texts = ([heading.rest] if heading.rest else []) + prose_lines(lines[span[0]:span[1]])
+    texts = ([heading.rest] if heading.rest else []) + prose_lines(body)
     if last:
         texts, signature = strip_footer(texts)
         if signature.date:
             report.meta.date = signature.date
         if signature.agency and not report.meta.agency:
-            report.meta.agency = tidy(signature.agency)
+            report.meta.agency = signature.agency
     report.texts[key] = "\n".join(paragraphs(texts, margin))
-    if key == "overview" and intro:
+    intro = intro_paragraphs(before) if key == "overview" else []
+    if intro:
         found.add("import.dropped", "info", key,
                   f"标题与“{section.title}”之间的说明文字（“{intro[0][:24]}…”）不属于年报的六个部分，未导入",
                   place=f"{key}.intro")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from models.template import ValueKind
 from models.values import BLANK_MARKS, CellParseError, Value, parse_value
@@ -86,7 +86,7 @@ class Enumerated:
     bare: str  # core without bracketed remarks: （二）部分公开（区分处理的…） → 部分公开
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: the GUI may import many documents in one session
 def enumerated(text: str) -> Enumerated:
     s = _MARKDOWN.sub("", nfkc(text)).strip()
     level: str | None = None
@@ -107,7 +107,7 @@ def enumerated(text: str) -> Enumerated:
     return Enumerated(level, number, rest, core, bare)
 
 
-@cache
+@lru_cache(maxsize=8192)
 def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
@@ -185,7 +185,7 @@ class Line:
 
     cells: list[str]
     row: bool = False  # the cells are positional table cells (``|`` row, ``<tr>``)
-    from_html: bool = False
+    raw: str = ""  # the line as printed, for a row that turns out to be prose (a ``|`` in a sentence)
 
     @property
     def text(self) -> str:

@@ -29,6 +29,10 @@ MAX_DEPTH = 200  # nested tables beyond this are flattened into prose
 
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
 _LOOKS_HTML = re.compile(r"<\s*(?:html|body|p|div|table|br|span|td)\b", re.IGNORECASE)
+# Attributes the importer never reads (style, class, width …): dropping them before parsing
+# halves html.parser's work on CMS pages whose every <td> carries a long style.
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_UNUSED_ATTR = re.compile(r"""\s(?!(?:name|content|charset|property)\b)[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""")
 _GB_ALIASES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb2312-80", "euc-cn"}
 
 
@@ -79,13 +83,14 @@ class _PageParser(HTMLParser):
         self._skip: list[str] = []
         self._tables: list[_Table] = []
         self._title: list[str] | None = None
+        self._pre = 0  # inside <pre>: line breaks in the text are real
 
     # ------------------------------------------------------------------ output
 
     def _emit_prose(self, text: str) -> None:
         text = " ".join(text.split())
         if text:
-            self.lines.append(Line([text], from_html=True))
+            self.lines.append(Line([text]))
 
     def _flush(self) -> None:
         if self._buf:
@@ -121,7 +126,7 @@ class _PageParser(HTMLParser):
                 for p in c:
                     self._emit_prose(p)
         elif any(texts):
-            self.lines.append(Line(texts, row=True, from_html=True))
+            self.lines.append(Line(texts, row=True))
 
     def _open_table(self) -> None:
         self._flush()
@@ -164,6 +169,8 @@ class _PageParser(HTMLParser):
         if tag == "title":
             self._title = []
             return
+        if tag == "pre":
+            self._pre += 1
         t = self._tables[-1] if self._tables else None
         if tag == "table":
             self._open_table()
@@ -195,6 +202,8 @@ class _PageParser(HTMLParser):
             self.hints.append((len(TITLE_META), " ".join("".join(self._title).split())))
             self._title = None
             return
+        if tag == "pre" and self._pre:
+            self._pre -= 1
         t = self._tables[-1] if self._tables else None
         if tag == "table":
             self._close_table()
@@ -222,6 +231,12 @@ class _PageParser(HTMLParser):
             if t.row is None:
                 t.row = []
             t.row.append([" ".join(data.split())])
+        elif self._pre and "\n" in data:
+            first, *rest = data.split("\n")
+            self._buf.append(first)
+            for part in rest:
+                self._flush()
+                self._buf.append(part)
         else:
             self._buf.append(data)
 
@@ -235,9 +250,15 @@ class _PageParser(HTMLParser):
         return self.lines
 
 
+def _lighten(tag: re.Match[str]) -> str:
+    text = tag.group()
+    return _UNUSED_ATTR.sub("", text) if "=" in text else text
+
+
 def html_lines(page: str) -> tuple[list[Line], list[str]]:
     """The page as lines, and the title fields it declares (for the report title)."""
     parser = _PageParser()
+    page = _START_TAG.sub(_lighten, page)
     try:
         parser.feed(page)
         lines = parser.finish()

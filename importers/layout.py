@@ -49,6 +49,7 @@ _CJK_SPACE = re.compile(
     r"|[ \t\u00a0\u3000]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》])"
 )
 _TERMINAL = tuple("。！？；：!?;:")
+_NOT_AGENCY = re.compile(r"[^\w()（）·\-]")
 
 
 def tidy(text: str) -> str:
@@ -228,11 +229,14 @@ def parse_title(text: str) -> Title | None:
     if not agency:  # 2021年某某局政府信息公开工作年度报告
         tail = s[m.end():]
         agency = tail.split("政府信息公开")[0] if "政府信息公开" in tail else ""
-    return Title(tidy(text), _clean_agency(agency), int(m.group(1)))
+    agency = _clean_agency(agency)
+    if len(agency) > 40 or _NOT_AGENCY.search(agency):  # a breadcrumb (首页>…) or a sentence
+        return None
+    return Title(tidy(text), agency, int(m.group(1)))
 
 
 def _clean_agency(agency: str) -> str:
-    agency = re.sub(r"^(?:关于|【[^】]*】)", "", agency)
+    agency = re.sub(r"^(?:【[^】]*】)?(?:关于)?(?:印发|公布|发布)?", "", agency)
     return re.sub(r"[\W_]+$", "", agency)
 
 
@@ -380,9 +384,9 @@ def prose_lines(lines: list[Line]) -> list[str]:
     """The prose of a region: table rows and page numbers left out."""
     texts: list[str] = []
     for line in lines:
-        if line.row:
+        if line.row and not (line.raw and any(is_prose(c) for c in line.filled)):
             continue
-        text = line.text.strip()
+        text = (line.raw if line.row else line.text).strip()
         if text and not _PAGE_NUMBER.match(text):
             texts.append(text)
     return texts

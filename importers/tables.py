@@ -74,7 +74,6 @@ def section_items(section: SectionSpec) -> tuple[Item, ...]:
 class Token:
     text: str
     line: int  # index of its line within the region
-    pos: int  # position on that line
     kind: str  # 'label', 'value', 'bad' (unreadable number), 'empty', 'prose'
     row: bool  # its line is a table row
     solo_empty: bool = False  # an empty cell alone on its line (one cell per line)
@@ -103,13 +102,11 @@ def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
             notes.append(" ".join(filled[0].split()))
             continue
         if line.row and not filled:
-            tokens.append(Token("", li, 0, "empty", True, solo_empty=True))
+            tokens.append(Token("", li, "empty", True, solo_empty=True))
             continue
-        pos = 0
         for cell in line.cells if line.row else [line.text]:
             for part in split_cell(cell) if cell.strip() else [""]:
-                tokens.append(Token(part, li, pos, _kind(part), line.row))
-                pos += 1
+                tokens.append(Token(part, li, _kind(part), line.row))
     return tokens, notes
 
 
@@ -140,7 +137,10 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         _read_unlabelled(section, tokens, out)
         return out
     items = section_items(section)
-    labels = [i for i, t in enumerate(tokens) if t.kind == "label"]
+    columns = _column_words(section)
+    # 其他 / 总计 without a number are column headings, not the rows 3.其他 / （七）总计
+    labels = [i for i, t in enumerate(tokens) if t.kind == "label"
+              and not (enumerated(t.text).level is None and enumerated(t.text).core in columns)]
     scores = [[label_score(enumerated(tokens[ti].text), it.label, it.bigrams) * (1 if it.key else GROUP_WEIGHT)
                for it in items] for ti in labels]
     matched = {ii: labels[ci] for ii, ci in best_increasing(len(items), scores)}
@@ -197,7 +197,7 @@ def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, ru
         out.extra[row] = extra
 
 
-def _header_words(section: SectionSpec) -> set[str]:
+def _header_words(section: SectionSpec, *, rows: bool = True) -> set[str]:
     cores: set[str] = set()
 
     def walk(node: HeaderNode) -> None:
@@ -206,9 +206,14 @@ def _header_words(section: SectionSpec) -> set[str]:
             walk(child)
 
     for block in section.blocks:
-        for node in block.columns + block.rows:
+        for node in block.columns + (block.rows if rows else ()):
             walk(node)
     return cores
+
+
+@cache
+def _column_words(section: SectionSpec) -> frozenset[str]:
+    return frozenset(_header_words(section, rows=False))
 
 
 @cache

@@ -9,7 +9,6 @@ does the rest.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import PurePath
 
 from importers import ImportFailed, ImportResult
@@ -34,6 +33,7 @@ _BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls other than \t\n\v\f\r
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _PAGE_LINE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
@@ -75,7 +75,7 @@ def decode_text(data: bytes, *, source: str) -> str:
             raise ImportFailed(f"{name}不是 UTF-8 或 GBK/GB18030 编码的文本，无法读取")
     if not text.strip():
         raise ImportFailed(f"{name}是空的，没有可导入的内容")
-    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 200):
         raise ImportFailed(f"{name}含有大量控制字符，是二进制文件，不是文本")
     return text
@@ -97,12 +97,12 @@ def text_lines(text: str) -> list[Line]:
             else:  # ``0 | ||``: trailing pipes close the cell (and mark its span)
                 while cells and not cells[-1].strip():
                     cells.pop()
-            lines.append(Line([c.strip() for c in cells], row=True))
+            lines.append(Line([c.strip() for c in cells], row=True, raw=s))
         elif "\t" in s:
             cells = [c.strip() for c in s.split("\t")]
             while cells and not cells[-1]:
                 cells.pop()
-            lines.append(Line(cells, row=True))
+            lines.append(Line(cells, row=True, raw=s))
         elif not _PAGE_LINE.match(s):
             lines.append(Line([s]))
     return lines

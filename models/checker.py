@@ -33,7 +33,6 @@ _PLACEHOLDER = re.compile(
     rf"|(?:共|共计|合计|累计|总计|收到|受理|公开|发布|办理|办结)[\u4e00-\u9fff]{{0,10}}?"
     rf"(?:[ \t\u3000]{{2,}}|[×xX＿_*]{{1,4}}|[(（][ \t\u3000]*[)）]){_PL_UNIT}"
 )
-_CLAUSE_SPLIT = re.compile(r"[，,、：:（）()]")
 _SENTENCE_SPLIT = re.compile(r"[。；;！!？?\n]")
 _PARAGRAPH_MIN = 20  # shorter paragraphs (headings, 无) are not "copied text"
 
@@ -209,14 +208,17 @@ class Checker:
 
     def _check_values(self, report: Report, row_cells: tuple[CellRef, ...], found: dict[str, Finding]) -> None:
         blanks: list[CellRef] = []
+        values, kind = report.values, self._kind
         for ref in row_cells:
-            v = report.values.get(ref)
+            v = values.get(ref)
             if v is None:
                 blanks.append(ref)
                 continue
+            if type(v) is int and v >= 0:
+                continue  # the common case, valid in any cell: skip the look-ups
             spec = self.template.cell(*ref)
             assert spec is not None
-            if not value_is_valid(v, spec.value):
+            if not value_is_valid(v, kind[ref]):
                 what = "件数应为不小于 0 的整数" if spec.value == "count" else "金额应为不小于 0 的数"
                 f = Finding(
                     rule="value.type", severity="error", section=ref.section, cells=(ref,), total_cell=ref,
@@ -230,12 +232,14 @@ class Checker:
             spec = self.template.cell(*first)
             assert spec is not None
             section = self.template.section(first.section)
+            columns = "、".join(self._column_text(b) for b in blanks)
             if len(blanks) == 1:
-                where = self._where(first)
-                msg = f"{where}未填写；没有发生请填 0"
+                msg = f"{self._where(first)}未填写；没有发生请填 0"
+            elif section.blocks and not section.blocks[0].row_labels:  # 四: one unlabelled row
+                msg = f"{section.number}、有 {len(blanks)} 个单元格未填写（{columns}）；没有发生请填 0"
             else:
                 msg = (f"{section.number}、“{self._row_text(spec.row_path)}”行有 {len(blanks)} 个单元格未填写"
-                       f"（{'、'.join(self.template.cell(*b).column_label for b in blanks)}）；没有发生请填 0")  # type: ignore[union-attr]
+                       f"（{columns}）；没有发生请填 0")
             f = Finding(
                 rule="value.missing", severity="warning", section=first.section, cells=tuple(blanks),
                 total_cell=None, expected=0, actual=None, message=msg,
@@ -251,13 +255,25 @@ class Checker:
         if actual is None:
             return None  # a blank total is reported by value.missing
         involved = eq.left + eq.right
-        if all(values.get(r) is None for r in involved if r != eq.total):
-            return None  # nothing entered yet but the total
         kind = self._kind
-        if not all(_usable(values[r], kind[r]) for r in involved if values.get(r) is not None):
-            return None  # a negative or malformed value is reported by value.type; no sum is meaningful
-        left = _sum(values.get(r) for r in eq.left)
-        right = _sum(values.get(r) for r in eq.right)
+        left: int | Decimal = 0
+        right: int | Decimal = 0
+        entered = False  # anything but the total
+        for refs, is_left in ((eq.left, True), (eq.right, False)):
+            for r in refs:
+                v = values.get(r)
+                if v is None:
+                    continue
+                if (type(v) is not int or v < 0) and not _usable(v, kind[r]):
+                    return None  # a negative or malformed value is reported by value.type; no sum is meaningful
+                if r != eq.total:
+                    entered = True
+                if is_left:
+                    left += v
+                else:
+                    right += v
+        if not entered:
+            return None  # nothing entered yet but the total
         if left == right:
             return None
         # expected total = (sum of the other side) - (other cells on its own side)
@@ -574,11 +590,18 @@ class Checker:
         spec = self.template.cell(*ref)
         assert spec is not None
         section = self.template.section(ref.section)
-        column = "·".join(spec.column_path[-2:]) if len(spec.column_path) > 1 and section.key == "appeals" \
-            else spec.column_label
+        column = self._column_text(ref)
         if section.blocks and not section.blocks[0].row_labels:
             return f"{section.number}、“{column}”"
         return f"{section.number}、“{self._row_text(spec.row_path)}”的“{column}”"
+
+    def _column_text(self, ref: CellRef) -> str:
+        """A column's name as a clerk finds it: with its group where the label repeats (四's 总计)."""
+        spec = self.template.cell(*ref)
+        assert spec is not None
+        if len(spec.column_path) > 1 and ref.section == "appeals":
+            return "·".join(spec.column_path[-2:])
+        return spec.column_label
 
     def describe(self, ref: CellRef) -> str:
         """Public form of :meth:`_where` for views and exporters."""
@@ -610,7 +633,7 @@ class _FactReader:
     number: re.Pattern[str]  # topic, gap (group 1), number (group 2), unit
     zero: re.Pattern[str]
     joined: re.Pattern[str]  # another fact's topic and a conjunction right before this topic
-    joined_gap: re.Pattern[str]  # a conjunction and another fact's topic after it
+    joined_gap: re.Pattern[str]  # a conjunction, then another fact's topic: 行政复议和行政诉讼共3件
 
 
 @cache
@@ -634,7 +657,7 @@ def _fact_readers(t: ReportTemplate) -> tuple[_FactReader, ...]:
             number=re.compile(rf"(?:{topics})([^\d，,。；;、]{{0,12}}?){_STATED}\s*(?:{units})"),
             zero=re.compile(rf"(?:{negation})[^，,。；;\d]{{0,16}}?(?:{topics})"),
             joined=re.compile(rf"(?:{_alternation(others)})[和及与、或]$") if others else never,
-            joined_gap=re.compile(rf"[和及与、或](?:{_alternation(others)})") if others else never,
+            joined_gap=re.compile(rf"[和及与、或].*?(?:{_alternation(others)})") if others else never,
         ))
     return tuple(out)
 

@@ -23,6 +23,7 @@ FORMAT_ID = "gov-info-disclosure-annual-report"
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a real report is ~30 KB; refuse anything absurd
 MAX_TEXT_CHARS = 500_000
+_MAX_NUMBER = 10**15  # larger than any count or amount a report can hold
 SUFFIX = ".json"
 
 
@@ -94,7 +95,7 @@ def from_dict(doc: Any, *, source: str = "文件") -> Report:
         raise ReportFileError(f"{source}不是年报编辑器的报告文件（缺少 \"format\": \"{FORMAT_ID}\"）")
     version = doc.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ReportFileError(f"{source}的 schema_version 无效：{version!r}")
+        raise ReportFileError(f"{source}的 schema_version 无效：{_short(version)}")
     if version > SCHEMA_VERSION:
         raise NewerVersionError(
             f"{source}由更新版本的年报编辑器保存（文件格式版本 {version}，本程序支持到 {SCHEMA_VERSION}），请升级年报编辑器后再打开"
@@ -102,7 +103,7 @@ def from_dict(doc: Any, *, source: str = "文件") -> Report:
     template_id = doc.get("template")
     if not isinstance(template_id, str) or template_id not in available_templates():
         raise ReportFileError(
-            f"{source}使用未知的报告格式模板 {template_id!r}（本程序支持：{'、'.join(available_templates())}）"
+            f"{source}使用未知的报告格式模板 {_short(template_id)}（本程序支持：{'、'.join(available_templates())}）"
         )
     template = load_template(template_id)
     report = Report.blank(template)
@@ -150,7 +151,7 @@ def _meta(raw: Any, source: str) -> Meta:
     if not isinstance(agency, str) or len(agency) > 200:
         raise ReportFileError(f"{source}中的机关名称格式错误")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999):
-        raise ReportFileError(f"{source}中的年度无效：{year!r}")
+        raise ReportFileError(f"{source}中的年度无效：{_short(year)}")
     meta = Meta(agency=agency, year=year)
     for name in ("title", "date", "level"):
         value = raw.get(name)
@@ -158,29 +159,37 @@ def _meta(raw: Any, source: str) -> Meta:
             raise ReportFileError(f"{source}中的 meta.{name} 格式错误")
         setattr(meta, name, value)
     if meta.level is not None and meta.level not in LEVELS:
-        raise ReportFileError(f"{source}中的机关层级 {meta.level!r} 无效")
+        raise ReportFileError(f"{source}中的机关层级 {_short(meta.level)} 无效")
     return meta
 
 
 def _load_value(raw: Any, kind: str, source: str, title: str, spec: Any) -> Value:
-    where = f"{source}中“{title}”的“{spec.row_label}/{spec.column_label}”"
     if raw is None:
         return None
+    if type(raw) is int and kind == "count" and -_MAX_NUMBER <= raw <= _MAX_NUMBER:
+        return raw  # the common case: no message to build
+    where = f"{source}中“{title}”的“{spec.row_label}/{spec.column_label}”"
     if kind == "count":
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ReportFileError(f"{where}应为整数，却是 {raw!r}")
-        if abs(raw) > 10**15:
-            raise ReportFileError(f"{where}数值过大：{raw}")
-        return raw
+            raise ReportFileError(f"{where}应为整数，却是 {_short(raw)}")
+        raise ReportFileError(f"{where}数值过大：{_short(raw)}")
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        raise ReportFileError(f"{where}应为金额字符串（如 \"68.64\"），却是 {raw!r}")
+        raise ReportFileError(f"{where}应为金额字符串（如 \"68.64\"），却是 {_short(raw)}")
+    if len(str(raw)) > 40:
+        raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
     try:
         amount = Decimal(str(raw))
     except InvalidOperation:
-        raise ReportFileError(f"{where}不是有效金额：{raw!r}") from None
-    if not amount.is_finite() or abs(amount) > Decimal(10) ** 15 or len(str(raw)) > 40:
-        raise ReportFileError(f"{where}不是有效金额：{raw!r}")
+        raise ReportFileError(f"{where}不是有效金额：{_short(raw)}") from None
+    if not amount.is_finite() or abs(amount) > _MAX_NUMBER:
+        raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
     return amount
+
+
+def _short(raw: Any) -> str:
+    """A value quoted in a message, cut short: a broken file may hold megabytes in one cell."""
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _acceptances(raw: Any, template: ReportTemplate, source: str) -> list[Acceptance]:

@@ -78,6 +78,8 @@ class TableSectionPage(QWidget):
         super().resizeEvent(event)
         margins = self.layout().contentsMargins()
         self.view.relayout(self.width() - margins.left() - margins.right())
+        if self.note is not None:
+            self.note.setMaximumWidth(self.view.maximumWidth())  # the note sits under the table
 
     def _note_changed(self, section: str) -> None:
         if self.note is not None and section == self.section.key:
@@ -108,12 +110,14 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._make_toolbar()
         self._make_status_bar()
-        self.resize(1360, 900)
+        screen = QApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(1360, 900)
+        self.resize(min(1360, int(room.width() * 0.95)), min(900, int(room.height() * 0.92)))  # 1366×768 laptops too
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
         if settings.window_state is not None:
             self.restoreState(settings.window_state)
-        self.resizeDocks([self.problems], [190], Qt.Orientation.Vertical)
+        self.resizeDocks([self.problems], [160], Qt.Orientation.Vertical)
 
     # ------------------------------------------------------------------ construction
 
@@ -673,23 +677,24 @@ class MainWindow(QMainWindow):
             return None
         snapshot = session.report.copy()
 
-        def op() -> bytes:
+        def op() -> list:  # type: ignore[type-arg]
             from exporters import render
+            from ui.printing import render_pages
 
-            return render(snapshot, ".pdf")
+            return render_pages(render(snapshot, ".pdf"))
 
-        def done(pdf: bytes) -> None:
+        def done(pages: list) -> None:  # type: ignore[type-arg]
             self._busy(False)
-            from ui.printing import PrintUnavailable, show_print_preview
+            from ui.printing import show_print_preview
 
-            try:
-                show_print_preview(self, pdf)
-            except PrintUnavailable as exc:
-                errors.show_error(self, "无法打印", str(exc))
+            show_print_preview(self, pages)
 
         def failed(exc: BaseException) -> None:
             self._busy(False)
-            errors.show_error(self, "无法打印", export_failure_message(exc, ".pdf"))
+            from ui.printing import PrintUnavailable
+
+            message = str(exc) if isinstance(exc, PrintUnavailable) else export_failure_message(exc, ".pdf")
+            errors.show_error(self, "无法打印", message)
 
         self._busy(True, "正在排版，准备打印预览……")
         self.export_task = run_in_background(self, op, done, failed)

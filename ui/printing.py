@@ -2,16 +2,18 @@
 
 What prints is exactly the exported PDF (one layout for paper and file). Rasterising needs a
 PDF renderer: Qt's own QtPdf when the PySide6 add-ons are installed, else pypdfium2. Without
-either, :class:`PrintUnavailable` says in Chinese what to do instead.
+either, :class:`PrintUnavailable` says in Chinese what to do instead. :func:`render_pages`
+runs in the background task (QImage is safe off the GUI thread), so neither the export nor
+the rasterising freezes the window; the preview then only draws ready images.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 PRINT_DPI = 200  # sharp text on paper, ~12 MB per A4 page while it is drawn
 
@@ -74,11 +76,21 @@ def _pdfium(pdf: bytes) -> tuple[int, PageRenderer]:
     return len(doc), render
 
 
+def render_pages(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
+    """Every page of ``pdf`` as an image (raises :class:`PrintUnavailable`)."""
+    count, render = page_renderer(pdf)
+    return list(_images(count, render, dpi))
+
+
 def paint_pages(printer: object, count: int, render: PageRenderer, dpi: int = PRINT_DPI) -> None:
     """Draw every page, scaled to the paper (the PDF carries its own margins)."""
+    paint_images(printer, _images(count, render, dpi))
+
+
+def paint_images(printer: object, images: Iterable[QImage]) -> None:
     painter = QPainter(printer)  # type: ignore[call-overload]
     try:
-        for i, image in enumerate(_images(count, render, dpi)):
+        for i, image in enumerate(images):
             if i:
                 printer.newPage()  # type: ignore[attr-defined]
             target = QRectF(painter.viewport())
@@ -94,9 +106,8 @@ def _images(count: int, render: PageRenderer, dpi: int) -> Iterator[QImage]:
         yield render(i, dpi)
 
 
-def show_print_preview(parent: QWidget | None, pdf: bytes) -> None:
-    """Qt's print preview of the PDF; its print button opens the system's print dialog."""
-    count, render = page_renderer(pdf)
+def make_preview_dialog(parent: QWidget | None, pages: list[QImage]) -> QDialog:
+    """Qt's print preview of the rendered pages; its print button opens the system's print dialog."""
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -107,5 +118,10 @@ def show_print_preview(parent: QWidget | None, pdf: bytes) -> None:
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle("打印预览")
     dialog.resize(900, 1000)
-    dialog.paintRequested.connect(lambda p: paint_pages(p, count, render))
-    dialog.exec()
+    dialog.paintRequested.connect(lambda p: paint_images(p, pages))
+    dialog.printer = printer  # type: ignore[attr-defined]  # keep it alive with the dialog
+    return dialog
+
+
+def show_print_preview(parent: QWidget | None, pages: list[QImage]) -> None:
+    make_preview_dialog(parent, pages).exec()

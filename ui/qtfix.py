@@ -1,56 +1,50 @@
-"""Compensate a reference-count bug of some PySide6 releases (seen in 6.12.0 on Python 3.11).
+"""Neutralise a reference-count bug of PySide6 6.12.0 on Python 3.11.
 
-``SignalInstance.emit()`` and ``.disconnect()`` return ``True`` without a new reference, so
-every call from Python takes one reference from ``True``; after a few hundred emits Python
-aborts with "bool_dealloc: deallocating True or False". The bug is measured at import (a few
-emits of a probe signal); only when it is present are the two methods wrapped to add the
-missing reference. On Python 3.12+ ``True`` is immortal and nothing is patched.
+In that release every Python call of a ``void`` Qt method returns ``None`` without a new
+reference, and ``SignalInstance.emit()``/``disconnect()`` return ``True`` the same way. Each
+call takes one reference from the singleton; after enough calls (a long editing session, or
+just interpreter shutdown) Python aborts with "none_dealloc: deallocating None" or
+"bool_dealloc". PySide6 6.11 and older are fine, and so is Python 3.12+, where ``None``,
+``True`` and ``False`` are immortal.
 
-Import this module before any Python code emits a signal (every ``ui`` module that emits does).
+The leak is measured at import with a few harmless calls. Only when it is present, the three
+singletons get the large reference count that Python 3.12 gives them anyway, so the stray
+decrements can never reach zero. Importing this module is idempotent; ``ui`` modules that call
+Qt import it first.
 """
 
 from __future__ import annotations
 
 import ctypes
 import sys
-from typing import Any
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal
 
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
+IMMORTAL_BOOST = 1 << 40  # ~10^12 stray calls before anything could go wrong
 
 
 class _Probe(QObject):
     fired = Signal()
 
 
-def _emit_steals_a_reference() -> bool:
+def _leaks() -> bool:
     probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(4):
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(8):
+        probe.setObjectName("probe")  # a void method
         probe.fired.emit()
-    return sys.getrefcount(True) < before
+    # Allow for the interpreter's own noise: a real leak loses one reference per call.
+    return sys.getrefcount(None) <= none_before - 8 or sys.getrefcount(True) <= true_before - 8
 
 
-def _wrap(name: str) -> None:
-    original = getattr(SignalInstance, name)
-
-    def fixed(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = original(self, *args, **kwargs)
-        if result is True or result is False:
-            _incref(result)  # the reference the binding forgot to add
-        return result
-
-    fixed.__name__ = name
-    fixed.__doc__ = original.__doc__
-    setattr(SignalInstance, name, fixed)
+def _make_immortal(obj: object) -> None:
+    ctypes.c_ssize_t.from_address(id(obj)).value += IMMORTAL_BOOST  # ob_refcnt is the first field
 
 
-PATCHED = False
-if not getattr(SignalInstance, "_nianbao_fixed", False) and _emit_steals_a_reference():
-    _wrap("emit")
-    _wrap("disconnect")
-    SignalInstance._nianbao_fixed = True  # type: ignore[attr-defined]
-    PATCHED = True
+APPLIED = False
+if (sys.implementation.name == "cpython" and sys.version_info < (3, 12)
+        and not getattr(sys, "_nianbao_qtfix", False) and _leaks()):
+    for _singleton in (None, True, False):
+        _make_immortal(_singleton)
+    sys._nianbao_qtfix = True  # type: ignore[attr-defined]
+    APPLIED = True

@@ -154,7 +154,11 @@ class SectionTableModel(QAbstractTableModel):
             return None
         if role == R.DecorationRole:
             worst = self.session.result.worst_for_cell(ref)
-            return theme.cell_icon(worst.severity) if worst is not None and worst.severity != "info" else None
+            if worst is None or worst.severity == "info":
+                return None
+            if worst.severity == "warning" and self.session.report.values.get(ref) is None:
+                return None  # an empty cell already shows it is empty; a page of icons would shout
+            return theme.cell_icon(worst.severity)
         if role == R.ToolTipRole:
             return self.tooltip(ref)
         if role == R.TextAlignmentRole:

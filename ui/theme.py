@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 ERROR_BG = QColor("#F8C9C4")  # a clear red, text stays readable
-WARNING_BG = QColor("#FFF1C2")  # quieter amber
+WARNING_BG = QColor("#FFF3CF")  # quieter amber
 INFO_BG = QColor("#E4EEFB")
 RELATED_BG = QColor("#D3E6FF")  # cells summed by the selected total
 TITLE_BG = QColor("#C9D6E8")

@@ -152,6 +152,23 @@ def test_round_trip_of_generated_reports(report: Report) -> None:
     assert [f for f in result.findings if f.severity == "error"] == []
 
 
+def test_texts_longer_than_a_cell_holds() -> None:
+    report = huaian()
+    report.texts["overview"] = "第一段。\n" + "长" * 40_000 + "\x01" * 5_000 + "\n末段。"
+    report.acceptances[0] = Acceptance("value.missing", report.acceptances[0].cells, "说" * 70_000, "")
+    result = read(to_bytes(report))
+    assert result.report.same_content(report) and result.findings == []
+
+
+def test_a_note_too_long_for_a_cell_is_refused_not_cut() -> None:
+    from exporters import ExportFailed
+
+    report = huaian()
+    report.notes["appeals"] = "注" * 40_000
+    with pytest.raises(ExportFailed, match="超过 Excel 单元格的上限"):
+        to_bytes(report)
+
+
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 

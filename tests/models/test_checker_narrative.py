@@ -109,6 +109,8 @@ def test_a_new_application_contradicts_wulong_but_311_is_never_compared(checker:
         ("全年发生政府信息公开行政诉讼案件3起，其中未经复议直接起诉2起、复议后起诉1起。", {"appeals_suits": 3}),
         ("上年结转政府信息公开申请3件，本年新收政府信息公开申请12件。",
          {"requests_carried_over": 3, "requests_new": 12}),
+        # a joint figure of new and carried over: only the new-application fact (which allows new + carried)
+        ("上年结转和新收政府信息公开申请共20件。", {"requests_new": 20}),
     ],
 )
 def test_statement_forms(template: ReportTemplate, text: str, expected: dict[str, int]) -> None:

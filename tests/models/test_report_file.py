@@ -370,7 +370,6 @@ def test_file_without_optional_parts_loads_blank() -> None:
 
 _VALID = storage.dumps(make_huaian())
 _VALID_BYTES = _VALID.encode("utf-8")
-_DIR = Path(tempfile.mkdtemp(prefix="nianbao-fuzz-"))
 
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10)),
@@ -380,12 +379,13 @@ json_values = st.recursive(
 
 
 def _load_bytes(data: bytes) -> None:
-    path = _DIR / "fuzz.json"
-    path.write_bytes(data)
-    try:
-        storage.load(path)
-    except ReportFileError as exc:
-        assert str(exc)
+    with tempfile.TemporaryDirectory(prefix="nianbao-fuzz-") as folder:
+        path = Path(folder) / "fuzz.json"
+        path.write_bytes(data)
+        try:
+            storage.load(path)
+        except ReportFileError as exc:
+            assert _is_chinese(str(exc))
 
 
 @settings(max_examples=200, deadline=None)

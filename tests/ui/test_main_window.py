@@ -324,15 +324,37 @@ def test_print_preview_failure_is_explained(qtbot: Any, window: MainWindow, dial
 
     monkeypatch.setattr(exporters, "render", lambda report, suffix: b"%PDF-1.4 fake")
 
-    def unavailable(parent: Any, pdf: bytes) -> None:
+    def unavailable(pdf: bytes) -> None:
         raise printing.PrintUnavailable("打印预览需要 PDF 页面渲染组件")
 
-    monkeypatch.setattr(printing, "show_print_preview", unavailable)
+    monkeypatch.setattr(printing, "render_pages", unavailable)
     task = window.print_report()
     assert task is not None
-    with qtbot.waitSignal(task.finished, timeout=10_000):
+    with qtbot.waitSignal(task.failed, timeout=10_000):
         pass
     assert dialogs_log.errors[-1] == ("无法打印", "打印预览需要 PDF 页面渲染组件")
+
+
+def test_print_shows_the_rendered_pages_in_a_preview(qtbot: Any, window: MainWindow, monkeypatch: Any) -> None:
+    from PySide6.QtGui import QImage
+
+    import exporters
+    from ui import printing
+
+    rendered: list[bytes] = []
+    monkeypatch.setattr(exporters, "render", lambda report, suffix: b"%PDF-1.4 pages")
+
+    def pages(pdf: bytes) -> list[QImage]:
+        rendered.append(pdf)
+        return [QImage(10, 14, QImage.Format.Format_RGB888)] * 2
+
+    shown: list[int] = []
+    monkeypatch.setattr(printing, "render_pages", pages)
+    monkeypatch.setattr(printing, "show_print_preview", lambda parent, images: shown.append(len(images)))
+    task = window.print_report()
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    assert rendered == [b"%PDF-1.4 pages"] and shown == [2]
 
 
 def test_error_cells_keep_their_colour_in_the_window(window: MainWindow) -> None:

@@ -134,3 +134,12 @@ def test_selecting_a_broken_total_tints_the_cells_it_sums(qtbot: Any, zeros: Rep
             assert bg(model, part) == theme.RELATED_BG
     view.select_ref(CellRef("requests", "granted", "natural"))
     assert bg(model, CellRef("requests", "new", "commercial")) is None
+
+
+def test_problems_model_passes_qt_model_tester(qtmodeltester: Any) -> None:
+    from ui.problems_panel import ProblemsModel
+
+    model = ProblemsModel()
+    model.set_session(DocumentSession(Report.blank()))  # many warnings: every cell blank
+    assert model.rowCount() > 10
+    qtmodeltester.check(model)
