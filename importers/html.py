@@ -67,7 +67,6 @@ def decode_html(data: bytes, *, source: str = "") -> str:
 
 @dataclass(slots=True)
 class _Table:
-    rows_out: list[Line] = field(default_factory=list)
     row: list[list[str]] | None = None  # cells of the open row; a cell is its paragraphs
     cell: list[str] | None = None  # paragraphs of the open cell
     part: list[str] = field(default_factory=list)  # text of the open paragraph in the cell
