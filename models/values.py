@@ -75,7 +75,7 @@ def parse_value(text: str, kind: ValueKind, *, allow_units: bool = False) -> Par
             raise CellParseError(f"“{text.strip()}”以元为单位，本栏单位为万元，请换算后填写")
     s = s.replace(",", "")
     if s.startswith("-") and s.strip("-0.") != "":
-        raise CellParseError(f"“{text.strip()}”是负数，{_kind_word(kind)}不能为负")
+        raise CellParseError(f"“{text.strip()}”是负数，{'件数' if kind == 'count' else '金额'}不能为负")
     s = s.lstrip("+")
     if kind == "count":
         if "." in s:
