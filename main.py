@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("input", metavar="输入文件")
     convert.add_argument("output", metavar="输出文件")
+    convert.add_argument("--check-page", action="store_true",
+                         help="PDF 末页附“校验说明”（已接受的警告及说明、尚未解决的问题），供审核人员使用")
     return parser
 
 
@@ -145,7 +147,7 @@ def cmd_check(files: Sequence[str], as_json: bool, previous_path: str | None) ->
     return status
 
 
-def cmd_convert(src: str, dst: str) -> int:
+def cmd_convert(src: str, dst: str, check_page: bool = False) -> int:
     from pathlib import Path
 
     from exporters import EXPORT_SUFFIXES, ExportFailed, write_report
@@ -168,7 +170,7 @@ def cmd_convert(src: str, dst: str) -> int:
     if errors and Path(dst).suffix.lower() != ".json":
         _err(f"警告：报告还有 {len(errors)} 个错误，已按原样导出（用 check 查看）")
     try:
-        write_report(report, dst)
+        write_report(report, dst, include_check_page=check_page)
     except (ExportFailed, ReportFileError) as exc:
         _err(str(exc))
         return 2
@@ -185,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ns = build_parser().parse_args(args)
             if ns.command == "check":
                 return cmd_check(ns.files, ns.json, ns.previous)
-            return cmd_convert(ns.input, ns.output)
+            return cmd_convert(ns.input, ns.output, ns.check_page)
         ns = _gui_parser().parse_args(args)
     except KeyboardInterrupt:
         return 130

@@ -19,8 +19,11 @@ class ExportFailed(Exception):
     """An export could not be written; ``str(exc)`` is a Chinese message for the user."""
 
 
-def render(report: Report, suffix: str) -> bytes:
-    """The bytes of ``report`` in the format named by ``suffix`` ('.json', '.pdf', '.xlsx')."""
+def render(report: Report, suffix: str, *, include_check_page: bool = False) -> bytes:
+    """The bytes of ``report`` in the format named by ``suffix`` ('.json', '.pdf', '.xlsx').
+
+    ``include_check_page`` adds the reviewer's 校验说明 page to a PDF.
+    """
     from models import storage
 
     suffix = suffix.lower()
@@ -30,7 +33,7 @@ def render(report: Report, suffix: str) -> bytes:
     if suffix == ".pdf":
         from exporters.pdf import export_pdf
 
-        export_pdf(report, buf)
+        export_pdf(report, buf, include_check_page=include_check_page)
     elif suffix == ".xlsx":
         from exporters.xlsx import export_xlsx
 
@@ -40,9 +43,9 @@ def render(report: Report, suffix: str) -> bytes:
     return buf.getvalue()
 
 
-def write_report(report: Report, path: str | os.PathLike[str]) -> None:
+def write_report(report: Report, path: str | os.PathLike[str], *, include_check_page: bool = False) -> None:
     """Export by the suffix of ``path``; the target is replaced atomically."""
     from models.storage import write_atomic
 
     p = Path(path)
-    write_atomic(p, render(report, p.suffix))
+    write_atomic(p, render(report, p.suffix, include_check_page=include_check_page))

@@ -217,8 +217,9 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
         for row, count in read.short_rows.items():
             refs = [ref for ref in all_refs if ref.row == row and (row, ref.column) not in read.values]
             labels = "、".join(f"“{t.cell(*r).column_label}”" for r in refs)  # type: ignore[union-attr]
+            got = f"只读到 {count} 个数" if count else "没有读到数字"
             found.add("import.missing", "warning", key,
-                      f"{section.number}、“{_row_text(t, key, row)}”只读到 {count} 个数，{labels}留空，请按原报告填写",
+                      f"{section.number}、“{_row_text(t, key, row)}”{got}，{labels}留空，请按原报告填写",
                       cells=refs, place=f"{key}.{row}")
     for row, extra in read.extra.items():
         refs = [ref for ref in all_refs if ref.row == row]

@@ -133,8 +133,11 @@ def label_score(token: Enumerated, label: Enumerated, label_bigrams: frozenset[s
         score = 2.6
     else:
         short, long_ = (tc, lc) if len(tc) <= len(lc) else (lc, tc)
+        numbered = token.number is not None and token.number == label.number
         if len(short) >= 4 and short in long_ and len(short) / len(long_) >= 0.6:
             score = 2.2
+        elif lc.startswith(tc) and len(tc) >= (4 if numbered else 6):
+            score = 2.0  # the first line of a label the PDF wrapped over several lines
         elif len(short) >= 4:
             d = dice(bigrams(tc), label_bigrams) if abs(len(tc) - len(lc)) <= len(long_) // 2 else 0.0
             score = 1.0 + d if d >= 0.75 else 0.0

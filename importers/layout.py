@@ -49,6 +49,8 @@ _CJK_SPACE = re.compile(
     r"|[ \t\u00a0\u3000]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》])"
 )
 _TERMINAL = tuple("。！？；：!?;:")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_COLUMN_GAP = re.compile(r"\S\s{2,}\S")
 _NOT_AGENCY = re.compile(r"[^\w()（）·\-]")
 
 
@@ -290,7 +292,9 @@ def _width(text: str) -> float:
 def wrap_margin(lines: list[Line]) -> float | None:
     """The right margin (in em) of prose that a PDF broke into lines, or ``None`` when the
     document's lines are whole paragraphs (web pages): then nothing is re-joined."""
-    texts = [ln.text.strip() for ln in lines if not ln.row and ln.text.strip()]
+    # Prose lines only: table rows laid out with runs of spaces would widen the margin.
+    texts = [t for t in (ln.text.strip() for ln in lines if not ln.row)
+             if len(_CJK.findall(t)) >= 8 and not _COLUMN_GAP.search(t)]
     if len(texts) < 3:
         return None
     widths = sorted(_width(t) for t in texts)

@@ -23,10 +23,12 @@ from importers.common import (
     is_value_text,
     label_score,
     looks_like_bad_value,
+    read_value,
     split_cell,
     squash,
 )
-from models.template import HeaderNode, ReportTemplate, SectionSpec
+from models.template import EquationRule, HeaderNode, ReportTemplate, SectionSpec
+from models.values import Value
 
 # The catch-all leaf of a group (（六）其他处理 › 3.其他): where an old-style single row of that
 # group goes (format-2019.md: other_handling ≙ the sum of the three 2021 rows).
@@ -70,7 +72,7 @@ def section_items(section: SectionSpec) -> tuple[Item, ...]:
     return tuple(items)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # identity: two printed zeros are different cells
 class Token:
     text: str
     line: int  # index of its line within the region
@@ -128,21 +130,25 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
     a table without row labels (四) is read only after its column headings."""
     tokens, notes = tokens_of(lines)
     out = TableRead(notes=notes)
+    rules = tuple(r for r in template.rules if r.section == section.key and r.along == "row")
     if not any(b.row_labels for b in section.blocks):
         if not has_heading:
             headers = _header_cores(section, template)
             start = next((i for i, t in enumerate(tokens) if t.kind == "label" and enumerated(t.text).core in headers),
                          None)
             tokens = [] if start is None else tokens[start:]
-        _read_unlabelled(section, tokens, out)
+        _read_unlabelled(section, tokens, out, rules)
         return out
     items = section_items(section)
     columns = _column_words(section)
     # 其他 / 总计 without a number are column headings, not the rows 3.其他 / （七）总计
     labels = [i for i, t in enumerate(tokens) if t.kind == "label"
               and not (enumerated(t.text).level is None and enumerated(t.text).core in columns)]
-    scores = [[label_score(enumerated(tokens[ti].text), it.label, it.bigrams) * (1 if it.key else GROUP_WEIGHT)
-               for it in items] for ti in labels]
+    scored = [(ti, [label_score(enumerated(tokens[ti].text), it.label, it.bigrams) * (1 if it.key else GROUP_WEIGHT)
+                    for it in items]) for ti in labels]
+    scored = [(ti, sc) for ti, sc in scored if any(sc)]  # the DP only needs tokens that match something
+    labels = [ti for ti, _ in scored]
+    scores = [sc for _, sc in scored]
     matched = {ii: labels[ci] for ii, ci in best_increasing(len(items), scores)}
     anchors = sorted(matched.values())
 
@@ -151,15 +157,11 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         return tokens[ti + 1:end]
 
     leaf_found = {items[ii].key for ii in matched if items[ii].key}
-    reported: set[str | None] = set()
+    reported: set[str | None] = set(leaf_found)  # rows not to list as missing
     for ii, item in enumerate(items):
-        if item.key is None:
-            continue
-        if ii not in matched:
-            continue
-        out.rows_found += 1
-        ti = matched[ii]
-        _assign(out, item.key, item.columns, tokens[ti], run_after(ti))
+        if item.key is not None and ii in matched:
+            out.rows_found += 1
+            _assign(out, item.key, item.columns, tokens[matched[ii]], run_after(matched[ii]), rules)
     # A group printed as one old-style row (（六）其他处理 with no sub-rows): its numbers go to the
     # group's catch-all row, and the importer says so.
     for ii, item in enumerate(items):
@@ -172,23 +174,22 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         if target is None:
             continue
         out.rows_found += 1
-        _assign(out, target.key or "", target.columns, tokens[matched[ii]], run)
+        _assign(out, target.key or "", target.columns, tokens[matched[ii]], run, rules)
         out.old_style[item.printed] = (target.key or "", target.printed)
         reported.update(item.leaves)  # the format.version finding names the rows left blank
-    for item in items:
-        if item.key and item.key not in reported and not any((item.key, c) in out.values for c in item.columns):
-            out.missing_rows.append(item.key)
+    out.missing_rows = [it.key for it in items if it.key and it.key not in reported]
     return out
 
 
-def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, run: list[Token]) -> None:
+def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, run: list[Token],
+            rules: tuple[EquationRule, ...]) -> None:
     n = len(columns)
     picked = _positional(label, run, n)
     extra: list[Token] = []
     if picked is None:
         cands = [t for t in run if t.kind in ("value", "bad") or t.solo_empty]
-        picked = cands[:n]
-        extra = [t for t in cands[n:] if t.kind == "value"]
+        picked = _best_window(cands, columns, rules)
+        extra = [t for t in cands if t.kind == "value" and t not in picked]
     for col, tok in zip(columns, picked, strict=False):
         out.values[(row, col)] = tok
     if len(picked) < n:
@@ -240,7 +241,31 @@ def _positional(label: Token, run: list[Token], n: int) -> list[Token] | None:
     return same[len(same) - n:]
 
 
-def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead) -> None:
+def _best_window(cands: list[Token], columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> list[Token]:
+    """The ``len(columns)`` consecutive numbers of a row: the first ones, unless a stray number
+    came first and a later window satisfies the row's equations (总计 = the sum of its parts)."""
+    n = len(columns)
+    usable = [r for r in rules if set(r.left + r.right) <= set(columns)]
+    if len(cands) <= n or not usable:
+        return cands[:n]
+    for start in range(len(cands) - n + 1):
+        window = cands[start:start + n]
+        values = {c: read_value(t.text, "amount").value for c, t in zip(columns, window, strict=True)}
+        if all(_holds(rule, values) for rule in usable):
+            return window
+    return cands[:n]
+
+
+def _holds(rule: EquationRule, values: dict[str, Value]) -> bool:
+    left = [values.get(k) for k in rule.left]
+    right = [values.get(k) for k in rule.right]
+    if any(v is None for v in left + right):
+        return False
+    return sum(left) == sum(right)  # type: ignore[arg-type]
+
+
+def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
+                     rules: tuple[EquationRule, ...]) -> None:
     """四: no row labels, one row of numbers under a header of column labels."""
     (row,) = section.row_keys
     columns = tuple(section.columns_of(row))
@@ -257,8 +282,8 @@ def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead) 
     extra: list[Token] = []
     if picked is None:
         cands = [t for t in tokens if t.kind in ("value", "bad") or t.solo_empty]
-        picked = cands[:n]
-        extra = [t for t in cands[n:] if t.kind == "value"]
+        picked = _best_window(cands, columns, rules)
+        extra = [t for t in cands if t.kind == "value" and t not in picked]
     if picked:
         out.rows_found = 1
         for col, tok in zip(columns, picked, strict=False):

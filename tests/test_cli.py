@@ -145,3 +145,20 @@ def test_newer_file_is_refused_clearly(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     code, _, err = run("check", str(path))
     assert code == 2 and "更新版本" in err
+
+
+def test_convert_to_pdf_and_xlsx_warns_about_errors(tmp_path: Path, broken_file: Path) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    pdf, xlsx = tmp_path / "r.pdf", tmp_path / "r.xlsx"
+    code, _, err = run("convert", "--check-page", str(broken_file), str(pdf))
+    assert code == 0 and "2 个错误" in err  # the row total and its column balance
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "校验说明" in text and "某某区某某局" in text
+    code, _, _ = run("convert", str(broken_file), str(xlsx))
+    assert code == 0
+    assert len(load_workbook(xlsx).sheetnames) >= 4
+    back = tmp_path / "back.json"
+    assert run("convert", str(xlsx), str(back))[0] == 0
+    assert storage.load(back).same_content(storage.load(broken_file))

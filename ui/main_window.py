@@ -134,7 +134,8 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
         self.addAction(action)
         return action
 
@@ -155,6 +156,9 @@ class MainWindow(QMainWindow):
         self.act_export_xlsx = self._action("导出 Excel(&E)…", lambda: self.export(".xlsx"), "Ctrl+Shift+E",
                                             QIcon.fromTheme("x-office-spreadsheet", icon("SP_FileDialogListView")),
                                             "导出带校验公式的 Excel 工作簿")
+        self.act_check_page = self._action("PDF 附校验说明页(&V)", None, None, None,
+                                           "导出或打印 PDF 时在末页附上已接受的警告及说明、尚未解决的问题（供审核人员）")
+        self.act_check_page.setCheckable(True)
         self.act_print = self._action("打印(&R)…", self.print_report, SK.Print,
                                       QIcon.fromTheme("document-print", icon("SP_DriveFDIcon")), "打印预览并打印")
         self.act_quit = self._action("退出(&Q)", self.close, SK.Quit, None, "关闭年报编辑器")
@@ -193,7 +197,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_import, self.act_import_xlsx])
         m.addSeparator()
-        m.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_print])
+        m.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_print, self.act_check_page])
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
@@ -646,11 +650,12 @@ class MainWindow(QMainWindow):
             return None
         target = Path(path) if Path(path).suffix.lower() == suffix else Path(path + suffix)
         snapshot = session.report.copy()
+        check_page = self.act_check_page.isChecked()
 
         def op() -> Path:
             from exporters import write_report
 
-            write_report(snapshot, target)
+            write_report(snapshot, target, include_check_page=check_page)
             return target
 
         def done(p: Path) -> None:
@@ -676,12 +681,13 @@ class MainWindow(QMainWindow):
         if not self._confirm_errors("打印"):
             return None
         snapshot = session.report.copy()
+        check_page = self.act_check_page.isChecked()
 
         def op() -> list:  # type: ignore[type-arg]
             from exporters import render
             from ui.printing import render_pages
 
-            return render_pages(render(snapshot, ".pdf"))
+            return render_pages(render(snapshot, ".pdf", include_check_page=check_page))
 
         def done(pages: list) -> None:  # type: ignore[type-arg]
             self._busy(False)

@@ -91,6 +91,9 @@ def test_wulong_check_gives_exactly_two_infos(wulong: ImportResult) -> None:
 @pytest.mark.parametrize(("source", "expected"), [
     ("huaian-city-2024.txt", "huaian-city-2024.expected.json"),
     ("pingtan-2023.html", "pingtan-2023.expected.json"),
+    # `pdftotext -layout -enc UTF-8 huaian-city-2024.pdf` (poppler 22): columns laid out with
+    # spaces, long row labels wrapped over three lines with the numbers on the middle one.
+    ("huaian-city-2024.pdftotext-layout.txt", "huaian-city-2024.expected.json"),
 ])
 def test_import_equals_the_transcription_in_every_cell(source: str, expected: str) -> None:
     data = json.loads((FIXTURES / expected).read_text(encoding="utf-8"))
@@ -121,6 +124,13 @@ def test_huaian_pdf_lines_are_rejoined_into_paragraphs() -> None:
     problems = report.texts["problems"].splitlines()
     assert len(problems) == 2 and problems[1].startswith("针对存在问题，下一步")
     assert report.texts["other"] == "2024年，市政府严格落实《政府信息公开信息处理费管理办法》，全年收取政府信息公开信息处理费3940元。"
+
+
+def test_pdftotext_layout_gives_the_same_narratives_as_the_pdf_text_layer() -> None:
+    from_layout = imported("huaian-city-2024.pdftotext-layout.txt").report
+    from_text = imported("huaian-city-2024.txt").report
+    assert from_layout.texts == from_text.texts
+    assert from_layout.meta == from_text.meta
 
 
 def test_pingtan_page_furniture_is_left_out() -> None:

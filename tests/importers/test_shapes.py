@@ -436,3 +436,17 @@ def test_html_blank_td_stays_in_its_column() -> None:
     assert report.values[ref] is None
     assert report.values[CellRef("appeals", "data", "review.corrected")] == 64
     assert report.values[CellRef("appeals", "data", "suit_after_review.total")] == 20
+
+
+def test_a_stray_number_is_skipped_when_the_row_total_shows_where_the_row_starts() -> None:
+    """A page number or footnote mark between a label and its numbers (one cell per line): the
+    window of seven numbers whose 总计 is the sum of the others is the row."""
+    lines = document(bare_cells).split("\n")
+    at = lines.index("一、本年新收政府信息公开申请数量")
+    lines.insert(at + 1, "7")
+    first_value = next(i for i, x in enumerate(lines) if x == "72")  # 四 starts with 72
+    lines.insert(first_value, "5")
+    result = import_text("\n".join(lines))
+    assert_values(result.report.values, VALUES)
+    extras = {f.section: f.actual for f in result.findings if f.rule == "import.extra"}
+    assert extras == {"requests": "7", "appeals": "5"}

@@ -280,7 +280,7 @@ def test_export_runs_in_the_background_on_a_snapshot(qtbot: Any, window: MainWin
 
     seen: dict[str, Any] = {}
 
-    def fake_write(report: Report, path: Any) -> None:
+    def fake_write(report: Report, path: Any, **options: Any) -> None:
         seen["thread"] = threading.current_thread() is threading.main_thread()
         seen["copy"] = report is not window.session.report
         Path(path).write_bytes(b"PK fake")
@@ -298,12 +298,29 @@ def test_export_runs_in_the_background_on_a_snapshot(qtbot: Any, window: MainWin
     assert not dialogs_log.errors
 
 
+def test_real_pdf_export_with_check_page(qtbot: Any, window: MainWindow, dialogs_log: Any, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    type_value(window, NEW_NATURAL, "5")
+    dialogs_log.answers["ask_yes_no"] = True  # export despite the errors
+    dialogs_log.answers["get_save_path"] = str(tmp_path / "report.pdf")
+    window.act_check_page.setChecked(True)
+    task = window.export(".pdf")
+    assert task is not None
+    with qtbot.waitSignal(task.finished, timeout=30_000):
+        pass
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages)
+    assert "校验说明" in text
+    first_error = window.session.result.errors[0].message
+    assert first_error[:12] in text.replace("\n", "")
+
+
 @pytest.mark.parametrize("action", ["export", "print"])
 def test_missing_pdf_exporter_degrades_with_a_chinese_message(qtbot: Any, window: MainWindow, dialogs_log: Any,
                                                                monkeypatch: Any, tmp_path: Path, action: str) -> None:
     import exporters
 
-    def missing(*args: Any) -> Any:
+    def missing(*args: Any, **options: Any) -> Any:
         raise ModuleNotFoundError("No module named 'exporters.pdf'", name="exporters.pdf")
 
     monkeypatch.setattr(exporters, "write_report", missing)
@@ -322,7 +339,7 @@ def test_print_preview_failure_is_explained(qtbot: Any, window: MainWindow, dial
     import exporters
     from ui import printing
 
-    monkeypatch.setattr(exporters, "render", lambda report, suffix: b"%PDF-1.4 fake")
+    monkeypatch.setattr(exporters, "render", lambda report, suffix, **options: b"%PDF-1.4 fake")
 
     def unavailable(pdf: bytes) -> None:
         raise printing.PrintUnavailable("打印预览需要 PDF 页面渲染组件")
@@ -342,7 +359,7 @@ def test_print_shows_the_rendered_pages_in_a_preview(qtbot: Any, window: MainWin
     from ui import printing
 
     rendered: list[bytes] = []
-    monkeypatch.setattr(exporters, "render", lambda report, suffix: b"%PDF-1.4 pages")
+    monkeypatch.setattr(exporters, "render", lambda report, suffix, **options: b"%PDF-1.4 pages")
 
     def pages(pdf: bytes) -> list[QImage]:
         rendered.append(pdf)
