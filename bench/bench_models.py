@@ -71,7 +71,6 @@ def main() -> None:
     result = checker.check(report)
     print(f"check one report: {_median_us(lambda: checker.check(report), 2000):.1f} µs median")
 
-    ref = CellRef("requests", "new", "natural")
     refs = report.cell_refs()
     rng = random.Random(7)
 
@@ -81,9 +80,7 @@ def main() -> None:
         checker.recheck(result, report, [r])
 
     print(f"re-check after one cell change: {_median_us(one_edit, 5000):.1f} µs median")
-    del ref
-
-    for name, fn_name in (("wulong-hrss-2021.txt", "text"), ("pingtan-2023.html", "html")):
+    for name in ("wulong-hrss-2021.txt", "huaian-city-2024.txt", "pingtan-2023.html"):
         path = FIXTURES / name
         if not path.exists():
             print(f"import {name}: skipped (fixture not found)")
