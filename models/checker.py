@@ -247,6 +247,37 @@ class Checker:
             )
             found[f.key] = f
 
+    # ------------------------------------------------------------------ filling totals
+
+    def totals_from_parts(self, report: Report, section: str | None = None) -> dict[CellRef, Value]:
+        """The value every total cell (of ``section``) should hold, computed from its parts.
+
+        This is 填写合计: blanks among the parts count as 0, totals of totals settle over a few
+        passes, a total whose parts are all blank or malformed is left alone, and so is one whose
+        figure would be negative (the parts themselves are wrong: the user must look). Returns
+        only the cells whose value changes.
+        """
+        equations = [eq for eq in self.equations if section is None or eq.total.section == section]
+        values = dict(report.values)
+        kind = self._kind
+        for _ in range(len(equations) + 1):  # bounded: contradictory figures must not loop forever
+            changed = False
+            for eq in equations:
+                same_side, other_side = (eq.left, eq.right) if eq.total in eq.left else (eq.right, eq.left)
+                plus = [values.get(r) for r in other_side]
+                minus = [values.get(r) for r in same_side if r != eq.total]
+                parts = [v for v in plus + minus if v is not None]
+                if not parts or not all(_usable(v, kind[eq.total]) for v in parts):
+                    continue
+                expected = _sum(plus) - _sum(minus)  # type: ignore[operator]
+                if expected < 0 or values.get(eq.total) == expected:  # type: ignore[operator]
+                    continue
+                values[eq.total] = expected
+                changed = True
+            if not changed:
+                break
+        return {ref: v for ref, v in values.items() if v != report.values.get(ref)}
+
     # ------------------------------------------------------------------ sums
 
     def _check_equation(self, report: Report, eq: Equation) -> Finding | None:
