@@ -156,7 +156,7 @@ class CheckResult:
         for f in self.for_cell(ref):
             if f.accepted:
                 continue
-            if f.total_cell is not None and f.total_cell != ref and f.rule != "value.missing":
+            if f.total_cell is not None and f.total_cell != ref:
                 continue  # an addend of a broken sum is not itself wrong
             if best is None or SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[best.severity]:
                 best = f

@@ -21,11 +21,18 @@ def install_translations(app: Any) -> list[Any]:
     from models.resources import resource_path
 
     folders.append(str(resource_path("translations")))  # bundled copy for frozen builds
+    from ui.i18n import FallbackTranslator
+
     installed = []
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         for folder in folders:
             translator = QTranslator(app)
             if translator.load(name, folder):
+                if not installed:
+                    # Installed first, so Qt asks it last: only for what its own catalogue misses.
+                    fallback = FallbackTranslator(translator, app)
+                    app.installTranslator(fallback)
+                    installed.append(fallback)
                 app.installTranslator(translator)
                 installed.append(translator)
                 break
@@ -63,7 +70,7 @@ def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     settings = AppSettings(settings_path)
     recovery_dir = Path(settings_path).resolve().parent / "recovery" if settings_path else default_recovery_dir()
     window = MainWindow(settings, recovery_dir)
-    errors.install_excepthook(lambda: window, window.flush_recovery)
+    errors.install_excepthook(lambda: window, window.flush_recovery, recovery_dir.parent / "errors.log")
     window.start(os.fspath(path) if path else None)
     window.show()
     return int(app.exec())

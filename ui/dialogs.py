@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from models.findings import SEVERITY_LABEL, Finding
 from models.report import LEVELS
+from models.template import available_templates, load_template
 from ui import theme
 
 SaveChoice = Literal["save", "discard", "cancel"]
@@ -82,6 +84,11 @@ def get_save_path(parent: QWidget | None, title: str, suggested: str, name_filte
     return path or None
 
 
+def earliest_year() -> int:
+    """The first year any shipped report format covers (the format is data, not code)."""
+    return min(load_template(t).first_year for t in available_templates())
+
+
 @dataclass(frozen=True)
 class NewReportChoice:
     agency: str
@@ -100,7 +107,7 @@ class NewReportDialog(QDialog):
         self.agency.setPlaceholderText("如：某某市某某局")
         self.agency.setMinimumWidth(320)
         self.year = QSpinBox()
-        self.year.setRange(2021, 2100)
+        self.year.setRange(earliest_year(), 2100)
         self.year.setValue(default_year)
         self.year.setSuffix(" 年")
         self.level = QComboBox()
@@ -156,15 +163,28 @@ def ask_explanation(parent: QWidget | None, finding: Finding) -> str | None:
     return edit.toPlainText().strip() or None
 
 
+def restore_box(parent: QWidget | None, description: str) -> tuple[QMessageBox, QPushButton]:
+    """The restore question; Enter, Esc and closing the box all keep the work (restore).
+
+    Only the explicit “不恢复” deletes the recovery file: a reflexive Enter must never cost
+    the user an afternoon of typing.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("恢复未保存的修改")
+    box.setText("年报编辑器上次没有正常关闭，找到了未保存的修改：")
+    box.setInformativeText(f"{description}\n\n是否恢复？选择“不恢复”将删除这份恢复文件。")
+    restore = box.addButton("恢复", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("不恢复", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(restore)
+    box.setEscapeButton(restore)
+    return box, restore
+
+
 def ask_restore(parent: QWidget | None, description: str) -> bool:
-    return ask_yes_no(
-        parent,
-        "恢复未保存的修改",
-        f"年报编辑器上次没有正常关闭，找到了未保存的修改：\n\n{description}\n\n是否恢复？"
-        "选择“不恢复”将删除这份恢复文件。",
-        yes="恢复",
-        no="不恢复",
-    )
+    box, restore = restore_box(parent, description)
+    box.exec()
+    return box.clickedButton() in (restore, None)
 
 
 def show_import_summary(parent: QWidget | None, source: str, findings: Sequence[Finding]) -> None:

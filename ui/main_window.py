@@ -44,6 +44,7 @@ APP_NAME = "年报编辑器"
 REPORT_FILTER = "年报编辑器报告 (*.json)"
 TEXT_IMPORT_FILTER = "已发布的年报文本或网页 (*.txt *.html *.htm)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+OPEN_FILTER = "报告及可导入的文件 (*.json *.txt *.html *.htm *.xlsx)"
 EXPORT_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".xlsx": XLSX_FILTER}
 EXPORT_NAMES = {".pdf": "PDF", ".xlsx": "Excel"}
 
@@ -115,9 +116,9 @@ class MainWindow(QMainWindow):
         self.resize(min(1360, int(room.width() * 0.95)), min(900, int(room.height() * 0.92)))  # 1366×768 laptops too
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
-        if settings.window_state is not None:
-            self.restoreState(settings.window_state)
-        self.resizeDocks([self.problems], [160], Qt.Orientation.Vertical)
+        if settings.window_state is None or not self.restoreState(settings.window_state):
+            # First start only: later the user's own dock height comes back with the state.
+            self.resizeDocks([self.problems], [160], Qt.Orientation.Vertical)
 
     # ------------------------------------------------------------------ construction
 
@@ -179,10 +180,20 @@ class MainWindow(QMainWindow):
                                      "按各项之和填写本表所有合计单元格（一步可撤销）")
         self.act_next = self._action("下一个问题", lambda: self.step_problem(1), "F8", icon("SP_ArrowDown"))
         self.act_prev = self._action("上一个问题", lambda: self.step_problem(-1), "Shift+F8", icon("SP_ArrowUp"))
+        self.act_accept = self._action("接受警告(&W)…", self.accept_warning, None, theme.severity_icon("accepted"),
+                                       "写明理由后接受问题列表中所选的警告（未选时：当前单元格的警告）")
+        self.act_withdraw = self._action("撤回接受(&U)", self.withdraw_acceptance, None, None,
+                                         "撤回对所选警告的接受，使其重新列为问题")
+        self.act_next_tab = self._action("下一栏目(&N)", lambda: self.step_tab(1), None)
+        self.act_next_tab.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
+        self.act_prev_tab = self._action("上一栏目(&P)", lambda: self.step_tab(-1), None)
+        self.act_prev_tab.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
+        self.act_focus_problems = self._action("转到问题列表(&G)", self.focus_problems, "F6", None,
+                                               "把键盘焦点移到问题列表（Enter 跳到问题所在处）")
         self.act_problems = self.problems.toggleViewAction()
         self.act_problems.setText("问题列表(&L)")
         self.act_problems.setShortcut(QKeySequence("Ctrl+L"))
-        self.act_problems.setIcon(theme.severity_icon("warning"))
+        # No icon: the menu then shows the check mark (whether the list is shown).
         self.act_about = self._action("关于年报编辑器(&A)", self.about)
 
     def _make_menus(self) -> None:
@@ -207,7 +218,13 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_fill)
         m = bar.addMenu("检查(&C)")
-        m.addActions([self.act_next, self.act_prev, self.act_problems])
+        m.addActions([self.act_next, self.act_prev])
+        m.addSeparator()
+        m.addActions([self.act_accept, self.act_withdraw])
+        m = bar.addMenu("视图(&V)")
+        m.addActions([self.act_next_tab, self.act_prev_tab])
+        m.addSeparator()
+        m.addActions([self.act_problems, self.act_focus_problems])
         m = bar.addMenu("帮助(&H)")
         m.addAction(self.act_about)
 
@@ -420,13 +437,72 @@ class MainWindow(QMainWindow):
         self.problems.select_finding(f.key)
         self.show_finding(f)
 
+    def step_tab(self, step: int) -> None:
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
+    def focus_problems(self) -> None:
+        self.problems.show()
+        self.problems.raise_()
+        self.problems.view.setFocus()
+        if self.problems.selected_finding() is None and self.problems.model.rowCount():
+            self.problems.view.selectRow(0)
+
+    def target_finding(self) -> Finding | None:
+        """The finding 接受/撤回 act on: the one selected in the problems list, else the
+        current cell's (or the current narrative's) warning."""
+        session = self.session
+        if session is None:
+            return None
+        selected = self.problems.selected_finding()
+        if selected is not None:
+            return selected
+        view = self.current_view()
+        ref = view.current_ref() if view is not None else None
+        if ref is not None:
+            candidates = session.result.for_cell(ref)
+        else:
+            candidates = [f for f in session.result.for_section(self.current_section()) if not f.cells]
+        return next((f for f in candidates if f.severity == "warning"), None)
+
+    def accept_warning(self) -> None:
+        f = self.target_finding()
+        if f is None or f.severity != "warning":
+            self.show_message("请先在问题列表中选中一个警告（错误不能接受，只能改正）")
+            return
+        self.problems.accept(f)
+
+    def withdraw_acceptance(self) -> None:
+        f = self.target_finding()
+        if f is None or not f.accepted:
+            self.show_message("所选问题没有被接受，无需撤回")
+            return
+        self.problems.withdraw(f)
+
     # ------------------------------------------------------------------ edit commands
+
+    def commit_edits(self) -> None:
+        """Finish a cell still being typed in, so save/export/fill see the figure on screen.
+
+        Ctrl+S while the cell editor is open reaches the window first (a line edit does not
+        claim it): without this the file would miss the number the user just typed.
+        """
+        for page in self.pages.values():
+            if isinstance(page, TableSectionPage):
+                page.view.commit_edit()
 
     def _dispatch(self, op: str) -> None:
         """Copy/paste/cut/clear go to the focused text field, else to the current table."""
         focus = QApplication.focusWidget()
         if isinstance(focus, (QLineEdit, QPlainTextEdit)) and op != "clear":
             getattr(focus, op)()
+            return
+        if focus is not None and self.problems.isAncestorOf(focus):
+            # The problems list is read-only: copy its message, and never paste into the
+            # table behind the user's back.
+            if op == "copy":
+                self.problems.copy_selected()
             return
         view = self.current_view()
         if view is None:
@@ -442,6 +518,7 @@ class MainWindow(QMainWindow):
             view.clear_selection_values()
 
     def fill_totals(self) -> None:
+        self.commit_edits()
         section = self.current_section()
         if self.session is None or self.view_of(section) is None:
             return
@@ -476,6 +553,7 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self) -> bool:
         """Ask 保存/不保存/取消 when there are unsaved changes; True when it is fine to go on."""
+        self.commit_edits()
         session = self.session
         if session is None or not session.modified:
             return True
@@ -491,7 +569,8 @@ class MainWindow(QMainWindow):
             return
         template = template_for_year(choice.year)
         if template is None:
-            errors.show_error(self, "新建报告", f"没有适用于 {choice.year} 年的报告格式（本程序支持 2021 年及以后的报告）")
+            errors.show_error(self, "新建报告", f"没有适用于 {choice.year} 年的报告格式"
+                              f"（本程序支持 {dialogs.earliest_year()} 年及以后的报告），请另选年度")
             return
         if not self.maybe_save():
             return
@@ -503,7 +582,8 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: str | None = None) -> bool:
         if path is None:
-            path = dialogs.get_open_path(self, "打开报告", self.settings.last_dir, f"{REPORT_FILTER};;所有文件 (*)")
+            path = dialogs.get_open_path(self, "打开报告", self.settings.last_dir,
+                                         f"{OPEN_FILTER};;{REPORT_FILTER};;{TEXT_IMPORT_FILTER};;{XLSX_FILTER};;所有文件 (*)")
             if not path:
                 return False
         return self._open_path(path, ask=True)
@@ -534,6 +614,7 @@ class MainWindow(QMainWindow):
         self.settings.last_file = str(p.resolve())
 
     def save(self) -> bool:
+        self.commit_edits()
         session = self.session
         if session is None:
             return False
@@ -542,6 +623,7 @@ class MainWindow(QMainWindow):
         return self._write(session.path)
 
     def save_as(self) -> bool:
+        self.commit_edits()
         session = self.session
         if session is None:
             return False
@@ -634,6 +716,7 @@ class MainWindow(QMainWindow):
 
     def export(self, suffix: str) -> Task | None:
         """Export in the background; the window stays responsive."""
+        self.commit_edits()
         session = self.session
         if session is None:
             return None
@@ -672,6 +755,7 @@ class MainWindow(QMainWindow):
         return self.export_task
 
     def print_report(self) -> Task | None:
+        self.commit_edits()
         session = self.session
         if session is None:
             return None
@@ -723,9 +807,12 @@ class MainWindow(QMainWindow):
         errors.show_info(self, "关于年报编辑器",
                          "年报编辑器：政府信息公开工作年度报告的离线编辑、校验与导出工具。" + fmt)
 
-    def flush_recovery(self) -> None:
-        if self.recovery is not None:
-            self.recovery.flush()
+    def flush_recovery(self) -> bool | None:
+        """Write the recovery file now; False when that failed (None: no recovery file kept)."""
+        if self.recovery is None:
+            return None
+        self.recovery.flush()
+        return self.recovery.last_error is None
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():

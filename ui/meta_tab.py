@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -71,6 +71,7 @@ class MetaTab(QWidget):
         self.date.setSpecialValueText("未填写")
         self.date.setMinimumWidth(160)
         self.date.dateChanged.connect(self._date_changed)
+        self.date.calendarWidget().installEventFilter(self)  # opens on today's month, not on 2000
         form.addRow("落款日期：", self.date)
 
         self.title = QLabel()
@@ -90,6 +91,12 @@ class MetaTab(QWidget):
         outer.addStretch(1)
         self.refresh()
         session.metaChanged.connect(self.refresh)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Show and watched is self.date.calendarWidget() and self.date.date() == _NO_DATE:
+            today = QDate.currentDate()
+            self.date.calendarWidget().setCurrentPage(today.year(), today.month())
+        return False
 
     def _set(self, field: str, value: object) -> None:
         if not self._updating:

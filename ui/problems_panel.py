@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -177,16 +177,35 @@ class ProblemsPanel(QDockWidget):
 
     def accept_selected(self) -> None:
         f = self.selected_finding()
-        if f is None or self.session is None or f.severity != "warning":
+        if f is not None:
+            self.accept(f)
+
+    def withdraw_selected(self) -> None:
+        f = self.selected_finding()
+        if f is not None:
+            self.withdraw(f)
+
+    def accept(self, f: Finding) -> None:
+        """Ask for the 说明 and accept the warning ``f`` (errors cannot be accepted)."""
+        if self.session is None or f.severity != "warning":
             return
         explanation = dialogs.ask_explanation(self, f)
         if explanation:
             self.session.accept(f, explanation)
 
-    def withdraw_selected(self) -> None:
-        f = self.selected_finding()
-        if f is not None and self.session is not None and f.accepted:
+    def withdraw(self, f: Finding) -> None:
+        if self.session is not None and f.accepted:
             self.session.withdraw(f)
+
+    def copy_selected(self) -> str:
+        """Copy the selected problem as one line of text (级别、栏目、问题)."""
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return ""
+        row = rows[0].row()
+        text = "\t".join(str(self.model.data(self.model.index(row, c)) or "") for c in range(len(COLUMNS)))
+        QGuiApplication.clipboard().setText(text)
+        return text
 
     def _toggle_infos(self, on: bool) -> None:
         self.model.show_infos = on

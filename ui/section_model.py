@@ -92,7 +92,7 @@ class SectionTableModel(QAbstractTableModel):
     def tooltip(self, ref: CellRef) -> str:
         lines = [self.describe(ref)]
         for f in self.session.result.for_cell(ref):
-            if f.total_cell is not None and f.total_cell != ref and f.rule != "value.missing":
+            if f.total_cell is not None and f.total_cell != ref:
                 continue  # an addend of a broken sum: the message belongs to the total
             lines.append(_finding_line(f))
         return "\n".join(lines)

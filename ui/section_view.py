@@ -8,11 +8,11 @@ clears, Ctrl+C/Ctrl+V copy and paste tab-separated blocks; each clear or paste i
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLabel, QTableView, QWidget
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.grid import GridCell
@@ -21,6 +21,9 @@ from ui.delegates import CellDelegate
 from ui.section_model import SectionTableModel
 
 CELL_PAD = 14  # horizontal padding inside a cell, px
+NOTICE_MS = 8000  # how long the note under a refused cell stays
+NOTICE_STYLE = ("QLabel#cell_notice { background: #FFF6D5; color: #4A3800; border: 1px solid #C9A227;"
+                " border-radius: 3px; padding: 4px 6px; }")
 
 
 def parse_tsv(text: str) -> list[list[str]]:
@@ -32,6 +35,50 @@ def parse_tsv(text: str) -> list[list[str]]:
     for line in text.split("\n"):
         rows.append([c.strip().strip('"') for c in line.split("\t")])
     return rows
+
+
+def _field_kind(raw: str) -> str:
+    """'empty', 'value' (a figure or a blank mark such as “—”) or 'text' (a label)."""
+    if not raw:
+        return "empty"
+    try:
+        parse_value(raw, "amount")
+    except CellParseError:
+        return "text"
+    return "value"
+
+
+def strip_headings(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """Drop the header rows and label columns copied along with a block of figures.
+
+    Leading rows (then columns) that hold text but no value are headings; empty fields beside
+    them are the rest of merged label cells. Only when values follow: a block of text alone is
+    left whole, to be refused cell by cell. Returns the remaining rows and what was skipped.
+    """
+    def leading(count: int, fields_of: Callable[[int], list[str]]) -> int:
+        found, text_seen = 0, False
+        for k in range(count - 1):
+            kinds = {_field_kind(f) for f in fields_of(k)}
+            if "value" in kinds:
+                break
+            text_seen = text_seen or "text" in kinds
+            if text_seen:
+                found = k + 1
+        return found
+
+    top = leading(len(rows), lambda k: rows[k])
+    body = rows[top:]
+    width = max((len(r) for r in body), default=0)
+    left = leading(width, lambda k: [r[k] if k < len(r) else "" for r in body])
+    body = [r[left:] for r in body]
+    if not any(_field_kind(f) == "value" for r in body for f in r) or not (top or left):
+        return rows, []
+    notes = []
+    if top:
+        notes.append(f"已跳过 {top} 行表头")
+    if left:
+        notes.append(f"已跳过 {left} 列行标签")
+    return body, notes
 
 
 class SectionView(QTableView):
@@ -65,9 +112,23 @@ class SectionView(QTableView):
             self.setSpan(cell.row, cell.col, cell.rowspan, cell.colspan)
         self._laid_out_width = -1
         self._available: int | None = None  # set by the page that hosts the view
-        model.editRejected.connect(self.statusMessage)
+        self._refused = False  # the open editor's text was just refused
+        self._switching = False  # inside currentChanged: the user chose the next cell
+        model.editRejected.connect(self._edit_rejected)
+        self.notice = QLabel(self.viewport())
+        self.notice.setObjectName("cell_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        self.verticalScrollBar().valueChanged.connect(self.hide_notice)
+        self.horizontalScrollBar().valueChanged.connect(self.hide_notice)
         self.verticalScrollBar().rangeChanged.connect(self._fit_width)
         self.selectionModel().currentChanged.connect(self._update_related)
+        self.selectionModel().currentChanged.connect(self.hide_notice)
         model.session.resultChanged.connect(self._update_related)
         first = next((c for c in model.grid.cells if c.kind == "value"), None)
         if first is not None:
@@ -122,7 +183,11 @@ class SectionView(QTableView):
         return n
 
     def copy_selection(self) -> str:
-        """Copy the selected rectangle as tab-separated text (labels included, like Excel)."""
+        """Copy the selected rectangle as tab-separated text (labels included, like Excel).
+
+        One field per grid column, as Excel and WPS copy merged cells (the covered positions
+        are empty), so the block lines up column by column when pasted into a spreadsheet.
+        """
         indexes = self.selectedIndexes()
         if not indexes:
             return ""
@@ -133,23 +198,24 @@ class SectionView(QTableView):
         lines = []
         for r in range(min(rows), max(rows) + 1):
             out = []
-            c = min(cols)
-            while c <= max(cols):
+            for c in range(min(cols), max(cols) + 1):
                 cell = grid.at(r, c)
-                if cell is None:
-                    c += 1
-                    continue
-                anchored = cell.row == r and cell.col == c
+                anchored = cell is not None and cell.row == r and cell.col == c
                 text = self._model.data(self._model.index(r, c)) if anchored and (r, c) in selected else ""
                 out.append(text or "")
-                c = cell.col + cell.colspan if cell.row == r else c + cell.colspan
             lines.append("\t".join(out))
         text = "\n".join(lines)
         QGuiApplication.clipboard().setText(text)
         return text
 
     def paste_text(self, text: str) -> tuple[int, list[str]]:
-        """Paste a block at the current cell; returns (cells changed, refused reasons)."""
+        """Paste a block at the current cell; returns (cells changed, refused reasons).
+
+        Field ``j`` of a pasted row goes to grid column ``start + j`` (spreadsheets put a merged
+        cell's covered positions on the clipboard as empty fields). Labels are never
+        overwritten; a header row or label column copied along with the numbers is skipped
+        when the block is pasted onto a value cell, so the numbers land where the user aimed.
+        """
         rows = parse_tsv(text)
         if not rows or rows == [[""]]:
             return 0, []
@@ -158,6 +224,7 @@ class SectionView(QTableView):
         spec_of = model.session.report.template.cell
         changes: dict[CellRef, Value] = {}
         refused: list[str] = []
+        notes: list[str] = []
 
         def put(cell: GridCell, raw: str) -> None:
             if cell.kind != "value":
@@ -168,9 +235,14 @@ class SectionView(QTableView):
             spec = spec_of(*cell.ref)
             assert spec is not None
             try:
-                changes[cell.ref] = parse_value(raw, spec.value).value
+                value = parse_value(raw, spec.value).value
             except CellParseError as exc:
                 refused.append(f"{model.describe(cell.ref)}：{exc}")
+                return
+            if cell.ref in changes and changes[cell.ref] != value:
+                refused.append(f"{model.describe(cell.ref)}是合并单元格，只能填一个数：“{raw}”未粘贴")
+                return
+            changes[cell.ref] = value
 
         selected = self.selected_refs()
         if len(rows) == 1 and len(rows[0]) == 1 and len(selected) > 1:
@@ -181,19 +253,29 @@ class SectionView(QTableView):
                     put(cell, rows[0][0])
         else:
             start = self._paste_origin()
+            origin = grid.at(*start)
+            if origin is not None and origin.kind == "value":
+                rows, skipped = strip_headings(rows)
+                notes += skipped
+            seen: set[tuple[int, int]] = set()
             for i, row in enumerate(rows):
-                r, c = start[0] + i, start[1]
-                for raw in row:
-                    cell = grid.at(r, c) if r < grid.n_rows else None
+                r = start[0] + i
+                for j, raw in enumerate(row):
+                    c = start[1] + j
+                    cell = grid.at(r, c) if r < grid.n_rows and c < grid.n_cols else None
                     if cell is None:
                         if raw:
                             refused.append(f"“{raw[:10]}”超出了表格范围")
-                        c += 1
                         continue
+                    anchor = (cell.row, cell.col)
+                    if anchor in seen and not raw:
+                        continue  # the empty rest of a merged cell, as spreadsheets copy it
+                    seen.add(anchor)
                     put(cell, raw)
-                    c = cell.col + cell.colspan
         n = model.session.set_cells(changes, "粘贴") if changes else 0
         message = f"已粘贴 {n} 个单元格" if n or not refused else "没有粘贴任何单元格"
+        if notes:
+            message += "（" + "、".join(notes) + "）"
         if refused:
             more = f"等 {len(refused)} 处" if len(refused) > 3 else ""
             message += f"；{len(refused)} 处未粘贴：" + "；".join(refused[:3]) + more
@@ -212,16 +294,19 @@ class SectionView(QTableView):
 
     # ------------------------------------------------------------------ moving like Excel
 
-    def move_current(self, direction: str) -> None:
+    def move_current(self, direction: str) -> bool:
+        """Move to the next value cell that way; False at the edge of the table."""
         cell = self._model.cell(self.currentIndex())
         if cell is None:
-            return
+            return False
         target = next(self._value_cells_from(cell, direction), None)
-        if target is not None:
-            idx = self._model.index(target.row, target.col)
-            self.setCurrentIndex(idx)
-            self.selectionModel().select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-            self.scrollTo(idx)
+        if target is None:
+            return False
+        idx = self._model.index(target.row, target.col)
+        self.setCurrentIndex(idx)
+        self.selectionModel().select(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(idx)
+        return True
 
     def _value_cells_from(self, cell: GridCell, direction: str) -> Iterator[GridCell]:
         grid = self._model.grid
@@ -333,7 +418,12 @@ class SectionView(QTableView):
         if event.type() == QEvent.Type.FontChange:
             self.relayout(force=True)
 
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.hide_notice()
+        super().mousePressEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        self.hide_notice()  # the user moves on or types again: the note has done its job
         if self.state() != QAbstractItemView.State.EditingState:
             key = event.key()
             shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
@@ -353,11 +443,17 @@ class SectionView(QTableView):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.move_current("up" if shift else "down")
                 return
-            if key == Qt.Key.Key_Tab:
-                self.move_current("right")
+            plain_tab = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            if key == Qt.Key.Key_Tab and plain_tab:
+                if not self.move_current("right"):
+                    QWidget.focusNextPrevChild(self, True)  # past the last cell: on to the note, the dock…
                 return
-            if key == Qt.Key.Key_Backtab:
-                self.move_current("left")
+            if key == Qt.Key.Key_Backtab and plain_tab:
+                if not self.move_current("left"):
+                    QWidget.focusNextPrevChild(self, False)
+                return
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                event.ignore()  # Ctrl+Tab: the window switches tabs
                 return
         super().keyPressEvent(event)
 
@@ -368,8 +464,61 @@ class SectionView(QTableView):
             QAbstractItemDelegate.EndEditHint.SubmitModelCache: "down",  # Enter
         }.get(hint)
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-        if move:
+        if self._refused:
+            self._refused = False
+            return  # stay on the refused cell: that is the one to put right
+        if move and not self._switching:
             self.move_current(move)
+
+    def commit_edit(self) -> None:
+        """Commit and close the open cell editor, if any (the cursor stays where it is)."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.indexWidget(self.currentIndex())
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:  # noqa: N802
+        # A click elsewhere while editing: Qt closes the editor from here with "submit", which
+        # must not also move the cursor on from the cell the user just clicked.
+        self._switching = True
+        try:
+            super().currentChanged(current, previous)
+        finally:
+            self._switching = False
+
+    def _edit_rejected(self, message: str) -> None:
+        """Typed text that is not a value: say why, in the status bar and right by the cell."""
+        self._refused = self.state() == QAbstractItemView.State.EditingState
+        self.statusMessage.emit(message)
+        self.show_notice(self.currentIndex(), message)
+
+    def show_notice(self, index: QModelIndex, message: str) -> None:
+        """A note right under the cell, like a spreadsheet's input message.
+
+        A child of the viewport rather than a tooltip: Qt hides tooltips on the very key
+        release and focus change that end an edit, so the user would never see it.
+        """
+        rect = self.visualRect(index)
+        if not index.isValid() or rect.isEmpty():
+            return
+        notice = self.notice
+        notice.setText(message)
+        area = self.viewport().rect()
+        width = min(max(rect.width(), 360), area.width() - 8)
+        notice.setFixedWidth(width)
+        notice.adjustSize()
+        x = max(4, min(rect.left(), area.right() - width - 4))
+        y = rect.bottom() + 2 if rect.bottom() + 2 + notice.height() <= area.bottom() else rect.top() - notice.height() - 2
+        notice.move(x, max(0, y))
+        notice.show()
+        notice.raise_()
+        self._notice_timer.start()
+
+    def hide_notice(self, *_: object) -> None:
+        self._notice_timer.stop()
+        self.notice.hide()
 
     def _update_related(self, *_: object) -> None:
         """Tint the cells summed by the selected total (taken from its findings)."""

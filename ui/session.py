@@ -7,7 +7,7 @@ exactly which cells' display or highlight changed; nothing here decides a busine
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -17,7 +17,7 @@ import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.checker import Checker, checker_for
 from models.findings import CheckResult, Finding
 from models.report import Change, Report
-from models.values import CellRef, Value, format_value, value_is_valid
+from models.values import CellRef, Value, format_value
 from ui.commands import (
     AcceptCommand,
     SetCellsCommand,
@@ -56,7 +56,8 @@ class DocumentSession(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.report = report
-        self.path: Path | None = Path(path) if path else None
+        # Absolute: the recovery file and the settings must still find it from another folder.
+        self.path: Path | None = Path(path).absolute() if path else None
         self.checker: Checker = checker_for(report.template)
         self.result: CheckResult = self.checker.check(report)
         self.undo_stack = QUndoStack(self)
@@ -84,7 +85,7 @@ class DocumentSession(QObject):
         return self.report.title if self.report.meta.agency else "未命名报告"
 
     def mark_saved(self, path: str | Path) -> None:
-        new_path = Path(path)
+        new_path = Path(path).absolute()
         changed = new_path != self.path
         self.path = new_path
         self._dirty = False
@@ -138,40 +139,13 @@ class DocumentSession(QObject):
         return [f for f in self.result.for_section(section) if f.rule in rules and f.is_open]
 
     def fill_totals(self, section: str) -> tuple[int, int]:
-        """Set every total cell of ``section`` to the checker's expected value, as one undo step.
+        """Set every total cell of ``section`` from its parts, as one undo step.
 
-        The expected values come from the checker's findings, applied on a scratch copy and
-        re-checked until no sum finding is left (totals of totals settle in a few rounds). A
-        blank total gets a placeholder the checker is sure to flag (a valid count no real sum
-        reaches), so it is filled too; a placeholder nothing replaced goes back to blank.
-        Returns (cells changed, sum findings still open).
+        The figures come from the checker (``totals_from_parts``: the domain decides what a
+        total is and which totals it leaves alone). Returns (cells changed, sum findings
+        still open).
         """
-        template = self.report.template
-        rules = {r.id for r in template.rules if r.section == section}
-        scratch = self.report.copy()
-        placeholder = 999_999_999_999_937  # valid (so the sums run) and never a real sum
-        blank_totals = {eq.total for eq in self.checker.equations
-                        if eq.total.section == section and scratch.values.get(eq.total) is None}
-        for ref in blank_totals:
-            scratch.values[ref] = placeholder
-        result = self.checker.check(scratch)
-        filled: dict[CellRef, Value] = {}
-        for _ in range(12):  # bounded: contradictory figures must not loop forever
-            changes: dict[CellRef, Value] = {}
-            for f in result.for_section(section):
-                if f.rule not in rules or f.total_cell is None or f.expected is None or f.accepted:
-                    continue
-                spec = template.cell(*f.total_cell)
-                expected = f.expected
-                if spec is None or isinstance(expected, str) or not value_is_valid(expected, spec.value):
-                    continue  # e.g. a negative balance: the user has to look at the parts
-                if scratch.values.get(f.total_cell) != expected:
-                    changes[f.total_cell] = expected
-            if not changes:
-                break
-            scratch.values.update(changes)
-            filled.update(changes)
-            result = self.checker.recheck(result, scratch, changes)
+        filled = self.checker.totals_from_parts(self.report, section)
         n = self.set_cells(filled, "填写合计") if filled else 0
         return n, len(self.equation_findings(section))
 
@@ -212,6 +186,3 @@ class DocumentSession(QObject):
             self._modified = now
         self.modifiedChanged.emit(now)
 
-
-def section_refs(refs: Iterable[CellRef], section: str) -> list[CellRef]:
-    return [r for r in refs if r.section == section]
