@@ -12,6 +12,7 @@ from importers import ImportFailed, ImportResult
 from importers.common import Line, enumerated, read_value, squash
 from importers.layout import (
     Heading,
+    Title,
     find_headings,
     find_title,
     first_year,
@@ -89,6 +90,8 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     first_heading = min((h.line for h in headings.values()), default=len(lines))
     preamble = lines[:first_heading] if headings else lines[:40]
     title = find_title(list(title_hints), preamble)
+    if title is not None:
+        _blank_running_headers(lines, first_heading, title)
 
     # The report's year is the year its figures cover (统计期限); the title may be wrong.
     stated = period_year(scan)
@@ -137,20 +140,40 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
             _check_heading(found, heading)
         span = spans.get(section.key)
         if section.is_table:
-            read = (read_table(section, lines[span[0]:span[1]], template, has_heading=heading is not None)
+            read = (read_table(section, lines[span[0]:span[1]], template, has_heading=heading is not None,
+                               at_end=span[1] >= len(lines))
                     if span else TableRead())
             evidence += _table_evidence(section, read)
-            _apply_table(report, found, section, read, heading)
+            pictured = bool(span) and any(line.image for line in lines[span[0]:span[1]])
+            _apply_table(report, found, section, read, heading, pictured=pictured)
         else:
             body = lines[span[0]:span[1]] if heading is not None and span else None
             _apply_text(report, found, section, body, heading, before,
                         last=heading is not None and heading is last, margin=margin)
+    if evidence < 2 and title is not None and not headings:
+        raise ImportFailed(
+            f"{name}有年度报告的标题“{title.text}”，但没有年报的正文和表格：正文可能是附件（PDF、Word）或图片。"
+            "请打开附件，全选复制文字另存为 .txt（或另存网页）后再导入"
+        )
     if evidence < 2:
         raise ImportFailed(
             f"{name}不像政府信息公开工作年度报告：没有找到“一、总体情况”“二、主动公开政府信息情况”等部分，"
             "也没有找到这些表格。请确认打开的是年度报告的网页或文字"
         )
     return ImportResult(report, found.items)
+
+
+def _blank_running_headers(lines: list[Line], start: int, title: Title) -> None:
+    """A PDF repeats the title (or the agency's name) at the top of every page; inside the
+    sections it is furniture. The agency's name once, at the end, is the 落款 and stays. The
+    lines are blanked, not removed, so that the headings keep their line numbers."""
+    printed, agency = squash(title.text), squash(title.agency)
+    named = [i for i in range(start, len(lines)) if agency and squash(lines[i].text) == agency]
+    for i in range(start, len(lines)):
+        if lines[i].filled and squash(lines[i].text) == printed:
+            lines[i] = Line([])
+    for i in named[:-1]:
+        lines[i] = Line([])
 
 
 def _refuse_2019(scan: str, name: str) -> None:
@@ -180,7 +203,7 @@ def _check_heading(found: _Findings, heading: Heading) -> None:
 
 
 def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: TableRead,
-                 heading: Heading | None) -> None:
+                 heading: Heading | None, *, pictured: bool = False) -> None:
     t = report.template
     key = section.key
     for (row, col), tok in read.values.items():
@@ -202,11 +225,32 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
                       f"{found.where(ref)}写作“{r.text}”，已读取数字 {format_value(r.value)}，略去“{r.dropped}”",
                       cells=(ref,), expected=r.value, actual=r.text)
     all_refs = [CellRef(key, c.row, c.column) for c in section.cells]
-    if read.rows_found == 0:
-        what = "标题和表格" if heading is None else "表格中的数字"
+    if read.in_printed_order:
+        found.add("import.order", "info", key,
+                  f"{section.number}、表中的行标题没有印在各自的数字旁（PDF 转成文字时常见），已按表格的行序读取全部 "
+                  f"{len(all_refs)} 个数字，各行各列的合计均已核对；请对照原报告抽查", place=f"{key}.order")
+    if read.scrambled:
+        refs = [ref for ref in all_refs if ref.row in read.scrambled]
+        rows = "、".join(f"“{_row_text(t, key, r)}”" for r in read.scrambled if len(section.row_keys) > 1)
+        found.add("import.scrambled", "warning", key,
+                  f"{section.number}、{rows or '表中'}的数字与栏目标题混排（PDF 转成文字时次序已乱），无法确定每个数字属于哪一栏，"
+                  f"这 {len(refs)} 个单元格未导入，请按原报告填写", cells=refs, place=f"{key}.scrambled")
+    for row, got in read.gaps.items():
+        refs = [ref for ref in all_refs if ref.row == row and (row, ref.column) not in read.values]
+        texts = "、".join(x.text for x in got)
+        where = f"“{_row_text(t, key, row)}”" if len(section.row_keys) > 1 else "表中"
+        labels = "、".join(f"“{t.cell(*r).column_label}”" for r in refs)  # type: ignore[union-attr]
         found.add("import.missing", "warning", key,
-                  f"没有找到“{section.title}”的{what}；其 {len(all_refs)} 个单元格均留空，请按原报告填写",
-                  cells=all_refs, place=key)
+                  f"{section.number}、{where}{labels}这 {len(refs)} 栏只印了 {len(got)} 个数（{texts or '无'}），"
+                  "无法确定空着的是哪一栏；这些单元格未导入，请按原报告填写", cells=refs, actual=texts,
+                  place=f"{key}.{row}")
+    if read.rows_found == 0 and not read.scrambled:
+        if pictured:
+            message = f"“{section.title}”的表格在原网页中是图片，无法读取其中的数字"
+        else:
+            message = f"没有找到“{section.title}”的{'标题和表格' if heading is None else '表格中的数字'}"
+        found.add("import.missing", "warning", key,
+                  f"{message}；其 {len(all_refs)} 个单元格均留空，请按原报告填写", cells=all_refs, place=key)
     else:
         if read.missing_rows:
             rows = "、".join(f"“{_row_text(t, key, r)}”" for r in read.missing_rows)
@@ -259,7 +303,7 @@ def _apply_text(report: Report, found: _Findings, section: SectionSpec, body: li
         return
     texts = ([heading.rest] if heading.rest else []) + prose_lines(body)
     if last:
-        texts, signature = strip_footer(texts)
+        texts, signature = strip_footer(texts, report.meta.agency)
         if signature.date:
             report.meta.date = signature.date
         if signature.agency and not report.meta.agency:

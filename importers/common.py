@@ -46,6 +46,7 @@ _VALUE = re.compile(
     rf"^(?P<num>{_NUM})(?P<unit>{'|'.join(UNITS)})?(?P<note>\(.*\)|\[.*\]|【.*】)?$"
 )
 _DIGIT = re.compile(r"\d")
+_LOOKALIKE = re.compile(r"^[OoIl〇○◯]{1,6}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -189,6 +190,7 @@ class Line:
     cells: list[str]
     row: bool = False  # the cells are positional table cells (``|`` row, ``<tr>``)
     raw: str = ""  # the line as printed, for a row that turns out to be prose (a ``|`` in a sentence)
+    image: bool = False  # an image stood here (a table published as a picture): no text, but worth saying
 
     @property
     def text(self) -> str:
@@ -217,9 +219,13 @@ def looks_like_bad_value(text: str) -> bool:
     """Short text with a digit that is no label: a number cell we cannot read (约20, 1O),
     as opposed to a numbered label (3.其他, 2.重复申请)."""
     s = squash(text)
+    if _LOOKALIKE.match(s):  # OCR's O for 0, l for 1, 〇: a number misread, not a label
+        return True
     if not s or len(s) > 10 or not _DIGIT.search(s) or is_value_text(s):
         return False
     e = enumerated(s)
+    if e.level is not None and not e.core:  # an enumerator alone (1.) whose words wrapped away
+        return False
     return not (e.level is not None and len(_CJK.findall(e.core)) >= 2)
 
 

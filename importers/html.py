@@ -57,7 +57,9 @@ def decode_html(data: bytes, *, source: str = "") -> str:
             codecs.lookup(declared)
         except LookupError:
             declared = "utf-8"
-    for codec in dict.fromkeys((declared, "utf-8", "gb18030")):
+    # Valid UTF-8 wins over the declaration: a page saved by a browser is re-encoded as UTF-8
+    # but keeps its CMS's <meta charset=gb2312>, while GBK text is almost never valid UTF-8.
+    for codec in dict.fromkeys(("utf-8", declared, "gb18030")):
         try:
             return data.decode(codec)
         except (UnicodeDecodeError, LookupError):
@@ -171,6 +173,9 @@ class _PageParser(HTMLParser):
         if tag == "pre":
             self._pre += 1
         t = self._tables[-1] if self._tables else None
+        if tag == "img" and t is None and not "".join(self._buf).strip():
+            self.lines.append(Line([], image=True))  # an image alone in its block (a table as a picture)
+            return
         if tag == "table":
             self._open_table()
         elif t is not None and tag == "tr":

@@ -150,7 +150,7 @@ def find_headings(lines: list[Line], template: ReportTemplate) -> dict[str, Head
             continue
         text, rest = c
         e = enumerated(text)
-        if e.level not in ("section", None) or not e.core or len(e.core) > MAX_HEADING_CHARS:
+        if not e.core or len(e.core) > MAX_HEADING_CHARS:
             continue
         if e.level is None and e.core not in _unnumbered_titles(template):
             continue
@@ -162,6 +162,10 @@ def find_headings(lines: list[Line], template: ReportTemplate) -> dict[str, Head
             if e.level is None:
                 # Unnumbered: only the full official title (menus say 主动公开, 依申请公开).
                 score = m if m >= 3.0 or (m >= 2.8 and len(e.core) >= 6) else 0.0
+            elif e.level != "section":
+                # （五）/ 5、 numbers sub-headings too (（二）依申请公开情况 inside 一): only a
+                # section's own title or alias, word for word, is a chapter numbered that way.
+                score = m - 0.5 + (0.5 if e.number == number else -0.3) if m >= 2.8 else 0.0
             elif m > 0:
                 score = m + (0.5 if e.number == number else -0.3)
             else:
@@ -239,7 +243,8 @@ def parse_title(text: str) -> Title | None:
 
 def _clean_agency(agency: str) -> str:
     agency = re.sub(r"^(?:【[^】]*】)?(?:关于)?(?:印发|公布|发布)?", "", agency)
-    return re.sub(r"[\W_]+$", "", agency)
+    agency = re.sub(r"[\W_]+$", "", agency)
+    return re.sub(r"(?:关于|的)$", "", agency)  # XX区人民政府关于2023年政府信息公开工作年度报告
 
 
 def find_title(hints: list[str], preamble: list[Line]) -> Title | None:
@@ -248,7 +253,8 @@ def find_title(hints: list[str], preamble: list[Line]) -> Title | None:
     A title broken over two lines (淮安市人民政府 / 2024 年政府信息公开工作年度报告) is re-joined.
     """
     for hint in hints:
-        for part in re.split(r"\s*[_|]\s*|\s+[-—–]\s+", hint):
+        # 标题_网站名, 网站名-标题, 标题 | 栏目: the part that is a report's title
+        for part in re.split(r"\s*[_|｜\-—–－]+\s*", hint):
             t = parse_title(part)
             if t is not None:
                 return t
@@ -362,9 +368,22 @@ class Signature:
     date: str | None
 
 
-def strip_footer(paragraphs: list[str]) -> tuple[list[str], Signature]:
+# How the name of a publishing body ends: a 落款 line without a date is recognised by it.
+_SIGNER = re.compile(r"(?:人民政府|政府|办公室|办公厅|局|委员会|委|厅|署|中心|办事处|管委会|院)$")
+
+
+def is_signature(text: str, agency: str = "") -> bool:
+    """A 落款 line: the agency's name alone (``淮安市人民政府``), without a date under it."""
+    s = squash(text)
+    if agency and s == squash(agency):
+        return True
+    return (2 <= len(s) <= 30 and not re.search(r"[。，,;；:：!！?？\d]", s) and bool(_SIGNER.search(s))
+            and parse_title(text) is None)
+
+
+def strip_footer(paragraphs: list[str], known_agency: str = "") -> tuple[list[str], Signature]:
     """Cut the website footer (links, 版权所有, ICP备案) after the last section and take the
-    落款 (agency line and date) off its end."""
+    落款 (agency line and date, or the agency line alone) off its end."""
     cut = next((i for i, p in enumerate(paragraphs) if _is_footer(p)), None)
     if cut is None:
         j = len(paragraphs)
@@ -381,7 +400,9 @@ def strip_footer(paragraphs: list[str]) -> tuple[list[str], Signature]:
         last = squash(kept[-1]) if kept else ""
         if len(kept) > 1 and 2 <= len(last) <= 40 and not any(ch in last for ch in "。,;") and not _YEAR.search(last):
             agency = tidy(kept.pop())
-    return kept, Signature(agency, date)
+    elif len(kept) > 1 and is_signature(kept[-1], known_agency):
+        agency = tidy(kept.pop())
+    return kept, Signature(agency or None, date)
 
 
 def prose_lines(lines: list[Line]) -> list[str]:

@@ -34,7 +34,9 @@ from models.values import Value
 # group goes (format-2019.md: other_handling ≙ the sum of the three 2021 rows).
 CATCH_ALL = "其他"
 GROUP_WEIGHT = 0.5  # a group label helps place rows but counts less than a value row
-_NOTE = re.compile(r"^(?:注|备注|说明)\d*[:：]")
+STRONG = 2.5  # a label score this high names one row of the template
+MAX_WORD_IN_CELL = 4  # ×, 不适用, 未统计: what a number cell of a ``|`` row may hold instead
+_NOTE = re.compile(r"^[(\[【]?(?:注|备注|说明)\d*[:：]")  # squashed (NFKC): （注：…） reads (注:…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,9 @@ class TableRead:
     old_style: dict[str, tuple[str, str]] = field(default_factory=dict)  # group label → (catch-all row, printed)
     notes: list[str] = field(default_factory=list)
     rows_found: int = 0
+    in_printed_order: bool = False  # labels out of place: the numbers were taken in printed order
+    scrambled: list[str] = field(default_factory=list)  # rows whose numbers are mixed with headings
+    gaps: dict[str, list[Token]] = field(default_factory=dict)  # rows with too few numbers to place
 
 
 def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
@@ -125,27 +130,31 @@ def _kind(text: str) -> str:
 
 
 def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate, *,
-               has_heading: bool = True) -> TableRead:
+               has_heading: bool = True, at_end: bool = False) -> TableRead:
     """Read a table from its region. Without its own heading the region is a neighbour's, so
-    a table without row labels (四) is read only after its column headings."""
+    a table without row labels (四) is read only after its column headings. ``at_end``: the
+    region runs to the end of the document, which may have been cut off in its last row."""
     tokens, notes = tokens_of(lines)
     out = TableRead(notes=notes)
-    rules = tuple(r for r in template.rules if r.section == section.key and r.along == "row")
+    all_rules = tuple(r for r in template.rules if r.section == section.key)
+    rules = tuple(r for r in all_rules if r.along == "row")
     if not any(b.row_labels for b in section.blocks):
         if not has_heading:
             headers = _header_cores(section, template)
             start = next((i for i, t in enumerate(tokens) if t.kind == "label" and enumerated(t.text).core in headers),
                          None)
             tokens = [] if start is None else tokens[start:]
-        _read_unlabelled(section, tokens, out, rules)
+        _read_unlabelled(section, tokens, out, rules, cut_off=at_end)
         return out
     items = section_items(section)
     columns = _column_words(section)
+    scorer = _Scorer(items)
+    tokens = _join_fragments(tokens, scorer)
     # 其他 / 总计 without a number are column headings, not the rows 3.其他 / （七）总计
     labels = [i for i, t in enumerate(tokens) if t.kind == "label"
               and not (enumerated(t.text).level is None and enumerated(t.text).core in columns)]
-    scored = [(ti, [label_score(enumerated(tokens[ti].text), it.label, it.bigrams) * (1 if it.key else GROUP_WEIGHT)
-                    for it in items]) for ti in labels]
+    weights = [1 if it.key else GROUP_WEIGHT for it in items]
+    scored = [(ti, [x * w for x, w in zip(scorer.scores(tokens[ti].text), weights, strict=True)]) for ti in labels]
     scored = [(ti, sc) for ti, sc in scored if any(sc)]  # the DP only needs tokens that match something
     labels = [ti for ti, _ in scored]
     scores = [sc for _, sc in scored]
@@ -156,12 +165,16 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         end = next((a for a in anchors if a > ti), len(tokens))
         return tokens[ti + 1:end]
 
+    def cut_off(ti: int) -> bool:  # the document stops inside this row
+        return at_end and not any(a > ti for a in anchors)
+
     leaf_found = {items[ii].key for ii in matched if items[ii].key}
     reported: set[str | None] = set(leaf_found)  # rows not to list as missing
     for ii, item in enumerate(items):
         if item.key is not None and ii in matched:
             out.rows_found += 1
-            _assign(out, item.key, item.columns, tokens[matched[ii]], run_after(matched[ii]), rules)
+            _assign(out, item.key, item.columns, tokens[matched[ii]], run_after(matched[ii]), rules,
+                    cut_off=cut_off(matched[ii]))
     # A group printed as one old-style row (（六）其他处理 with no sub-rows): its numbers go to the
     # group's catch-all row, and the importer says so.
     for ii, item in enumerate(items):
@@ -174,15 +187,112 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         if target is None:
             continue
         out.rows_found += 1
-        _assign(out, target.key or "", target.columns, tokens[matched[ii]], run, rules)
-        out.old_style[item.printed] = (target.key or "", target.printed)
+        _assign(out, target.key or "", target.columns, tokens[matched[ii]], run, rules,
+                cut_off=cut_off(matched[ii]))
         reported.update(item.leaves)  # the format.version finding names the rows left blank
+        if any((t := out.values.get((target.key or "", c))) is not None and t.kind != "empty" for c in target.columns):
+            out.old_style[item.printed] = (target.key or "", target.printed)
     out.missing_rows = [it.key for it in items if it.key and it.key not in reported]
+    if out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps:
+        ordered = _in_printed_order(section, tokens, all_rules)
+        # Rows the labels placed without doubt must read the same in printed order.
+        sure = {k: t for k, t in out.values.items() if k[0] not in out.extra and k[0] not in out.short_rows}
+        if ordered is not None and all(ordered.get(k) is t for k, t in sure.items()):
+            return TableRead(values=ordered, notes=notes, rows_found=len(section.row_keys), in_printed_order=True)
+    return out
+
+
+def _in_printed_order(section: SectionSpec, tokens: list[Token],
+                      rules: tuple[EquationRule, ...]) -> dict[tuple[str, str], Token | None] | None:
+    """The table's numbers in printed order, when the labels could not place them (the text layer
+    of a PDF prints the labels of merged cells away from their rows) but the region holds exactly
+    one number per cell and every sum of the table confirms the order.
+
+    A whole row out of place keeps the row sums, so the column sums must all hold too; the one
+    slip allowed is a single wrong cell of the published report (its row sum fails, and column
+    sums in its column only)."""
+    cells = section.cells
+    numbers = [t for t in tokens if t.kind in ("value", "bad")]
+    if len(numbers) != len(cells) or not rules:
+        return None
+    grid = {(c.row, c.column): read_value(t.text, c.value).value for c, t in zip(cells, numbers, strict=True)}
+    rows = section.row_keys
+    columns = list(dict.fromkeys(c.column for c in cells))
+    checks = 0
+    bad_rows: set[str] = set()
+    bad_columns: set[str] = set()
+    for rule in rules:
+        keys = set(rule.left + rule.right)
+        if rule.along == "row":
+            for r in rows:
+                if keys <= set(section.columns_of(r)):
+                    checks += 1
+                    if not _holds(rule, {k: grid.get((r, k)) for k in keys}):
+                        bad_rows.add(r)
+        else:
+            for c in columns:
+                if all((k, c) in grid for k in keys):
+                    checks += 1
+                    if not _holds(rule, {k: grid.get((k, c)) for k in keys}):
+                        bad_columns.add(c)
+    if not checks or (bad_columns and len(bad_rows) != 1) or len(bad_rows) > 1 or len(bad_columns) > 1:
+        return None
+    return {(c.row, c.column): t for c, t in zip(cells, numbers, strict=True)}
+
+
+class _Scorer:
+    """Each printed label's scores against the table's row labels, computed once per wording."""
+
+    def __init__(self, items: tuple[Item, ...]) -> None:
+        self.items = items
+        self._memo: dict[str, list[float]] = {}
+
+    def scores(self, text: str) -> list[float]:
+        got = self._memo.get(text)
+        if got is None:
+            e = enumerated(text)
+            got = self._memo[text] = [label_score(e, it.label, it.bigrams) for it in self.items]
+        return got
+
+    def best(self, text: str) -> float:
+        return max(self.scores(text), default=0.0)
+
+
+def _join_fragments(tokens: list[Token], scorer: _Scorer, longest: int = 3) -> list[Token]:
+    """Re-join a row label a narrow cell broke into pieces (``行政`` / ``许可``, ``3.`` / ``其他``
+    when a page's paragraphs were copied as lines): neighbouring labels that name no row alone
+    but do together. The joined label sits where its last piece was, beside the row's numbers."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.kind != "label" or (alone := scorer.best(t.text)) >= STRONG:
+            out.append(t)
+            i += 1
+            continue
+        text, joined = t.text, None
+        for j in range(i + 1, min(i + longest, len(tokens))):
+            nxt = tokens[j]
+            if nxt.kind != "label" or is_prose(text + nxt.text):
+                break
+            text += nxt.text
+            score = scorer.best(text)
+            piece = scorer.best(nxt.text)
+            # the last piece may read as a column heading alone (其他, 总计 of 3.其他, （七）总计)
+            if score >= STRONG and score > alone and (score > piece or not alone):
+                joined = (j, Token(text, nxt.line, "label", nxt.row))
+                break
+        if joined is None:
+            out.append(t)
+            i += 1
+        else:
+            out.append(joined[1])
+            i = joined[0] + 1
     return out
 
 
 def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, run: list[Token],
-            rules: tuple[EquationRule, ...]) -> None:
+            rules: tuple[EquationRule, ...], *, cut_off: bool = False) -> None:
     n = len(columns)
     picked = _positional(label, run, n)
     extra: list[Token] = []
@@ -190,12 +300,70 @@ def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, ru
         cands = [t for t in run if t.kind in ("value", "bad") or t.solo_empty]
         picked = _best_window(cands, columns, rules)
         extra = [t for t in cands if t.kind == "value" and t not in picked]
+        clumped = len(extra) >= n and picked and any(t.kind == "label" for t in run[:run.index(picked[0])])
+        if clumped or (extra and _window_holds(picked, columns, rules) is False):
+            # More numbers than the row has, and neither their place (the label is one of a clump
+            # printed apart from the numbers, as in a PDF's text layer) nor the row's sums say
+            # which are its own: taking the first ones would be a guess.
+            out.scrambled.append(row)
+            return
+        if 0 < len(picked) < n and not cut_off:
+            _place_short(out, row, columns, picked, rules)
+            return
     for col, tok in zip(columns, picked, strict=False):
         out.values[(row, col)] = tok
     if len(picked) < n:
         out.short_rows[row] = len(picked)
     if extra:
         out.extra[row] = extra
+
+
+def _place_short(out: TableRead, row: str, columns: tuple[str, ...], picked: list[Token],
+                 rules: tuple[EquationRule, ...]) -> None:
+    """Fewer numbers than cells, and nothing (no ``|``, no position) to say which cell was left
+    empty: filling from the left would shift the rest into the wrong columns. Only groups of
+    cells whose sum holds are placed (四's 行政复议 from the left, 复议后起诉 from the right);
+    the rest stays blank and is reported."""
+    groups = _groups(columns, rules)
+    placed: dict[str, Token] = {}
+    i, j = 0, len(picked)
+    done = 0
+    for g in groups:  # from the left
+        window = picked[i:i + len(g)]
+        if len(window) < len(g) or not _window_holds(window, g, rules):
+            break
+        placed.update(zip(g, window, strict=True))
+        i += len(g)
+        done += 1
+    for g in reversed(groups[done:]):  # then from the right
+        window = picked[j - len(g):j]
+        if j - len(g) < i or not _window_holds(window, g, rules):
+            break
+        placed.update(zip(g, window, strict=True))
+        j -= len(g)
+    for col, tok in placed.items():
+        out.values[(row, col)] = tok
+    out.gaps[row] = picked[i:j]
+
+
+def _groups(columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> list[tuple[str, ...]]:
+    """The row's columns cut into the runs of adjacent columns each sum covers (四: three groups
+    of five), or no groups when the sums do not cut the row that way."""
+    spans = []
+    for rule in rules:
+        keys = set(rule.left + rule.right)
+        if not keys <= set(columns):
+            continue
+        at = sorted(columns.index(k) for k in keys)
+        if at != list(range(at[0], at[-1] + 1)):
+            return []
+        spans.append((at[0], at[-1] + 1))
+    spans.sort()
+    if not spans or spans[0][0] != 0 or spans[-1][1] != len(columns):
+        return []
+    if any(a[1] != b[0] for a, b in zip(spans, spans[1:], strict=False)):
+        return []
+    return [columns[a:b] for a, b in spans]
 
 
 def _header_words(section: SectionSpec, *, rows: bool = True) -> set[str]:
@@ -233,12 +401,17 @@ def _positional(label: Token, run: list[Token], n: int) -> list[Token] | None:
     if not label.row:
         return None
     same = [t for t in run if t.line == label.line]
-    if len(same) < n or any(t.kind in ("label", "prose") for t in same[len(same) - n:]):
+    if len(same) < n:
         return None
-    lead = same[: len(same) - n]
+    cells, lead = same[len(same) - n:], same[: len(same) - n]
+    # A short word in a number cell of a ``|`` row (×, 不适用) is an unreadable value in its
+    # place; a longer one, or a row of words, is no row of numbers.
+    words = [t for t in cells if t.kind in ("label", "prose")]
+    if any(t.kind == "prose" or len(squash(t.text)) > MAX_WORD_IN_CELL for t in words) or len(words) * 2 > n:
+        return None
     if any(t.kind != "empty" for t in lead):
         return None
-    return same[len(same) - n:]
+    return cells
 
 
 def _best_window(cands: list[Token], columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> list[Token]:
@@ -256,6 +429,23 @@ def _best_window(cands: list[Token], columns: tuple[str, ...], rules: tuple[Equa
     return cands[:n]
 
 
+def _interleaved(tokens: list[Token], picked: list[Token]) -> bool:
+    """Labels stand between the first and the last of the picked numbers."""
+    if len(picked) < 2:
+        return False
+    first, last = tokens.index(picked[0]), tokens.index(picked[-1])
+    return any(t.kind == "label" for t in tokens[first:last])
+
+
+def _window_holds(window: list[Token], columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> bool | None:
+    """Whether the numbers satisfy the row's sums (``None``: the row has no sums)."""
+    usable = [r for r in rules if set(r.left + r.right) <= set(columns)]
+    if not usable:
+        return None
+    values = {c: read_value(t.text, "amount").value for c, t in zip(columns, window, strict=False)}
+    return all(_holds(rule, values) for rule in usable)
+
+
 def _holds(rule: EquationRule, values: dict[str, Value]) -> bool:
     left = [values.get(k) for k in rule.left]
     right = [values.get(k) for k in rule.right]
@@ -265,7 +455,7 @@ def _holds(rule: EquationRule, values: dict[str, Value]) -> bool:
 
 
 def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
-                     rules: tuple[EquationRule, ...]) -> None:
+                     rules: tuple[EquationRule, ...], *, cut_off: bool = False) -> None:
     """四: no row labels, one row of numbers under a header of column labels."""
     (row,) = section.row_keys
     columns = tuple(section.columns_of(row))
@@ -284,6 +474,17 @@ def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
         cands = [t for t in tokens if t.kind in ("value", "bad") or t.solo_empty]
         picked = _best_window(cands, columns, rules)
         extra = [t for t in cands if t.kind == "value" and t not in picked]
+        holds = _window_holds(picked, columns, rules)
+        if (extra or _interleaved(tokens, picked)) and holds is False:
+            # Numbers mixed with column headings (the PDF text layer lost the order: 结果 / 维持 /
+            # 72 / 64 / … / 总计 / 351) or more numbers than cells, failing the sums: placing them
+            # would be a guess (even the sums cannot tell 未经复议直接起诉 from 复议后起诉).
+            out.scrambled.append(row)
+            return
+        if 0 < len(picked) < n and not cut_off:
+            out.rows_found = 1
+            _place_short(out, row, columns, picked, rules)
+            return
     if picked:
         out.rows_found = 1
         for col, tok in zip(columns, picked, strict=False):

@@ -35,7 +35,13 @@ _BOMS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls other than \t\n\v\f\r
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
-_PAGE_LINE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+_PAGE_LINE = re.compile(
+    r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]"  # - 3 -, — 3 —
+    r"|(?:共\s*\d{1,4}\s*页\s*[,，]?\s*)?第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共9页
+    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3/9
+    r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",  # Page 3 of 9 (a PDF viewer's print)
+    re.IGNORECASE,
+)
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 
 
@@ -81,10 +87,36 @@ def decode_text(data: bytes, *, source: str) -> str:
     return text
 
 
+_BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def _without_page_numbers(text: str) -> list[str]:
+    """The text's lines, less the page number printed alone at the foot of each page of
+    ``pdftotext`` output (pages end with a form feed). A lone number is taken for a page number
+    only where the numbers of several pages count up with the pages; elsewhere it is a cell."""
+    if "\f" not in text:
+        return text.splitlines()
+    pages = [page.splitlines() for page in text.split("\f")]
+    last: dict[int, int] = {}  # page index → line index of its lone number
+    offsets: dict[int, int] = {}  # page index → printed number − page index
+    for k, lines in enumerate(pages):
+        filled = [i for i, x in enumerate(lines) if x.strip()]
+        if filled and _BARE_NUMBER.match(lines[filled[-1]]):
+            last[k] = filled[-1]
+            offsets[k] = int(lines[filled[-1]]) - k
+    if offsets:
+        common = max(set(offsets.values()), key=list(offsets.values()).count)
+        if list(offsets.values()).count(common) >= 2:
+            for k, i in last.items():
+                if offsets[k] == common:
+                    pages[k][i] = ""
+    return [line for lines in pages for line in lines]
+
+
 def text_lines(text: str) -> list[Line]:
     """Lines of cells: ``a | b`` rows (markdown ``| a | b |`` too), tab-separated rows, prose."""
     lines: list[Line] = []
-    for raw in text.splitlines():
+    for raw in _without_page_numbers(text):
         s = raw.strip()
         if not s:
             continue
