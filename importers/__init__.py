@@ -63,14 +63,6 @@ def read_report(path: str | os.PathLike[str]) -> ImportResult:
 
 
 def _read_bytes(p: Path) -> bytes:
-    try:
-        size = p.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportFailed(f"“{p.name}”过大（{size // 1024 // 1024} MB），不像一份年度报告")
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"找不到文件 {p}") from None
-    except IsADirectoryError:
-        raise ImportFailed(f"{p} 是文件夹，不是报告") from None
-    except OSError as exc:
-        raise ImportFailed(f"无法读取 {p}：{exc.strerror or exc}") from None
+    from models.storage import read_file
+
+    return read_file(p, limit=MAX_IMPORT_BYTES, error=ImportFailed, kind="报告", too_big="不像一份年度报告")

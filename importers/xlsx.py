@@ -48,6 +48,7 @@ from models.checker import checker_for
 from models.findings import Finding
 from models.grid import Grid, GridCell, grid_for
 from models.report import LEVELS, Acceptance, Report
+from models.storage import read_file
 from models.template import ReportTemplate, available_templates, load_template
 from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
 
@@ -81,18 +82,8 @@ def import_workbook(source: str | os.PathLike[str] | BinaryIO) -> ImportResult:
 def _read_source(source: str | os.PathLike[str] | BinaryIO) -> tuple[bytes, str]:
     if isinstance(source, (str, os.PathLike)):
         p = Path(source)
-        name = f"“{p.name}”"
-        try:
-            size = p.stat().st_size
-            if size > MAX_IMPORT_BYTES:
-                raise ImportFailed(f"{name}过大（{size // 1024 // 1024} MB），不像年报工作簿")
-            return p.read_bytes(), name
-        except FileNotFoundError:
-            raise ImportFailed(f"找不到文件 {p}") from None
-        except IsADirectoryError:
-            raise ImportFailed(f"{p} 是文件夹，不是工作簿") from None
-        except OSError as exc:
-            raise ImportFailed(f"无法读取 {p}：{exc.strerror or exc}") from None
+        data = read_file(p, limit=MAX_IMPORT_BYTES, error=ImportFailed, kind="工作簿", too_big="不像年报工作簿")
+        return data, f"“{p.name}”"
     data = source.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFailed(f"工作簿过大（超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB），不像年报工作簿")

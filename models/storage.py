@@ -229,22 +229,28 @@ def load(path: str | os.PathLike[str]) -> Report:
     """Read a report file. Raises :class:`ReportFileError` (never anything else) on bad input."""
     p = Path(path)
     source = f"“{p.name}”"
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ReportFileError(f"{source}过大（{size // 1024 // 1024} MB），不是报告文件")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ReportFileError(f"找不到文件 {p}") from None
-    except IsADirectoryError:
-        raise ReportFileError(f"{p} 是文件夹，不是报告文件") from None
-    except OSError as exc:
-        raise ReportFileError(f"无法读取 {p}：{exc.strerror or exc}") from None
+    data = read_file(p, limit=MAX_FILE_BYTES, error=ReportFileError, kind="报告文件", too_big="不是报告文件")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReportFileError(f"{source}不是 UTF-8 文本，不是报告文件") from None
     return loads(text, source=source)
+
+
+def read_file(path: Path, *, limit: int, error: type[Exception], kind: str, too_big: str) -> bytes:
+    """The whole of a file no larger than ``limit`` bytes; every failure becomes ``error`` with a
+    Chinese message (``kind``: what the file should be; ``too_big``: what its size says)."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise error(f"“{path.name}”过大（{size // 1024 // 1024} MB），{too_big}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"找不到文件 {path}") from None
+    except IsADirectoryError:
+        raise error(f"{path} 是文件夹，不是{kind}") from None
+    except OSError as exc:
+        raise error(f"无法读取 {path}：{exc.strerror or exc}") from None
 
 
 def save(report: Report, path: str | os.PathLike[str], **kwargs: Any) -> None:

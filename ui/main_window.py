@@ -714,8 +714,9 @@ class MainWindow(QMainWindow):
             return True
         return dialogs.ask_yes_no(self, verb, f"还有 {n} 个错误，仍要{verb}吗？", yes=f"仍要{verb}", no="取消")
 
-    def export(self, suffix: str) -> Task | None:
-        """Export in the background; the window stays responsive."""
+    def _ready_for_output(self, verb: str) -> DocumentSession | None:
+        """The session to export or print, once typing is committed, no export is running and
+        the user agreed to go on despite errors; else None."""
         self.commit_edits()
         session = self.session
         if session is None:
@@ -723,7 +724,14 @@ class MainWindow(QMainWindow):
         if self.export_task is not None and self.export_task.running:
             self.show_message("正在导出，请稍候……")
             return None
-        if not self._confirm_errors("导出"):
+        if not self._confirm_errors(verb):
+            return None
+        return session
+
+    def export(self, suffix: str) -> Task | None:
+        """Export in the background; the window stays responsive."""
+        session = self._ready_for_output("导出")
+        if session is None:
             return None
         base = session.report.title if session.report.meta.agency else "政府信息公开工作年度报告"
         folder = self.settings.export_dir or (str(session.path.parent) if session.path else str(Path.home()))
@@ -755,14 +763,8 @@ class MainWindow(QMainWindow):
         return self.export_task
 
     def print_report(self) -> Task | None:
-        self.commit_edits()
-        session = self.session
+        session = self._ready_for_output("打印")
         if session is None:
-            return None
-        if self.export_task is not None and self.export_task.running:
-            self.show_message("正在导出，请稍候……")
-            return None
-        if not self._confirm_errors("打印"):
             return None
         snapshot = session.report.copy()
         check_page = self.act_check_page.isChecked()
