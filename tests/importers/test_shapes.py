@@ -8,13 +8,12 @@ up as a difference from the transcribed figures.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from report_builders import expected_values
 
 from importers.html import import_html
 from importers.text import import_text
@@ -25,16 +24,6 @@ from models.values import CellRef, Value, format_value
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 T = load_template()
-
-
-def expected_values(name: str = "huaian-city-2024") -> dict[CellRef, Value]:
-    data = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
-    out: dict[CellRef, Value] = {}
-    for section in T.table_sections:
-        for row, cols in data[section.key].items():
-            for col, raw in cols.items():
-                out[CellRef(section.key, row, col)] = Decimal(raw) if isinstance(raw, str) else raw
-    return out
 
 
 VALUES = expected_values()
