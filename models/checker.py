@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 
 from models.findings import CheckResult, Finding
 from models.report import Report
-from models.template import EquationRule, NarrativeFact, ReportTemplate, SectionSpec
+from models.template import EquationRule, NarrativeFact, ReportTemplate, SectionSpec, ValueKind
 from models.values import CellRef, Value, format_value, value_is_valid
 
 LOCAL_LEVELS = frozenset({"county", "county_department", "township", "township_department"})
@@ -57,18 +57,15 @@ def _sum(values: Iterable[Value]) -> Value:
     return total
 
 
-def _usable(value: object, kind: str = "count") -> bool:
-    """A value the rules may add and compare: what ``value.type`` accepts for the cell's kind
-    (a non-negative int; for amounts also a finite non-negative Decimal of sane size).
+def _usable(value: object, kind: ValueKind = "count") -> bool:
+    """A value the rules may add and compare: one that ``value.type`` accepts (not blank).
 
     Anything else (negative, a Decimal in a count, NaN, a float or a string from a hand-edited
     file…) is reported by ``value.type`` and kept out of every sum, so the checker never raises.
     """
-    if type(value) is int:
+    if type(value) is int:  # the common case, without the look-ups
         return value >= 0
-    if kind == "amount" and isinstance(value, Decimal):
-        return value.is_finite() and value >= 0 and (value == 0 or value.adjusted() < 100)
-    return False
+    return value is not None and value_is_valid(value, kind)  # type: ignore[arg-type]
 
 
 def _count(value: object) -> int:

@@ -116,7 +116,8 @@ def value_is_valid(value: Value, kind: ValueKind) -> bool:
     if kind == "count":
         return isinstance(value, int) and value >= 0
     if isinstance(value, Decimal):  # finiteness first: comparing NaN raises InvalidOperation
-        return value.is_finite() and value >= 0
+        # and a sane size: sums of 1E+999999 would build million-digit numbers
+        return value.is_finite() and value >= 0 and (value == 0 or value.adjusted() < 100)
     return isinstance(value, int) and value >= 0
 
 

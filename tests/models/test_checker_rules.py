@@ -88,6 +88,7 @@ def small_report() -> Report:
         (pro("fees", "amount"), Decimal("-1")),
         (pro("fees", "amount"), 96171.6),  # a float: amounts are Decimal, never float
         (pro("fees", "amount"), Decimal("NaN")),
+        (pro("fees", "amount"), Decimal("1E+120")),  # absurd size: flagged, never summed
         (pro("penalty", "decisions"), "12"),
     ],
 )
