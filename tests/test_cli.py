@@ -162,3 +162,19 @@ def test_convert_to_pdf_and_xlsx_warns_about_errors(tmp_path: Path, broken_file:
     back = tmp_path / "back.json"
     assert run("convert", str(xlsx), str(back))[0] == 0
     assert storage.load(back).same_content(storage.load(broken_file))
+
+
+def test_convert_drops_acceptances_whose_warning_is_gone(tmp_path: Path) -> None:
+    from models.report import Acceptance
+
+    report = consistent_report()
+    blank = CellRef("proactive", "fees", "amount")
+    report.values[blank] = None  # a value.missing warning, accepted with a reason
+    report.accept(Acceptance("value.missing", (blank,), "本机关无收费项目", "2025-01-10T09:00:00"))
+    stale = Acceptance("value.missing", (CellRef("proactive", "penalty", "decisions"),), "旧说明", "2024-01-10T09:00:00")
+    report.accept(stale)  # its warning no longer exists: penalty is filled
+    src, out = tmp_path / "in.json", tmp_path / "out.json"
+    storage.save(report, src)
+    assert run("convert", str(src), str(out))[0] == 0
+    kept = storage.load(out).acceptances
+    assert [a.explanation for a in kept] == ["本机关无收费项目"]
