@@ -19,8 +19,10 @@ the official face installed on the computer:
 Every font is embedded as a subset, so the PDF prints the same on any desk. Only TrueType
 outlines can be embedded by reportlab; OpenType/CFF fonts (Noto CJK, Source Han) and files
 that fail to load are skipped. When the chosen face lacks a character, that character alone
-is set in the next face that has it (the shipped WenQuanYi Micro Hei covers all of GBK), so
-nothing prints as a blank box. When the title or the headings end up in the body's own face
+is set in the next face that has it (the shipped WenQuanYi Micro Hei covers all of GBK; on
+Windows, SimSun-ExtB covers the rare characters of CJK Extension B). A character no face has
+is printed as 〓, the typesetter's mark for a missing character, so nothing prints as a blank
+or a box unnoticed. When the title or the headings end up in the body's own face
 (a desk without 小标宋/黑体/楷体), the exporter emboldens them so they still stand out.
 
 Fonts are looked up and registered once per process (:func:`pdf_fonts`).
@@ -33,6 +35,7 @@ import os
 import subprocess
 import sys
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -105,8 +108,11 @@ FACES: dict[str, FaceSpec] = {
     ),
 }
 
-#: Last resorts for single characters no CJK face has (symbols, rare letters).
-_SYMBOL_FILES = ("seguisym.ttf", "DejaVuSans.ttf")
+#: Last resorts for single characters no CJK face has: SimSun-ExtB (Windows) for the rare
+#: characters of CJK Extension B, then symbols and rare letters.
+_EXTRA_FILES = ("msyh.ttc", "simsunb.ttf", "droidsansfallbackfull.ttf", "seguisym.ttf", "DejaVuSans.ttf")
+#: Printed for a character that no face has (GB/T 15834's 缺字 mark): visible in proofreading.
+MISSING_MARK = "〓"
 
 
 class NoFontError(RuntimeError):
@@ -170,6 +176,18 @@ class PdfFonts:
             parts.append(chunk if name == primary else f'<font name="{name}">{chunk}</font>')
         return "".join(parts)
 
+    def printable(self, text: str) -> str:
+        """``text`` with every character that no face has replaced by :data:`MISSING_MARK`, and
+        invisible format characters that no face has (zero-width space, variation selectors)
+        dropped; reportlab would print either as a blank."""
+        out = []
+        for ch in text:
+            if any(_covers(f, ch) for f in self.roles.values()) or self._fallback_for(ch) is not None:
+                out.append(ch)
+            elif not _invisible(ch):
+                out.append(MISSING_MARK)
+        return "".join(out)
+
     def _fallback_for(self, ch: str) -> LoadedFont | None:
         for font in self._fallbacks:
             if _covers(font, ch):
@@ -188,6 +206,11 @@ class PdfFonts:
 
 def _covers(font: LoadedFont, ch: str) -> bool:
     return ord(ch) in font.glyphs or ch in "\n\t "
+
+
+def _invisible(ch: str) -> bool:
+    """A format character or variation selector: it changes how others look, shows nothing itself."""
+    return unicodedata.category(ch) == "Cf" or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF
 
 
 # --------------------------------------------------------------------------- discovery
@@ -287,7 +310,7 @@ def _fallback_sources() -> list[tuple[str, FontSource]]:
     for families, source in _fontconfig_fonts():
         out.append((sorted(families)[0] if families else source.path.name, source))
     files = _installed_files()
-    for name in ("msyh.ttc", "droidsansfallbackfull.ttf", *_SYMBOL_FILES):
+    for name in _EXTRA_FILES:
         path = files.get(name.lower())
         if path is not None:
             out.append((path.stem, FontSource(path)))

@@ -153,10 +153,6 @@ class CJKText(Flowable):
         self._lines: list[_Line] | None = None
         self._laid_for: float | None = None
 
-    @property
-    def plain_text(self) -> str:
-        return "".join(t for _, t in self.text_runs)
-
     def _layout(self, avail: float) -> list[_Line]:
         if self._lines is not None and self._laid_for == avail:
             return self._lines
@@ -165,7 +161,7 @@ class CJKText(Flowable):
         for name, chunk in self.text_runs:
             fonts.extend([name] * len(chunk))
         widths = [_char_width(ch, f, self.size) for ch, f in zip(text, fonts, strict=True)]
-        width = max(avail - self.right_indent, self.size)
+        width = self._usable(avail)
         out: list[_Line] = []
         for start, end, hard in break_lines(text, widths, width - self.first_indent, width):
             while end > start and text[end - 1] == " ":
@@ -181,6 +177,15 @@ class CJKText(Flowable):
             out.append(_Line(runs, sum(widths[start:end]), end - start, hard, indent))
         self._lines, self._laid_for = out, avail
         return out
+
+    def widest_line(self, avail: float) -> float:
+        """Width of the longest line when set in a frame ``avail`` wide."""
+        return max((line.width for line in self._layout(avail)), default=0.0)
+
+    def _usable(self, avail: float) -> float:
+        """The line width: ``avail`` less the right indent, but at least one character (a right
+        indent wider than the frame must not push the text off the page)."""
+        return max(avail - self.right_indent, self.size)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
         self.width = availWidth
@@ -212,7 +217,7 @@ class CJKText(Flowable):
     def draw(self) -> None:
         canv = self.canv
         lines = self._layout(self.width)
-        usable = self.width - self.right_indent
+        usable = self._usable(self.width)
         if self.bold or self.bold_chars:
             canv.setLineWidth(self.size * 0.035)
         for i, line in enumerate(lines):
@@ -248,6 +253,11 @@ def _char_width(ch: str, font: str, size: float) -> float:
     if w is None:
         w = _WIDTHS[key] = stringWidth(ch, font, 1.0)
     return w * size
+
+
+def text_width(fonts: PdfFonts, text: str, role: str, size: float) -> float:
+    """Printed width of ``text`` in the role's face (fallback characters in their own faces)."""
+    return sum(_char_width(ch, f, size) for f, chunk in fonts.runs(text, role) for ch in chunk)
 
 
 # ----------------------------------------------------------------- tables
@@ -369,13 +379,17 @@ class _Builder:
         self.report, self.fonts = report, fonts
 
     def text(self, text: str, role: str, size: float = SIZE_BODY, leading: float = LEADING, **kw: object) -> CJKText:
-        return CJKText(self.fonts.runs(_clean(text), role), size, leading, **kw)  # type: ignore[arg-type]
+        return CJKText(self.runs(_clean(text), role), size, leading, **kw)  # type: ignore[arg-type]
+
+    def runs(self, text: str, role: str) -> list[tuple[str, str]]:
+        """Font runs of cleaned text, characters that no font has marked (see fonts.printable)."""
+        return self.fonts.runs(self.fonts.printable(text), role)
 
     def title(self) -> CJKText:
         title = self.report.title
         agency = self.report.meta.agency.strip()
-        width = sum(_char_width(ch, f, SIZE_TITLE) for f, chunk in self.fonts.runs(title, "title") for ch in chunk)
-        if width > BODY_W and agency and title.startswith(agency) and len(title) > len(agency):
+        too_wide = self._width(title, "title", SIZE_TITLE) > BODY_W
+        if too_wide and agency and title.startswith(agency) and len(title) > len(agency):
             title = f"{agency}\n{title[len(agency):]}"  # break after the agency, as published reports do
         return self.text(title, "title", SIZE_TITLE, round(SIZE_TITLE * 1.5, 2), align="center",
                          space_after=LEADING, bold=self._faux_bold("title"))
@@ -397,19 +411,18 @@ class _Builder:
             m = _SUBHEADING.match(para)
             runs = []
             if m:
-                runs += self.fonts.runs(m.group(0), "heading2")
+                runs += self.runs(m.group(0), "heading2")
                 para = para[m.end():]
-            runs += self.fonts.runs(para, "body")
+            runs += self.runs(para, "body")
             bold = len(m.group(0)) if m and self._faux_bold("heading2") else 0
             out.append(CJKText(runs, SIZE_BODY, LEADING, first_indent=INDENT, bold_chars=bold))
         return out
 
     def table(self, section: SectionSpec) -> list[Flowable]:
         grid = grid_for(self.report.template, section.key)
-        font = self.fonts
 
         def measure(text: str, size: float) -> float:
-            return sum(_char_width(ch, f, size) for f, chunk in font.runs(text, "table") for ch in chunk)
+            return text_width(self.fonts, text, "table", size)
 
         spec = table_spec(grid, _table_texts(self.report, section), width=BODY_W, font_size=SIZE_TABLE,
                           measure=measure)
@@ -420,19 +433,22 @@ class _Builder:
         return out
 
     def signature(self) -> list[Flowable]:
-        """落款 without a seal (GB/T 9704 7.3.5.3): the agency 2 characters from the right edge,
-        the date below it starting 2 characters further right (or itself 2 from the edge)."""
+        """落款 without a seal (GB/T 9704-2012 7.3.5.2): the agency 2 characters from the right edge,
+        the date on the next line starting 2 characters right of the agency's first character; a
+        date longer than that is set 2 characters from the edge and the agency moves left instead.
+        A name too long for one line wraps over several, right-aligned."""
         agency = self.report.meta.agency.strip()
         when = _chinese_date(self.report.meta.date)
         if not agency and not when:
             return []
         two = 2 * SIZE_BODY
-        w_a = self._width(agency, "body")
+        # A name too long for one line wraps: its widest line is what the date lines up with.
+        w_a = self.text(agency, "body", right_indent=two).widest_line(BODY_W) if agency else 0.0
         w_d = self._width(when, "body") if when else 0.0
         if not when or w_d + two <= w_a:
             r_agency, r_date = two, w_a - w_d
         else:
-            r_agency, r_date = 2 * two + w_d - w_a, two
+            r_agency, r_date = max(min(2 * two + w_d - w_a, BODY_W - w_a), 0.0), two
         lines: list[Flowable] = []
         if agency:
             lines.append(self.text(agency, "body", align="right", right_indent=r_agency))
@@ -440,8 +456,8 @@ class _Builder:
             lines.append(self.text(when, "body", align="right", right_indent=r_date))
         return [Spacer(1, LEADING), KeepTogether(lines)]
 
-    def _width(self, text: str, role: str) -> float:
-        return sum(_char_width(ch, f, SIZE_BODY) for f, chunk in self.fonts.runs(text, role) for ch in chunk)
+    def _width(self, text: str, role: str, size: float = SIZE_BODY) -> float:
+        return text_width(self.fonts, text, role, size)
 
     def check_page(self) -> list[Flowable]:
         """校验说明: accepted warnings with their explanations, then the open findings."""
@@ -510,12 +526,12 @@ def _chinese_date(iso: str | None) -> str | None:
 
 def _page_number(fonts: PdfFonts) -> Callable[[Canvas, BaseDocTemplate], None]:
     def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
-        runs = fonts.runs(f"— {doc.page} —", "table")
-        width = sum(_char_width(ch, f, SIZE_PAGE_NO) for f, chunk in runs for ch in chunk)
+        label = f"— {doc.page} —"
+        width = text_width(fonts, label, "table", SIZE_PAGE_NO)
         # Odd pages: right edge less one character; even pages: left edge plus one character.
         x = MARGIN_LEFT + BODY_W - SIZE_PAGE_NO - width if doc.page % 2 else MARGIN_LEFT + SIZE_PAGE_NO
         text = canv.beginText(x, MARGIN_BOTTOM - PAGE_NO_GAP - 0.88 * SIZE_PAGE_NO)
-        for font, chunk in runs:
+        for font, chunk in fonts.runs(label, "table"):
             text.setFont(font, SIZE_PAGE_NO)
             text.textOut(chunk)
         canv.drawText(text)

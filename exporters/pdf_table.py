@@ -149,8 +149,7 @@ def table_spec(grid: Grid, texts: Mapping[CellRef, str], *, width: float, font_s
         raw = label_widths + ([min(last_label, width * LAST_LABEL_SHARE)] if grid.label_cols else [])
         raw += [value_w] * (grid.n_cols - grid.label_cols)
         widths = [w * width / sum(raw) for w in raw]
-    full = _build(grid, texts, widths, size, 0, grid.n_rows, grid.header_rows)
-    return full
+    return _build(grid, texts, widths, size, 0, grid.n_rows, grid.header_rows)
 
 
 def table_slice(spec: TableSpec, start: int, stop: int) -> TableSpec:

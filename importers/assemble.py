@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 
 from importers import ImportFailed, ImportResult
-from importers.common import Line, enumerated, read_value, squash
+from importers.common import Line, display_name, enumerated, read_value, squash
 from importers.layout import (
     Heading,
     Title,
@@ -42,7 +42,6 @@ class _Findings:
     """Findings in the checker's shape, ordered like the checker's (section, then cell)."""
 
     def __init__(self, template: ReportTemplate) -> None:
-        self.template = template
         self.checker = checker_for(template)
         self.items: list[Finding] = []
         self._section_order = {s.key: i for i, s in enumerate(template.sections)}
@@ -79,7 +78,7 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
                  wrapped: bool = False) -> ImportResult:
     """The report the lines hold. Raises :class:`ImportFailed` for anything that is no annual
     report of a supported format."""
-    name = f"“{PurePath(source).name}”" if source else "该文件"
+    name = display_name(source)
     if not any(line.filled for line in lines):
         raise ImportFailed(f"{name}是空的，没有可导入的内容")
     scan = squash("".join(line.text for line in lines)[:MAX_SCAN_CHARS])
@@ -122,11 +121,13 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
                   place="meta")
     if wrong_format and guessed:
         found.add("meta.year", "warning", None,
-                  f"没有找到标题或统计期限，按正文推断报告年度为 {year} 年，但表格是2021年版格式；请核对年度",
+                  f"没有找到标题或统计期限，按正文推断报告年度为 {year} 年，"
+                  f"但表格是{template.first_year}年版格式；请核对年度",
                   expected=None, actual=year, place="meta")
     elif wrong_format:
         found.add("format.version", "error", None,
-                  f"报告年度为 {year} 年，应使用2019年版（试行）格式，但表格是2021年版格式；已按2021年版导入，请核对年度",
+                  f"报告年度为 {year} 年，应使用2019年版（试行）格式，但表格是{template.first_year}年版格式；"
+                  f"已按{template.first_year}年版导入，请核对年度",
                   expected="2019", actual=template.id, place="meta")
 
     spans = regions(headings, template, len(lines))
@@ -156,8 +157,9 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
             "请打开附件，全选复制文字另存为 .txt（或另存网页）后再导入"
         )
     if evidence < 2:
+        first_titles = "".join(f"“{s.title}”" for s in template.sections[:2])
         raise ImportFailed(
-            f"{name}不像政府信息公开工作年度报告：没有找到“一、总体情况”“二、主动公开政府信息情况”等部分，"
+            f"{name}不像政府信息公开工作年度报告：没有找到{first_titles}等部分，"
             "也没有找到这些表格。请确认打开的是年度报告的网页或文字"
         )
     return ImportResult(report, found.items)
@@ -202,13 +204,13 @@ def _check_heading(found: _Findings, heading: Heading) -> None:
               expected=section.title, actual=heading.text, place=section.key)
 
 
-def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: TableRead,
-                 heading: Heading | None, *, pictured: bool = False) -> None:
-    t = report.template
+def _store_values(report: Report, found: _Findings, section: SectionSpec, read: TableRead) -> None:
+    """Each placed cell read as a value; a dropped unit, remark or blank mark, or text that is
+    no number, is said in a finding."""
     key = section.key
     for (row, col), tok in read.values.items():
         ref = CellRef(key, row, col)
-        spec = t.cell(key, row, col)
+        spec = section.cell(row, col)
         if tok is None or spec is None or tok.kind == "empty":
             continue
         r = read_value(tok.text, spec.value)
@@ -224,6 +226,14 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
             found.add("value.unit_text", "info", key,
                       f"{found.where(ref)}写作“{r.text}”，已读取数字 {format_value(r.value)}，略去“{r.dropped}”",
                       cells=(ref,), expected=r.value, actual=r.text)
+
+
+def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: TableRead,
+                 heading: Heading | None, *, pictured: bool = False) -> None:
+    """Store what was read from a table, with a finding for each cell or row it could not place."""
+    t = report.template
+    key = section.key
+    _store_values(report, found, section, read)
     all_refs = [CellRef(key, c.row, c.column) for c in section.cells]
     if read.in_printed_order:
         found.add("import.order", "info", key,
@@ -277,7 +287,7 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
         others = "、".join(f"“{_row_text(t, key, r)}”" for r in group_rows if r != row)
         found.add("format.version", "warning", key,
                   f"{section.number}、“{group}”按旧格式只印了一行，其数字已填入“{printed}”；{others}留空，"
-                  "请按2021年版格式拆分填写", cells=refs, place=f"{key}.{row}")
+                  f"请按{t.first_year}年版格式拆分填写", cells=refs, place=f"{key}.{row}")
     if read.notes:
         if section.has_note:
             report.notes[key] = "\n".join(read.notes)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePath
 
 from models.template import ValueKind
 from models.values import BLANK_MARKS, CellParseError, Value, parse_value
@@ -47,7 +48,12 @@ _VALUE = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _LOOKALIKE = re.compile(r"^[OoIl〇○◯]{1,6}$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def display_name(source: str, fallback: str = "该文件") -> str:
+    """How messages name the document: its file name in quotes, or ``fallback`` without one."""
+    return f"“{PurePath(source).name}”" if source else fallback
 
 
 def nfkc(text: str) -> str:
@@ -226,7 +232,7 @@ def looks_like_bad_value(text: str) -> bool:
     e = enumerated(s)
     if e.level is not None and not e.core:  # an enumerator alone (1.) whose words wrapped away
         return False
-    return not (e.level is not None and len(_CJK.findall(e.core)) >= 2)
+    return not (e.level is not None and len(CJK.findall(e.core)) >= 2)
 
 
 def split_cell(text: str) -> list[str]:

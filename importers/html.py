@@ -13,10 +13,9 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import PurePath
 
 from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
-from importers.common import Line, is_prose
+from importers.common import Line, display_name, is_prose
 
 SKIP = frozenset({"script", "style", "noscript", "template", "select", "textarea", "iframe", "svg", "object",
                   "button", "map", "canvas", "math"})
@@ -38,7 +37,7 @@ _GB_ALIASES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb2312-80", "eu
 
 def decode_html(data: bytes, *, source: str = "") -> str:
     """Decode by BOM, else the page's ``<meta charset>``, else UTF-8, else GB18030."""
-    name = f"“{PurePath(source).name}”" if source else "该网页"
+    name = display_name(source, "该网页")
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             try:
@@ -276,7 +275,7 @@ def import_html(data: bytes | str, *, source: str = "") -> ImportResult:
     from importers.assemble import build_report
     from importers.text import text_lines
 
-    name = f"“{PurePath(source).name}”" if source else "该网页"
+    name = display_name(source, "该网页")
     size = len(data)
     if size > MAX_IMPORT_BYTES:
         raise ImportFailed(f"{name}过大（{size // 1024 // 1024} MB），不像一份年度报告")

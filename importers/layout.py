@@ -8,11 +8,13 @@ chapters differently.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from importers.common import (
+    CJK,
     Enumerated,
     Line,
     best_increasing,
@@ -49,7 +51,6 @@ _CJK_SPACE = re.compile(
     r"|[ \t\u00a0\u3000]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》])"
 )
 _TERMINAL = tuple("。！？；：!?;:")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _COLUMN_GAP = re.compile(r"\S\s{2,}\S")
 _NOT_AGENCY = re.compile(r"[^\w()（）·\-]")
 
@@ -127,12 +128,32 @@ def _candidate(line: Line) -> tuple[str, str] | None:
     if len(filled) != 1:
         return None
     text = filled[0].strip()
-    if len(squash(text)) <= MAX_HEADING_CHARS + 4:
+    if len(squash(text)) <= MAX_HEADING_CHARS + 4:  # + the enumerator (（一）, 第一部分)
         return text, ""
     m = re.search(r"[。:：]", text)
     if m and len(squash(text[: m.start()])) <= MAX_HEADING_CHARS:
         return text[: m.start()], text[m.end():].strip()
     return None
+
+
+def _heading_score(e: Enumerated, meaning: float, number: int | None, *, row: bool) -> float:
+    """How likely a candidate line is the heading of a section numbered ``number``, given how
+    well its words say that section's title (``meaning``)."""
+    m = meaning
+    if e.level is None:
+        # Unnumbered: only the full official title (menus say 主动公开, 依申请公开).
+        score = m if m >= 3.0 or (m >= 2.8 and len(e.core) >= 6) else 0.0
+    elif e.level != "section":
+        # （五）/ 5、 numbers sub-headings too (（二）依申请公开情况 inside 一): only a
+        # section's own title or alias, word for word, is a chapter numbered that way.
+        score = m - 0.5 + (0.5 if e.number == number else -0.3) if m >= 2.8 else 0.0
+    elif m > 0:
+        score = m + (0.5 if e.number == number else -0.3)
+    else:
+        score = 0.3 if e.number == number and not row else 0.0
+    if score and row:
+        score -= 0.5  # a table row is rarely a heading (四、结转下年度继续办理)
+    return max(score, 0.0)
 
 
 def find_headings(lines: list[Line], template: ReportTemplate) -> dict[str, Heading]:
@@ -158,21 +179,8 @@ def find_headings(lines: list[Line], template: ReportTemplate) -> dict[str, Head
         meanings: list[float] = []
         for s in sections:
             m = meaning_score(e, s)
-            number = cn_number(s.number)
-            if e.level is None:
-                # Unnumbered: only the full official title (menus say 主动公开, 依申请公开).
-                score = m if m >= 3.0 or (m >= 2.8 and len(e.core) >= 6) else 0.0
-            elif e.level != "section":
-                # （五）/ 5、 numbers sub-headings too (（二）依申请公开情况 inside 一): only a
-                # section's own title or alias, word for word, is a chapter numbered that way.
-                score = m - 0.5 + (0.5 if e.number == number else -0.3) if m >= 2.8 else 0.0
-            elif m > 0:
-                score = m + (0.5 if e.number == number else -0.3)
-            else:
-                score = 0.3 if e.number == number and not line.row else 0.0
-            if score and line.row:
-                score -= 0.5
-            scores.append(max(score, 0.0))
+            score = _heading_score(e, m, cn_number(s.number), row=line.row)
+            scores.append(score)
             meanings.append(m if score > 0 else 0.0)
         if any(scores) and not (max(meanings) < 2.0 and _is_table_label(e, template)):
             cands.append((i, tidy(text), rest, scores, meanings))
@@ -288,6 +296,9 @@ def first_year(text: str) -> int | None:
 
 # ---------------------------------------------------------------------- narratives
 
+FULL_LINE_SLACK = 3.2  # a line this close to the margin ran into it (first lines are indented 2 em)
+INDENT_MIN, INDENT_MAX = 1.5, FULL_LINE_SLACK  # how much narrower an indented first line is
+
 
 def _width(text: str) -> float:
     """Printed width in em: a Chinese character 1, an ASCII character about half, and a space
@@ -300,17 +311,13 @@ def wrap_margin(lines: list[Line]) -> float | None:
     document's lines are whole paragraphs (web pages): then nothing is re-joined."""
     # Prose lines only: table rows laid out with runs of spaces would widen the margin.
     texts = [t for t in (ln.text.strip() for ln in lines if not ln.row)
-             if len(_CJK.findall(t)) >= 8 and not _COLUMN_GAP.search(t)]
+             if len(CJK.findall(t)) >= 8 and not _COLUMN_GAP.search(t)]
     if len(texts) < 3:
         return None
     widths = sorted(_width(t) for t in texts)
     margin = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
     full = sum(1 for t in texts if _width(t) >= margin - FULL_LINE_SLACK and not t.endswith(_TERMINAL))
     return margin if full >= max(3, len(texts) // 4) else None
-
-
-FULL_LINE_SLACK = 3.2  # a line this close to the margin ran into it (first lines are indented 2 em)
-INDENT_MIN, INDENT_MAX = 1.5, FULL_LINE_SLACK  # how much narrower an indented first line is
 
 
 def reflow(lines: list[str], margin: float) -> list[str]:
@@ -357,9 +364,10 @@ def parse_date(text: str) -> str | None:
             return None
         y = int("".join(str(cn_number(ch)) for ch in m.group(1)))
         mo, d = cn_number(m.group(2)) or 0, cn_number(m.group(3)) or 0
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
+    try:
+        return datetime.date(y, mo, d).isoformat()
+    except ValueError:  # 2月30日: a slip to leave in the text, not a 落款 date to store
         return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,9 +403,9 @@ def strip_footer(paragraphs: list[str], known_agency: str = "") -> tuple[list[st
             cut -= 1
     kept = paragraphs[:cut]
     agency = date = None
-    if len(kept) > 1 and parse_date(kept[-1]):
-        date = parse_date(kept.pop())
-        last = squash(kept[-1]) if kept else ""
+    if len(kept) > 1 and (date := parse_date(kept[-1])):
+        kept.pop()
+        last = squash(kept[-1])
         if len(kept) > 1 and 2 <= len(last) <= 40 and not any(ch in last for ch in "。,;") and not _YEAR.search(last):
             agency = tidy(kept.pop())
     elif len(kept) > 1 and is_signature(kept[-1], known_agency):

@@ -184,14 +184,13 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         if not any(t.kind in ("value", "bad") for t in run):
             continue
         target = next((it for it in items if it.key in item.leaves and it.label.core == CATCH_ALL), None)
-        if target is None:
+        if target is None or target.key is None:
             continue
         out.rows_found += 1
-        _assign(out, target.key or "", target.columns, tokens[matched[ii]], run, rules,
-                cut_off=cut_off(matched[ii]))
+        _assign(out, target.key, target.columns, tokens[matched[ii]], run, rules, cut_off=cut_off(matched[ii]))
         reported.update(item.leaves)  # the format.version finding names the rows left blank
-        if any((t := out.values.get((target.key or "", c))) is not None and t.kind != "empty" for c in target.columns):
-            out.old_style[item.printed] = (target.key or "", target.printed)
+        if any((t := out.values.get((target.key, c))) is not None and t.kind != "empty" for c in target.columns):
+            out.old_style[item.printed] = (target.key, target.printed)
     out.missing_rows = [it.key for it in items if it.key and it.key not in reported]
     if out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps:
         ordered = _in_printed_order(section, tokens, all_rules)
@@ -310,9 +309,14 @@ def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, ru
         if 0 < len(picked) < n and not cut_off:
             _place_short(out, row, columns, picked, rules)
             return
+    _place(out, row, columns, picked, extra)
+
+
+def _place(out: TableRead, row: str, columns: tuple[str, ...], picked: list[Token], extra: list[Token]) -> None:
+    """The row's numbers from its first column on; too few or too many are recorded for a finding."""
     for col, tok in zip(columns, picked, strict=False):
         out.values[(row, col)] = tok
-    if len(picked) < n:
+    if len(picked) < len(columns):
         out.short_rows[row] = len(picked)
     if extra:
         out.extra[row] = extra
@@ -418,13 +422,12 @@ def _best_window(cands: list[Token], columns: tuple[str, ...], rules: tuple[Equa
     """The ``len(columns)`` consecutive numbers of a row: the first ones, unless a stray number
     came first and a later window satisfies the row's equations (总计 = the sum of its parts)."""
     n = len(columns)
-    usable = [r for r in rules if set(r.left + r.right) <= set(columns)]
+    usable = _row_sums(columns, rules)
     if len(cands) <= n or not usable:
         return cands[:n]
     for start in range(len(cands) - n + 1):
         window = cands[start:start + n]
-        values = {c: read_value(t.text, "amount").value for c, t in zip(columns, window, strict=True)}
-        if all(_holds(rule, values) for rule in usable):
+        if _all_hold(window, columns, usable):
             return window
     return cands[:n]
 
@@ -439,11 +442,20 @@ def _interleaved(tokens: list[Token], picked: list[Token]) -> bool:
 
 def _window_holds(window: list[Token], columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> bool | None:
     """Whether the numbers satisfy the row's sums (``None``: the row has no sums)."""
-    usable = [r for r in rules if set(r.left + r.right) <= set(columns)]
-    if not usable:
-        return None
+    usable = _row_sums(columns, rules)
+    return _all_hold(window, columns, usable) if usable else None
+
+
+def _row_sums(columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> list[EquationRule]:
+    """The sums that lie wholly within these columns."""
+    return [r for r in rules if set(r.left + r.right) <= set(columns)]
+
+
+def _all_hold(window: list[Token], columns: tuple[str, ...], rules: list[EquationRule]) -> bool:
+    """Whether the numbers, read into ``columns`` from the left, satisfy every sum (a missing
+    number fails a sum that needs it). The kind is ``amount`` so both counts and sums of money read."""
     values = {c: read_value(t.text, "amount").value for c, t in zip(columns, window, strict=False)}
-    return all(_holds(rule, values) for rule in usable)
+    return all(_holds(rule, values) for rule in rules)
 
 
 def _holds(rule: EquationRule, values: dict[str, Value]) -> bool:
@@ -487,11 +499,6 @@ def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
             return
     if picked:
         out.rows_found = 1
-        for col, tok in zip(columns, picked, strict=False):
-            out.values[(row, col)] = tok
-        if len(picked) < n:
-            out.short_rows[row] = len(picked)
-        if extra:
-            out.extra[row] = extra
+        _place(out, row, columns, picked, extra)
     else:
         out.missing_rows.append(row)

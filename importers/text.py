@@ -9,10 +9,9 @@ does the rest.
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 
 from importers import ImportFailed, ImportResult
-from importers.common import Line
+from importers.common import Line, display_name
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a report's text is some 10–100 KB
 MAX_TEXT_CHARS = 2 * 1024 * 1024
@@ -42,11 +41,7 @@ _PAGE_LINE = re.compile(
     r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",  # Page 3 of 9 (a PDF viewer's print)
     re.IGNORECASE,
 )
-_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
-
-
-def _name(source: str) -> str:
-    return f"“{PurePath(source).name}”" if source else "该文件"
+_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 
 
 def decode_text(data: bytes, *, source: str) -> str:
@@ -54,7 +49,7 @@ def decode_text(data: bytes, *, source: str) -> str:
 
     Raises :class:`ImportFailed` for an empty, binary or absurdly large file.
     """
-    name = _name(source)
+    name = display_name(source)
     if len(data) > MAX_TEXT_BYTES:
         raise ImportFailed(f"{name}过大（{len(data) // 1024} KB），不像一份年度报告的文字")
     for magic, what in _BINARY_KINDS:
@@ -145,9 +140,8 @@ def import_text(text: str, *, source: str = "") -> ImportResult:
     from importers.assemble import build_report
 
     if len(text) > MAX_TEXT_CHARS:
-        raise ImportFailed(f"{_name(source)}过大（{len(text) // 1024} K 字），不像一份年度报告的文字")
-    head = text[:512].lstrip().encode("utf-8", "ignore")
-    if _HTML_START.match(head):  # a saved web page with the wrong suffix
+        raise ImportFailed(f"{display_name(source)}过大（{len(text) // 1024} K 字），不像一份年度报告的文字")
+    if _HTML_START.match(text[:512]):  # a saved web page with the wrong suffix
         from importers.html import import_html
 
         return import_html(text, source=source)

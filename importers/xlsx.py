@@ -120,17 +120,48 @@ def check_archive(data: bytes, name: str = "工作簿") -> None:
 
 
 def _load(data: bytes, name: str, *, data_only: bool) -> Any:
-    import openpyxl
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False)
+            reader = _exact_strings_reader()(io.BytesIO(data), data_only=data_only, keep_links=False)
+            reader.read()
+            return reader.wb
     except Exception as exc:  # any failure of the parser on a damaged or hostile file
         kind = type(exc).__name__
         if "Forbidden" in kind or "DTD" in kind:
             raise ImportFailed(f"{name}含有不安全的 XML 内容（{kind}），已拒绝打开") from None
         raise ImportFailed(f"{name}已损坏，无法读取（{kind}）；请在 Excel/WPS 中打开并另存为 .xlsx 后再试") from None
+
+
+@cache
+def _exact_strings_reader() -> type:
+    """openpyxl's workbook reader, but keeping shared strings exactly as stored.
+
+    Excel, WPS and LibreOffice keep strings in a shared table, where a literal ``_x0041_`` is
+    written ``_x005F_x0041_``. openpyxl's table reader strips every ``x005F_`` yet decodes no
+    other escape, so the literal would come back as ``_x0041_`` and :func:`unescape_text` would
+    read it as ``A``. Kept raw, :func:`unescape_text` decodes every escape once, correctly.
+    """
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            tag = f"{{{SHEET_MAIN_NS}}}si"
+            strings: list[str] = []
+            with self.archive.open(part.PartName[1:]) as src:
+                for _, node in iterparse(src):
+                    if node.tag == tag:
+                        strings.append(Text.from_tree(node).content)
+                        node.clear()
+            self.shared_strings = strings
+
+    return Reader
 
 
 def _has_formulas(data: bytes) -> bool:

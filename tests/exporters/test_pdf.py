@@ -275,3 +275,37 @@ def test_missing_fonts_fail_with_a_chinese_message(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(pdf, "pdf_fonts", no_fonts)
     with pytest.raises(ExportFailed, match="中文字体"):
         export_pdf(sample_report(), io.BytesIO())
+
+
+def test_signature_of_an_agency_name_longer_than_a_line_keeps_its_date() -> None:
+    """A 60-character 机关名称 wraps in the 落款; the date below it stays on the page, on one line."""
+    report = sample_report()
+    report.meta.agency = ("某某省某某市某某区人民政府办公室政府信息与政务公开办公室数据资源管理局"
+                          "综合执法支队第一大队第二中队第三小组联络处暨档案室")
+    assert len(report.meta.agency) == 60
+    report.meta.date = "2025-01-20"
+    last = export(report).pages[-1]
+    starts: list[tuple[str, float]] = []  # every string shown, and where its line starts
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            starts.append((text, tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))
+
+    text = last.extract_text(visitor_text=visit)
+    assert "2025年1月20日" in text.replace(" ", "")  # one line, not a column of single characters
+    assert squeeze(text).rstrip("—0123456789").endswith(squeeze(report.meta.agency) + "2025年1月20日")
+    assert all(0 <= x < A4[0] for _, x in starts), [s for s in starts if not 0 <= s[1] < A4[0]]
+
+
+def test_characters_outside_every_font_are_marked_not_dropped() -> None:
+    from exporters.fonts import pdf_fonts
+
+    rare = "𠀀"  # CJK Ext-B: in no face this machine has (else the test is moot)
+    fonts = pdf_fonts()
+    if fonts._fallback_for(rare) is not None:
+        pytest.skip("a font on this machine has U+20000")
+    report = sample_report()
+    report.texts["other"] = f"表情😀和{rare}字。"
+    text = squeeze(page_texts(export(report))[-1])
+    assert "\x00" not in text  # reportlab's .notdef: printed as a blank
+    assert "和〓字。" in text

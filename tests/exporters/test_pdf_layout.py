@@ -127,3 +127,14 @@ def test_no_font_at_all_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setattr(fonts, "resource_path", lambda *parts: tmp_path / "missing.ttc")
     with pytest.raises(NoFontError, match="中文字体"):
         fonts._pdf_fonts.__wrapped__()
+
+
+def test_characters_no_face_has_print_as_the_missing_mark_not_as_blanks() -> None:
+    """𠀀 (CJK Ext-B) in no face: printed as 〓, the typesetter's mark for a missing character, so a
+    proofreader sees it; invisible format characters no face has (zero-width space, emoji
+    variation selector) are dropped rather than marked."""
+    body, extra = _fake("Body", "中文"), _fake("Extra", "☃")
+    pf = PdfFonts(roles={"body": body}, _fallback_sources=[])
+    pf._fallbacks.append(extra)
+    assert pf.printable("中𠀀文☃\u200b\ufe0f") == "中〓文☃"
+    assert pf.printable("中文 \n") == "中文 \n"

@@ -364,6 +364,15 @@ def test_signature_date_becomes_meta_date() -> None:
     assert report.texts["other"] == NARRATIVE["other"]
 
 
+def test_impossible_signature_date_is_not_stored_as_meta_date() -> None:
+    # 2月30日 is no date: storing it would give the editor a date it cannot show (the date
+    # field says 未填写) while the PDF prints the bad text; the line stays in 六 for the user.
+    text = document(pipes) + "某某市某某局\n2025年2月30日\n"
+    report = import_text(text).report
+    assert report.meta.date is None
+    assert "2025年2月30日" in report.texts["other"]
+
+
 # ---------------------------------------------------------------------- HTML
 
 

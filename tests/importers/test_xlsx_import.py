@@ -462,3 +462,24 @@ def test_sheet_names_stay_valid() -> None:
     for section in T.table_sections:
         name = sheet_name(section)
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice not installed")
+def test_text_that_looks_like_an_escape_survives_a_shared_string_table(tmp_path: Path) -> None:
+    """Excel, WPS and LibreOffice keep strings in a shared table, where a literal ``_x0041_`` is
+    stored as ``_x005F_x0041_``; it must come back as written, not as ``A``."""
+    report = huaian()
+    report.meta.agency = "某局_x0041_"
+    report.texts["problems"] = "代码 _x000D_ 与 _x005F_ 原样保留。"
+    src = tmp_path / "in" / "年报.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(to_bytes(report))
+    env = dict(os.environ, HOME=str(tmp_path / "home"))
+    subprocess.run([LIBREOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",  # type: ignore[list-item]
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), str(src)],
+                   check=True, capture_output=True, timeout=120, env=env)
+    with zipfile.ZipFile(tmp_path / "out" / "年报.xlsx") as zf:
+        assert "_x005F_x0041_" in zf.read("xl/sharedStrings.xml").decode("utf-8")
+    result = import_workbook(tmp_path / "out" / "年报.xlsx")
+    assert result.report.meta.agency == "某局_x0041_"
+    assert result.report.texts["problems"] == report.texts["problems"]
