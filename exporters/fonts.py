@@ -40,7 +40,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -166,15 +165,6 @@ class PdfFonts:
         if len(self._run_cache) < 4096:
             self._run_cache[key] = out
         return out
-
-    def markup(self, text: str, role: str) -> str:
-        """Paragraph markup of ``text`` (escaped) with ``<font>`` runs for fallback characters."""
-        primary = self.roles[role].name
-        parts = []
-        for name, chunk in self.runs(text, role):
-            chunk = escape(chunk)
-            parts.append(chunk if name == primary else f'<font name="{name}">{chunk}</font>')
-        return "".join(parts)
 
     def printable(self, text: str) -> str:
         """``text`` with every character that no face has replaced by :data:`MISSING_MARK`, and

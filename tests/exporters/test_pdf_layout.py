@@ -89,7 +89,6 @@ def test_characters_the_face_lacks_go_to_a_fallback_face() -> None:
     pf._fallbacks.append(extra)
     assert pf.runs("中☃文", "body") == [("Body", "中"), ("Extra", "☃"), ("Body", "文")]
     assert pf.runs("中𠀀", "body") == [("Body", "中𠀀")]  # no face has it: stays with the role's face
-    assert pf.markup("中<☃>&", "body") == '中&lt;<font name="Extra">☃</font>&gt;&amp;'
 
 
 def _isolated(monkeypatch: pytest.MonkeyPatch, files: dict[str, Path]) -> None:
