@@ -30,9 +30,6 @@ from importers.common import (
 from models.template import EquationRule, HeaderNode, ReportTemplate, SectionSpec
 from models.values import Value
 
-# The catch-all leaf of a group (（六）其他处理 › 3.其他): where an old-style single row of that
-# group goes (format-2019.md: other_handling ≙ the sum of the three 2021 rows).
-CATCH_ALL = "其他"
 GROUP_WEIGHT = 0.5  # a group label helps place rows but counts less than a value row
 STRONG = 2.5  # a label score this high names one row of the template
 MAX_WORD_IN_CELL = 4  # ×, 不适用, 未统计: what a number cell of a ``|`` row may hold instead
@@ -175,15 +172,17 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
             out.rows_found += 1
             _assign(out, item.key, item.columns, tokens[matched[ii]], run_after(matched[ii]), rules,
                     cut_off=cut_off(matched[ii]))
-    # A group printed as one old-style row (（六）其他处理 with no sub-rows): its numbers go to the
-    # group's catch-all row, and the importer says so.
+    # A group printed as one old-style row (（六）其他处理 with no sub-rows): its numbers go where
+    # the template's ``legacy_rows`` says (format-2019.md: other_handling ≙ the three 2021 rows),
+    # and the importer says so.
     for ii, item in enumerate(items):
         if item.key is not None or ii not in matched or any(k in leaf_found for k in item.leaves):
             continue
         run = run_after(matched[ii])
         if not any(t.kind in ("value", "bad") for t in run):
             continue
-        target = next((it for it in items if it.key in item.leaves and it.label.core == CATCH_ALL), None)
+        legacy = next((r for r in section.legacy_rows if set(r.covers) == set(item.leaves)), None)
+        target = next((it for it in items if legacy is not None and it.key == legacy.into), None)
         if target is None or target.key is None:
             continue
         out.rows_found += 1

@@ -76,6 +76,16 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class LegacyRow:
+    """A row of an older format that this one splits into several (e.g. 2019's single
+    （六）其他处理): importers put its numbers into ``into`` and say so."""
+
+    label: str
+    into: str
+    covers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CellSpec:
     """One value cell of a table with everything needed to label and parse it."""
 
@@ -108,6 +118,7 @@ class SectionSpec:
     value: ValueKind = "count"
     blocks: tuple[Block, ...] = ()
     has_note: bool = False
+    legacy_rows: tuple[LegacyRow, ...] = ()
     cells: tuple[CellSpec, ...] = ()
     _cell_index: dict[tuple[str, str], CellSpec] = field(default_factory=dict, repr=False, compare=False)
 
@@ -281,6 +292,13 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
         index[(c.row, c.column)] = c
     if kind == "table" and not cells:
         raise TemplateError(f"栏目 {key}: 表格没有单元格")
+    legacy = tuple(
+        LegacyRow(label=r["label"], into=r["into"], covers=tuple(r["covers"])) for r in raw.get("legacy_rows", ())
+    )
+    rows = {c.row for c in cells}
+    for r in legacy:
+        if r.into not in r.covers or not set(r.covers) <= rows:
+            raise TemplateError(f"栏目 {key}: 旧格式行 {r.label!r} 引用了未知的行")
     return SectionSpec(
         key=key,
         number=raw["number"],
@@ -293,6 +311,7 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
         value=value_kind,
         blocks=tuple(blocks),
         has_note=bool(raw.get("has_note", False)),
+        legacy_rows=legacy,
         cells=tuple(cells),
         _cell_index=index,
     )
