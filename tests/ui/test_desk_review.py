@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from ui_helpers import make_view
 
 from models import storage
 from models.report import Report
@@ -18,8 +19,7 @@ from models.values import CellRef
 from ui import errors
 from ui.dialogs import ask_restore as real_ask_restore  # imported before the fixture replaces it
 from ui.main_window import MainWindow, TableSectionPage
-from ui.section_model import SectionTableModel
-from ui.section_view import SectionView, parse_tsv
+from ui.section_view import parse_tsv
 from ui.session import DocumentSession
 
 NEW_NATURAL = CellRef("requests", "new", "natural")
@@ -31,14 +31,6 @@ def table(window: MainWindow, section: str) -> TableSectionPage:
     return page
 
 
-def make_view(qtbot: Any, report: Report, section: str = "requests") -> SectionView:
-    view = SectionView(SectionTableModel(DocumentSession(report), section))
-    qtbot.addWidget(view)
-    view.resize(1300, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    view.setFocus()
-    return view
 
 
 # ---------------------------------------------------------------------- nothing lost

@@ -7,22 +7,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
+from ui_helpers import make_view
 
 from models.report import Report
 from models.values import CellRef
-from ui.section_model import SectionTableModel
 from ui.section_view import SectionView, parse_tsv
-from ui.session import DocumentSession
-
-
-def make_view(qtbot: Any, report: Report, section: str = "requests") -> SectionView:
-    view = SectionView(SectionTableModel(DocumentSession(report), section))
-    qtbot.addWidget(view)
-    view.resize(1300, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    view.setFocus()
-    return view
 
 
 def open_editor(qtbot: Any, view: SectionView) -> QLineEdit:

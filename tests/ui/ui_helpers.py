@@ -1,0 +1,20 @@
+"""Helpers shared by the UI tests (not collected: the name does not start with test_)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.report import Report
+from ui.section_model import SectionTableModel
+from ui.section_view import SectionView
+from ui.session import DocumentSession
+
+
+def make_view(qtbot: Any, report: Report, section: str = "requests") -> SectionView:
+    view = SectionView(SectionTableModel(DocumentSession(report), section))
+    qtbot.addWidget(view)
+    view.resize(1300, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    view.setFocus()
+    return view
