@@ -23,7 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Spacer, Table
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer, Table
 
 from exporters import ExportFailed
 from exporters.fonts import NoFontError, PdfFonts, pdf_fonts
@@ -332,6 +332,42 @@ class GridTable(Flowable):
         self._make().drawOn(self.canv, 0, 0)
 
 
+class WithTail(Flowable):
+    """The last text of the report and the 落款 after it. GB/T 9704 wants the 落款 on a page with
+    text: when the two do not fit, the text splits early so that its last lines go over with it
+    (or moves whole when it is too short to split)."""
+
+    def __init__(self, body: Flowable, tail: list[Flowable]) -> None:
+        super().__init__()
+        self.body, self.tail = body, tail
+        self.spaceBefore, self.spaceAfter = body.getSpaceBefore(), 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        self._body_h = self.body.wrap(availWidth, availHeight)[1]
+        height = self._body_h + self.body.getSpaceAfter()
+        for t in self.tail:
+            height += t.getSpaceBefore() + t.wrap(availWidth, availHeight)[1] + t.getSpaceAfter()
+        self.width, self.height = availWidth, height
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - reportlab API
+        body_h = self.body.wrap(availWidth, availHeight)[1]
+        # At least one line of text must go over with the 落款 (the text keeps its own widow rule).
+        parts = self.body.split(availWidth, min(availHeight, body_h - LEADING))
+        if len(parts) != 2:
+            return []
+        return [parts[0], WithTail(parts[1], self.tail)]
+
+    def draw(self) -> None:
+        y = self.height - self._body_h
+        self.body.drawOn(self.canv, 0, y)
+        y -= self.body.getSpaceAfter()
+        for t in self.tail:
+            y -= t.getSpaceBefore() + t.height
+            t.drawOn(self.canv, 0, y)
+            y -= t.getSpaceAfter()
+
+
 class HeadingWith(Flowable):
     """A heading kept on the page where what follows it starts.
 
@@ -454,7 +490,7 @@ class _Builder:
             lines.append(self.text(agency, "body", align="right", right_indent=r_agency))
         if when:
             lines.append(self.text(when, "body", align="right", right_indent=r_date))
-        return [Spacer(1, LEADING), KeepTogether(lines)]
+        return [Spacer(1, LEADING), *lines]
 
     def _width(self, text: str, role: str, size: float = SIZE_BODY) -> float:
         return text_width(self.fonts, text, role, size)
@@ -501,7 +537,9 @@ class _Builder:
             heading = self.heading(section)
             body = self.table(section) if section.is_table else self.narrative(self.report.text(section.key))
             out.extend([HeadingWith(heading, body[0]), *body[1:]] if body else [heading])
-        out.extend(self.signature())
+        signature = self.signature()
+        if signature:
+            out.append(WithTail(out.pop(), signature))
         if include_check_page:
             out.extend(self.check_page())
         return out

@@ -309,3 +309,19 @@ def test_characters_outside_every_font_are_marked_not_dropped() -> None:
     text = squeeze(page_texts(export(report))[-1])
     assert "\x00" not in text  # reportlab's .notdef: printed as a blank
     assert "和〓字。" in text
+
+
+def test_the_signature_never_stands_alone_on_the_last_page() -> None:
+    """GB/T 9704: the 落款 shares its page with text. Lengthen 六 sentence by sentence so the end
+    of the text crosses a page foot at every possible point."""
+    report = sample_report()
+    report.meta.date = "2022-01-20"
+    base = report.texts["other"]
+    alone = []
+    for n in range(0, 26):
+        report.texts["other"] = base + "\n" + "本机关严格落实政务公开各项要求，持续提升公开质量。" * n
+        last = squeeze(page_texts(export(report))[-1])
+        rest = last.replace(squeeze(report.meta.agency), "").replace("2022年1月20日", "")
+        if not re.sub(r"[—\-\d]", "", rest):  # nothing left but the page number
+            alone.append(n)
+    assert not alone, f"落款 alone on the last page for {alone} extra sentences"
