@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -820,6 +820,14 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        if self.export_task is not None and self.export_task.running:
+            # The user asked for that file: let the export finish rather than cut it off.
+            self.statusBar().showMessage("正在完成导出，请稍候……")
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                QThreadPool.globalInstance().waitForDone(60_000)
+            finally:
+                QApplication.restoreOverrideCursor()
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         if self.session is not None:

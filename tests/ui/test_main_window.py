@@ -389,3 +389,24 @@ def test_run_gui_is_importable_without_qt() -> None:
 def test_plain_text_editor_has_no_undo_of_its_own(window: MainWindow) -> None:
     editor = window.pages["overview"].editor  # type: ignore[attr-defined]
     assert isinstance(editor, QPlainTextEdit) and not editor.isUndoRedoEnabled()
+
+
+def test_closing_during_an_export_lets_the_file_be_written(window: MainWindow, dialogs_log: Any,
+                                                           monkeypatch: Any, tmp_path: Path) -> None:
+    import threading
+
+    import exporters
+
+    release = threading.Event()
+
+    def slow_write(report: Report, path: Any, **options: Any) -> None:
+        release.wait(5)  # still running when the window is closed
+        Path(path).write_bytes(b"PK done")
+
+    monkeypatch.setattr(exporters, "write_report", slow_write)
+    dialogs_log.answers["get_save_path"] = str(tmp_path / "out.xlsx")
+    task = window.export(".xlsx")
+    assert task is not None and task.running
+    threading.Timer(0.2, release.set).start()
+    window.close()
+    assert (tmp_path / "out.xlsx").read_bytes() == b"PK done"
