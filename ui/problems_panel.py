@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
-from models.findings import SEVERITY_LABEL, Finding
+from models.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding
 from ui import dialogs, theme
 from ui.session import DocumentSession
 
@@ -54,8 +54,11 @@ class ProblemsModel(QAbstractTableModel):
         if self.session is None:
             self._rows = []
         else:
-            findings = self.session.result.sorted()
-            self._rows = [f for f in findings if self.show_infos or f.severity != "info" or f.accepted]
+            findings = self.session.result.sorted()  # in report order
+            shown = [f for f in findings if self.show_infos or f.severity != "info" or f.accepted]
+            # Like an IDE's problems list: open errors first, then warnings, infos, accepted ones;
+            # report order within each group (the sort is stable).
+            self._rows = sorted(shown, key=lambda f: (f.accepted, SEVERITY_ORDER[f.severity]))
         self.endResetModel()
 
     def finding(self, row: int) -> Finding | None:

@@ -410,3 +410,12 @@ def test_closing_during_an_export_lets_the_file_be_written(window: MainWindow, d
     threading.Timer(0.2, release.set).start()
     window.close()
     assert (tmp_path / "out.xlsx").read_bytes() == b"PK done"
+
+
+def test_problems_list_shows_errors_before_warnings(window: MainWindow) -> None:
+    type_value(window, CellRef("proactive", "licensing", "decisions"), "")  # a warning in 二, early in the report
+    type_value(window, NEW_NATURAL, "5")  # errors in 三, later in the report
+    model = window.problems.model
+    severities = [model.finding(r).severity for r in range(model.rowCount())]
+    assert severities[0] == "error" and "warning" in severities
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
