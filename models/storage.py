@@ -7,6 +7,7 @@ known template and schema, with a Chinese message in :class:`ReportFileError`.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -237,6 +238,28 @@ def load(path: str | os.PathLike[str]) -> Report:
     return loads(text, source=source)
 
 
+_ERRNO_TEXT = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "该位置只读，不能写入",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EBUSY: "文件正被其他程序占用",
+}
+_WINERROR_TEXT = {32: "文件正被其他程序占用（如 WPS、Excel），请关闭后重试", 33: "文件的一部分被其他程序锁定"}
+
+
+def os_error_text(exc: OSError) -> str:
+    """What went wrong, in Chinese; the system's own wording only for rare errors."""
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WINERROR_TEXT:
+        return _WINERROR_TEXT[winerror]
+    return _ERRNO_TEXT.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
 def read_file(path: Path, *, limit: int, error: type[Exception], kind: str, too_big: str) -> bytes:
     """The whole of a file no larger than ``limit`` bytes; every failure becomes ``error`` with a
     Chinese message (``kind``: what the file should be; ``too_big``: what its size says)."""
@@ -250,7 +273,7 @@ def read_file(path: Path, *, limit: int, error: type[Exception], kind: str, too_
     except IsADirectoryError:
         raise error(f"{path} 是文件夹，不是{kind}") from None
     except OSError as exc:
-        raise error(f"无法读取 {path}：{exc.strerror or exc}") from None
+        raise error(f"无法读取 {path}：{os_error_text(exc)}") from None
 
 
 def save(report: Report, path: str | os.PathLike[str], **kwargs: Any) -> None:
@@ -268,7 +291,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise ReportFileError(f"无法在 {path.parent} 中写入：{exc.strerror or exc}") from None
+        raise ReportFileError(f"无法在 {path.parent} 中写入：{os_error_text(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -285,7 +308,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise ReportFileError(f"保存 {path.name} 失败：{exc.strerror or exc}；原文件未改动") from None
+            raise ReportFileError(f"保存 {path.name} 失败：{os_error_text(exc)}；原文件未改动") from None
         raise
     if os.name == "posix":  # make the rename durable; directories cannot be fsynced on Windows
         try:

@@ -462,3 +462,13 @@ def test_truncated_at_every_length(n: int) -> None:
         return
     with pytest.raises(ReportFileError):
         storage.loads(_VALID[:n])
+
+
+def test_os_errors_are_explained_in_chinese(tmp_path: Path) -> None:
+    from models.report import Report
+    from models.storage import ReportFileError, save
+
+    missing_folder = tmp_path / "no such folder" / "r.json"
+    with pytest.raises(ReportFileError) as exc:
+        save(Report.blank(), missing_folder)
+    assert "文件或文件夹不存在" in str(exc.value) and "No such file" not in str(exc.value)
