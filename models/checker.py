@@ -317,7 +317,8 @@ class Checker:
         spec = self.template.cell(*eq.total)
         assert spec is not None
         section = self.template.section(eq.total.section)
-        message = eq.rule.message.format(
+        wording = eq.rule.message_negative if expected < 0 and eq.rule.message_negative else eq.rule.message
+        message = wording.format(
             section_number=section.number,
             row_label=self._row_text(spec.row_path),
             column_label=spec.column_label,

@@ -151,6 +151,8 @@ class EquationRule:
     total: str
     description: str
     message: str
+    # Wording for when the parts give a negative total (no count can balance them).
+    message_negative: str | None = None
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -330,6 +332,7 @@ def _rule(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> EquationRule
         total=raw["total"],
         description=raw.get("description", ""),
         message=raw["message"],
+        message_negative=raw.get("message_negative"),
     )
     section = sections.get(rule.section)
     if section is None or not section.is_table:

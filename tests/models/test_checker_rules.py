@@ -572,3 +572,14 @@ def test_findings_are_ordered_by_place(checker: Checker, huaian: Report) -> None
     sections = [f.section for f in checker.check(huaian)]
     order = ["proactive", "requests", "appeals", "problems"]
     assert sorted(sections, key=order.index) == sections
+
+
+def test_balance_that_no_count_can_close_says_so_instead_of_a_negative_figure(checker: Checker, huaian: Report) -> None:
+    # 10,000 more 予以公开 in 自然人 (and its column total): results now exceed applications.
+    for row in ("granted", "results_total"):
+        huaian.values[req(row, "natural")] += 10_000  # type: ignore[operator]
+    balance = next(f for f in checker.check(huaian).errors
+                   if f.rule == "requests.balance" and f.total_cell == req("carried_forward", "natural"))
+    assert balance.expected < 0  # type: ignore[operator]
+    assert "多于第一项加第二项之和" in balance.message and "请核对本列" in balance.message
+    assert "应为 -" not in balance.message
