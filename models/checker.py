@@ -16,11 +16,10 @@ from functools import cache, lru_cache
 
 from models.findings import CheckResult, Finding
 from models.report import Report
-from models.template import EquationRule, NarrativeFact, ReportTemplate, SectionSpec, ValueKind
+from models.template import CarryoverRule, EquationRule, NarrativeFact, ReportTemplate, SectionSpec, ValueKind
 from models.values import CellRef, Value, format_value, value_is_valid
 
 LOCAL_LEVELS = frozenset({"county", "county_department", "township", "township_department"})
-_IN_FORCE_ROWS = ("regulations", "normative_documents")  # 二's rows with 制发/废止/现行有效
 
 # Template sentences left unfilled: "共收到申请件", "主动公开信息  条", "共计件", "受理申请××件".
 _PL_UNIT = r"(?:件|条|个|次|份|起|篇)"
@@ -498,10 +497,13 @@ class Checker:
         keys: set[str] = set()
         for ref in refs:
             keys.add(f"carryover.outlier|{ref}")
-            if ref.section == "requests" and ref.row == "carried_over":
-                keys.add(f"carryover.requests|{ref}")
-            if ref.section == "proactive" and ref.row in _IN_FORCE_ROWS:
-                keys.add(f"carryover.in_force|{CellRef('proactive', ref.row, 'in_force')}")
+            for rule in self.template.carryover_rules:
+                if ref.section != rule.section or ref.row not in rule.rows:
+                    continue
+                if rule.kind == "same_as_last_year":
+                    keys.add(f"{rule.id}|{ref}")
+                else:
+                    keys.add(f"{rule.id}|{CellRef(ref.section, ref.row, rule.total or '')}")
         return keys
 
     def _carryover_values(self, report: Report, previous: Report,
@@ -511,45 +513,12 @@ class Checker:
         v, pv = report.values, previous.values
         t = self.template
         wanted = None if refs is None else set(refs)
-        # 三: this year's 上年结转 = last year's 结转下年度继续办理, per column.
-        for ref in self._rows.get(("requests", "carried_over"), ()):
-            if wanted is not None and ref not in wanted:
-                continue
-            prev_ref = CellRef("requests", "carried_forward", ref.column)
-            this, last = v.get(ref), pv.get(prev_ref)
-            if not (_usable(this) and _usable(last)) or this == last:
-                continue
-            spec = t.cell(*ref)
-            assert spec is not None
-            out.append(Finding(
-                rule="carryover.requests", severity="error", section="requests", cells=(ref,), total_cell=ref,
-                expected=last, actual=this,
-                message=(f"三、“{spec.column_label}”列的“{spec.row_label}”应为 {format_value(last)}"
-                         f"（上年报告“四、结转下年度继续办理”），现为 {format_value(this)}"),
-                key=f"carryover.requests|{ref}", order=self._order[ref],
-            ))
-        # 二: 现行有效 = 上年现行有效 + 本年制发 − 本年废止.
-        for row in _IN_FORCE_ROWS:
-            ref = CellRef("proactive", row, "in_force")
-            spec = t.cell(*ref)
-            if spec is None or (wanted is not None and not any(r.section == "proactive" and r.row == row
-                                                               for r in wanted)):
-                continue
-            issued_ref, repealed_ref = CellRef("proactive", row, "issued"), CellRef("proactive", row, "repealed")
-            issued, repealed, this, last = v.get(issued_ref), v.get(repealed_ref), v.get(ref), pv.get(ref)
-            if not all(_usable(x) for x in (issued, repealed, this, last)):
-                continue
-            expected = last + issued - repealed  # type: ignore[operator]
-            if expected == this:
-                continue
-            out.append(Finding(
-                rule="carryover.in_force", severity="warning", section="proactive",
-                cells=(ref, issued_ref, repealed_ref), total_cell=ref, expected=expected, actual=this,
-                message=(f"二、“{spec.row_label}”的“{spec.column_label}”按上年 {format_value(last)}＋本年制发 "
-                         f"{format_value(issued)}－本年废止 {format_value(repealed)} 应为 {format_value(expected)}，"
-                         f"现为 {format_value(this)}；如有文件自然失效，请接受此警告并说明"),
-                key=f"carryover.in_force|{ref}", order=self._order[ref],
-            ))
+        for rule in t.carryover_rules:
+            section = t.section(rule.section)
+            if rule.kind == "same_as_last_year":
+                out.extend(self._same_as_last_year(rule, section, report, previous, wanted))
+            else:
+                out.extend(self._stock(rule, section, report, previous, wanted))
         # Counts that jump more than fivefold or fall to 0.
         for ref in (v if wanted is None else wanted):
             this, last = v.get(ref), pv.get(ref)
@@ -564,6 +533,60 @@ class Checker:
                              "变化较大，请核实"),
                     key=f"carryover.outlier|{ref}", order=self._order[ref],
                 ))
+        return out
+
+    def _same_as_last_year(self, rule: CarryoverRule, section: SectionSpec, report: Report, previous: Report,
+                           wanted: set[CellRef] | None) -> list[Finding]:
+        """Each cell of the rule's rows equals last year's ``last_year_row`` in its column (三's 上年结转)."""
+        out: list[Finding] = []
+        for row in rule.rows:
+            for ref in self._rows.get((rule.section, row), ()):
+                if wanted is not None and ref not in wanted:
+                    continue
+                last_ref = CellRef(rule.section, rule.last_year_row or "", ref.column)
+                this, last = report.values.get(ref), previous.values.get(last_ref)
+                if not (_usable(this) and _usable(last)) or this == last:
+                    continue
+                spec, last_spec = self.template.cell(*ref), self.template.cell(*last_ref)
+                assert spec is not None and last_spec is not None
+                out.append(Finding(
+                    rule=rule.id, severity=rule.severity, section=rule.section, cells=(ref,), total_cell=ref,
+                    expected=last, actual=this,
+                    message=rule.message.format(
+                        section_number=section.number, column_label=spec.column_label, row_label=spec.row_label,
+                        last_year_row_label=last_spec.row_label, expected=format_value(last),
+                        actual=format_value(this)),
+                    key=f"{rule.id}|{ref}", order=self._order[ref],
+                ))
+        return out
+
+    def _stock(self, rule: CarryoverRule, section: SectionSpec, report: Report, previous: Report,
+               wanted: set[CellRef] | None) -> list[Finding]:
+        """In each of the rule's rows: total = last year's total + plus − minus (二's 现行有效件数)."""
+        out: list[Finding] = []
+        v = report.values
+        for row in rule.rows:
+            ref = CellRef(rule.section, row, rule.total or "")
+            spec = self.template.cell(*ref)
+            if spec is None or (wanted is not None and not any(r.section == rule.section and r.row == row
+                                                               for r in wanted)):
+                continue
+            plus_ref, minus_ref = CellRef(rule.section, row, rule.plus or ""), CellRef(rule.section, row, rule.minus or "")
+            plus, minus, this, last = v.get(plus_ref), v.get(minus_ref), v.get(ref), previous.values.get(ref)
+            if not all(_usable(x) for x in (plus, minus, this, last)):
+                continue
+            expected = last + plus - minus  # type: ignore[operator]
+            if expected == this:
+                continue
+            out.append(Finding(
+                rule=rule.id, severity=rule.severity, section=rule.section,
+                cells=(ref, plus_ref, minus_ref), total_cell=ref, expected=expected, actual=this,
+                message=rule.message.format(
+                    section_number=section.number, row_label=spec.row_label, column_label=spec.column_label,
+                    last=format_value(last), plus=format_value(plus), minus=format_value(minus),
+                    expected=format_value(expected), actual=format_value(this)),
+                key=f"{rule.id}|{ref}", order=self._order[ref],
+            ))
         return out
 
     def _carryover_texts(self, report: Report, previous: Report) -> list[Finding]:

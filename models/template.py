@@ -161,6 +161,27 @@ class EquationRule:
 
 
 @dataclass(frozen=True, slots=True)
+class CarryoverRule:
+    """A rule against last year's report.
+
+    ``same_as_last_year``: each cell of ``rows`` equals last year's ``last_year_row`` in the same
+    column. ``stock``: in each of ``rows``, ``total`` = last year's ``total`` + ``plus`` − ``minus``.
+    """
+
+    id: str
+    kind: Literal["same_as_last_year", "stock"]
+    severity: Severity
+    section: str
+    rows: tuple[str, ...]
+    message: str
+    description: str = ""
+    last_year_row: str | None = None
+    total: str | None = None
+    plus: str | None = None
+    minus: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NarrativeFact:
     id: str
     label: str
@@ -191,6 +212,7 @@ class ReportTemplate:
     title_pattern: str
     sections: tuple[SectionSpec, ...]
     rules: tuple[EquationRule, ...]
+    carryover_rules: tuple[CarryoverRule, ...]
     narrative_numbers: NarrativeNumbers
     fee_section: str
     fee_mentions: tuple[str, ...]
@@ -346,12 +368,35 @@ def _rule(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> EquationRule
     return rule
 
 
+def _carryover_rule(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> CarryoverRule:
+    rule = CarryoverRule(
+        id=raw["id"], kind=raw["kind"], severity=raw["severity"], section=raw["section"],
+        rows=tuple(raw["rows"]), message=raw["message"], description=raw.get("description", ""),
+        last_year_row=raw.get("last_year_row"), total=raw.get("total"), plus=raw.get("plus"),
+        minus=raw.get("minus"),
+    )
+    section = sections.get(rule.section)
+    if section is None or not section.is_table:
+        raise TemplateError(f"规则 {rule.id}: 栏目 {rule.section!r} 不是表格")
+    if rule.kind == "same_as_last_year":
+        needed = [(r, c) for r in rule.rows + (rule.last_year_row or "",) for c in section.columns_of(rule.rows[0])]
+    elif rule.kind == "stock":
+        needed = [(r, c) for r in rule.rows for c in (rule.total or "", rule.plus or "", rule.minus or "")]
+    else:
+        raise TemplateError(f"规则 {rule.id}: 未知类型 {rule.kind!r}")
+    for r, c in needed:
+        if section.cell(r, c) is None:
+            raise TemplateError(f"规则 {rule.id}: 未知单元格 {r}/{c}")
+    return rule
+
+
 def parse_template(raw: dict[str, Any]) -> ReportTemplate:
     """Build a template from its JSON data, validating every reference."""
     try:
         sections = tuple(_section(s) for s in raw["sections"])
         by_key = {s.key: s for s in sections}
         rules = tuple(_rule(r, by_key) for r in raw.get("rules", ()))
+        carryover = tuple(_carryover_rule(r, by_key) for r in raw.get("carryover_rules", ()))
         nn = raw["narrative_numbers"]
         facts = tuple(
             NarrativeFact(
@@ -378,6 +423,7 @@ def parse_template(raw: dict[str, Any]) -> ReportTemplate:
             title_pattern=raw["title"],
             sections=sections,
             rules=rules,
+            carryover_rules=carryover,
             narrative_numbers=NarrativeNumbers(
                 sections=tuple(nn["sections"]),
                 context=tuple(nn["context"]),

@@ -229,6 +229,10 @@ def test_shipped_template_parses_fresh() -> None:
         lambda raw: raw["sections"][0].update(kind="chart"),
         lambda raw: raw["narrative_numbers"]["facts"][0]["cells"].append(["requests", "new", "nope"]),
         lambda raw: raw.pop("narrative_numbers"),
+        lambda raw: raw["carryover_rules"][0].update(last_year_row="nope"),
+        lambda raw: raw["carryover_rules"][1].update(plus="nope"),
+        lambda raw: raw["carryover_rules"][1].update(kind="magic"),
+        lambda raw: raw["sections"][2]["legacy_rows"][0].update(into="nope"),
     ],
 )
 def test_malformed_template_is_refused(mangle) -> None:  # type: ignore[no-untyped-def]
