@@ -19,8 +19,6 @@ from models.report import Report
 from models.template import CarryoverRule, EquationRule, NarrativeFact, ReportTemplate, SectionSpec, ValueKind
 from models.values import CellRef, Value, format_value, value_is_valid
 
-LOCAL_LEVELS = frozenset({"county", "county_department", "township", "township_department"})
-
 # Template sentences left unfilled: "共收到申请件", "主动公开信息  条", "共计件", "受理申请××件".
 _PL_UNIT = r"(?:件|条|个|次|份|起|篇)"
 _PLACEHOLDER = re.compile(
@@ -430,29 +428,28 @@ class Checker:
         v = report.values
         self._fee_link(report, found)
         # 四 has cases but 一 never mentions them.
-        totals = [r for r in (CellRef("appeals", "data", f"{g}.total")
-                              for g in ("review", "direct_suit", "suit_after_review")) if t.cell(*r)]
+        totals = [CellRef(*c) for c in t.links.appeal_totals]
         cases = sum(_count(v.get(r)) for r in totals)
         overview = report.text(t.narrative_numbers.sections[0]) if t.narrative_numbers.sections else ""
         if cases > 0 and not any(w in overview for w in self._appeal_words):
             f = Finding(
-                rule="appeals.unmentioned", severity="info", section="appeals", cells=tuple(totals),
+                rule="appeals.unmentioned", severity="info", section=totals[0].section, cells=tuple(totals),
                 total_cell=None, expected=None, actual=cases,
                 message=(f"表四有 {format_value(cases)} 件行政复议、行政诉讼，但“{t.section(t.narrative_numbers.sections[0]).title}”"
                          "没有提到；请在依申请公开情况中写明"),
-                key="appeals.unmentioned|appeals", order=self._order[totals[0]] - 1,
+                key=f"appeals.unmentioned|{totals[0].section}", order=self._order[totals[0]] - 1,
             )
             found[f.key] = f
         # 规章 reported by an agency that cannot make them.
-        if report.meta.level in LOCAL_LEVELS:
-            refs = self._rows.get(("proactive", "regulations"), ())
+        if report.meta.level in t.links.levels_without_regulations:
+            refs = self._rows.get(t.links.regulations_row, ())
             nonzero = [r for r in refs if _count(v.get(r)) > 0]
             if nonzero:
                 f = Finding(
-                    rule="proactive.regulations_level", severity="warning", section="proactive",
+                    rule="proactive.regulations_level", severity="warning", section=refs[0].section,
                     cells=tuple(nonzero), total_cell=None, expected=0, actual=v.get(nonzero[0]),
                     message="县级、乡镇人民政府及其部门无权制定规章，表二“规章”一行应为 0，请核对（可能应填在“行政规范性文件”）",
-                    key="proactive.regulations_level|proactive", order=self._order[refs[0]] - 1,
+                    key=f"proactive.regulations_level|{refs[0].section}", order=self._order[refs[0]] - 1,
                 )
                 found[f.key] = f
 
@@ -462,9 +459,7 @@ class Checker:
         Only 六's statements about 信息处理费 and 收费通知 count: 二's 行政事业性收费 is another fee.
         """
         t = self.template
-        no_fee = CellRef("requests", "other_no_fee", "total")
-        if t.cell(*no_fee) is None:
-            return
+        no_fee = CellRef(*t.links.unpaid_fee_cell)
         dropped = report.values.get(no_fee)
         if not _usable(dropped):
             return
@@ -482,7 +477,7 @@ class Checker:
         f = Finding(
             rule="other.fee_link", severity="info", section=t.fee_section, cells=(no_fee,), total_cell=None,
             expected=None, actual=dropped, message=message,
-            key="other.fee_link|requests", order=self._order[no_fee] + 1,
+            key=f"other.fee_link|{no_fee.section}", order=self._order[no_fee] + 1,
         )
         found[f.key] = f
 

@@ -182,6 +182,17 @@ class CarryoverRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Links:
+    """Cells the cross-section rules read (other.fee_link, appeals.unmentioned,
+    proactive.regulations_level)."""
+
+    unpaid_fee_cell: tuple[str, str, str]
+    appeal_totals: tuple[tuple[str, str, str], ...]
+    regulations_row: tuple[str, str]
+    levels_without_regulations: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class NarrativeFact:
     id: str
     label: str
@@ -213,6 +224,7 @@ class ReportTemplate:
     sections: tuple[SectionSpec, ...]
     rules: tuple[EquationRule, ...]
     carryover_rules: tuple[CarryoverRule, ...]
+    links: Links
     narrative_numbers: NarrativeNumbers
     fee_section: str
     fee_mentions: tuple[str, ...]
@@ -390,6 +402,22 @@ def _carryover_rule(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> Ca
     return rule
 
 
+def _links(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> Links:
+    links = Links(
+        unpaid_fee_cell=tuple(raw["unpaid_fee_cell"]),  # type: ignore[arg-type]
+        appeal_totals=tuple(tuple(c) for c in raw["appeal_totals"]),  # type: ignore[misc]
+        regulations_row=tuple(raw["regulations_row"]),  # type: ignore[arg-type]
+        levels_without_regulations=frozenset(raw["levels_without_regulations"]),
+    )
+    section, row = links.regulations_row
+    for ref in (links.unpaid_fee_cell, *links.appeal_totals):
+        if ref[0] not in sections or sections[ref[0]].cell(ref[1], ref[2]) is None:
+            raise TemplateError(f"links: 未知单元格 {ref}")
+    if section not in sections or row not in sections[section].row_keys or not links.appeal_totals:
+        raise TemplateError(f"links: 未知的行 {links.regulations_row}")
+    return links
+
+
 def parse_template(raw: dict[str, Any]) -> ReportTemplate:
     """Build a template from its JSON data, validating every reference."""
     try:
@@ -424,6 +452,7 @@ def parse_template(raw: dict[str, Any]) -> ReportTemplate:
             sections=sections,
             rules=rules,
             carryover_rules=carryover,
+            links=_links(raw["links"], by_key),
             narrative_numbers=NarrativeNumbers(
                 sections=tuple(nn["sections"]),
                 context=tuple(nn["context"]),

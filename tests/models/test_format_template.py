@@ -233,6 +233,8 @@ def test_shipped_template_parses_fresh() -> None:
         lambda raw: raw["carryover_rules"][1].update(plus="nope"),
         lambda raw: raw["carryover_rules"][1].update(kind="magic"),
         lambda raw: raw["sections"][2]["legacy_rows"][0].update(into="nope"),
+        lambda raw: raw["links"]["appeal_totals"].append(["appeals", "data", "nope.total"]),
+        lambda raw: raw["links"].update(regulations_row=["proactive", "nope"]),
     ],
 )
 def test_malformed_template_is_refused(mangle) -> None:  # type: ignore[no-untyped-def]
