@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from report_builders import expected_values
+from report_builders import grid_rows as printed_grid_rows
 
 from importers.html import import_html
 from importers.text import import_text
@@ -37,24 +38,13 @@ NARRATIVE = {
 
 
 def grid_rows(section_key: str, values: dict[CellRef, Value], *, continuation: str | None = "") -> list[list[str]]:
-    """The printed rows of a table: each grid row's cells left to right. A merged cell's
-    continuation prints as ``continuation`` (``""`` like the 淮安 PDF) or is left out (None)."""
-    grid = grid_for(T, section_key)
-    rows: list[list[str]] = []
-    for r in range(grid.n_rows):
-        cells: list[str] = []
-        for c in range(grid.n_cols):
-            cell = grid.at(r, c)
-            if cell is None:
-                continue
-            if (cell.row, cell.col) != (r, c):
-                if continuation is not None:
-                    cells.append(continuation)
-                continue
-            cells.append(format_value(values.get(cell.ref)) if cell.ref else cell.text)
-        while cells and cells[-1] == "" and continuation is not None:
-            cells.pop()
-        rows.append(cells)
+    """The printed rows of a table (report_builders.grid_rows), without the empty continuation
+    cells at the end of a row, as the 淮安 PDF text prints them."""
+    rows = printed_grid_rows(section_key, values, continuation=continuation)
+    if continuation is not None:
+        for cells in rows:
+            while cells and cells[-1] == "":
+                cells.pop()
     return rows
 
 
