@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QTabWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,7 +37,7 @@ from ui.section_view import SectionView
 from ui.session import DocumentSession
 from ui.settings import AppSettings
 from ui.tasks import Task, run_in_background
-from ui.text_section import TextSectionEditor, UndoKeysToWindow, hint_label, section_heading
+from ui.text_section import TextSectionEditor, UndoKeysToWindow, section_page_layout
 
 APP_NAME = "年报编辑器"
 REPORT_FILTER = "年报编辑器报告 (*.json)"
@@ -57,11 +56,7 @@ class TableSectionPage(QWidget):
         section = session.report.template.section(section_key)
         self.session = session
         self.section = section
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
-        layout.addWidget(section_heading(section.title))
-        if section.hint:
-            layout.addWidget(hint_label(section.hint))
+        layout = section_page_layout(self, section)
         self.model = SectionTableModel(session, section_key, self)
         self.view = SectionView(self.model)
         layout.addWidget(self.view, 1)

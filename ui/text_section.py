@@ -26,6 +26,16 @@ class UndoKeysToWindow(QObject):
         return False
 
 
+def section_page_layout(page: QWidget, section: SectionSpec) -> QVBoxLayout:
+    """The layout every section tab starts with: the official title, then the template's hint."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(16, 12, 16, 8)
+    layout.addWidget(section_heading(section.title))
+    if section.hint:
+        layout.addWidget(hint_label(section.hint))
+    return layout
+
+
 def section_heading(text: str) -> QLabel:
     label = QLabel(text)
     font = QFont(label.font())
@@ -54,11 +64,7 @@ class TextSectionEditor(QWidget):
         self.session = session
         self.section = section
         self._updating = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
-        layout.addWidget(section_heading(section.title))
-        if section.hint:
-            layout.addWidget(hint_label(section.hint))
+        layout = section_page_layout(self, section)
         self.editor = QPlainTextEdit()
         self.editor.setUndoRedoEnabled(False)  # the session's stack is the only undo
         self.editor.setFrameShape(QFrame.Shape.StyledPanel)
