@@ -63,10 +63,6 @@ class Block:
         return [leaf for node in self.columns for leaf in node.leaves()]
 
     @property
-    def row_leaves(self) -> list[HeaderNode]:
-        return [leaf for node in self.rows for leaf in node.leaves()]
-
-    @property
     def header_depth(self) -> int:
         return max(node.depth() for node in self.columns)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLabel, QTableView, QWidget
 
@@ -528,8 +528,3 @@ class SectionView(QTableView):
             for f in self._model.session.result.total_findings(ref):
                 related.update(c for c in f.cells if c != ref)
         self._model.set_related(related)
-
-
-def editor_of(view: QTableView, index: QModelIndex | QPersistentModelIndex) -> QWidget | None:
-    """The open editor widget of ``index`` (tests and the status bar use it)."""
-    return view.indexWidget(index)

@@ -94,10 +94,6 @@ class DocumentSession(QObject):
         if changed:
             self.pathChanged.emit()
 
-    def mark_dirty(self) -> None:
-        self._dirty = True
-        self._emit_modified()
-
     def live_acceptance_keys(self) -> set[tuple[str, tuple[CellRef, ...]]]:
         """Acceptances whose warning still exists (stale ones are dropped on save)."""
         return {(f.rule, f.cells) for f in self.result.mapping.values() if f.accepted}

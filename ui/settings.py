@@ -23,10 +23,6 @@ class AppSettings:
         else:
             self._qs = QSettings(str(path), QSettings.Format.IniFormat)
 
-    @property
-    def file_name(self) -> str:
-        return self._qs.fileName()
-
     def sync(self) -> None:
         self._qs.sync()
 
