@@ -229,8 +229,15 @@ def loads(text: str, *, source: str = "文件") -> Report:
 def load(path: str | os.PathLike[str]) -> Report:
     """Read a report file. Raises :class:`ReportFileError` (never anything else) on bad input."""
     p = Path(path)
-    source = f"“{p.name}”"
     data = read_file(p, limit=MAX_FILE_BYTES, error=ReportFileError, kind="报告文件", too_big="不是报告文件")
+    return load_data(data, p.name)
+
+
+def load_data(data: bytes, name: str) -> Report:
+    """:func:`load` of a file's bytes already read (a member of a .zip); ``name`` for messages."""
+    source = f"“{Path(name).name}”"
+    if len(data) > MAX_FILE_BYTES:
+        raise ReportFileError(f"{source}过大（{len(data) // 1024 // 1024} MB），不是报告文件")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
