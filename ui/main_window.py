@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.export_task: Task | None = None
         self.recovery = RecoveryManager(RecoveryStore(recovery_dir), self) if recovery_dir else None
-        self.setWindowIcon(theme.std_icon("SP_FileDialogDetailedView"))
+        self.setWindowIcon(theme.app_icon())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._tab_changed)
