@@ -91,7 +91,7 @@ def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     recovery_dir = Path(settings_path).resolve().parent / "recovery" if settings_path else default_recovery_dir()
     window = MainWindow(settings, recovery_dir)
     errors.install_excepthook(lambda: window, window.flush_recovery, recovery_dir.parent / "errors.log")
-    window.start(os.fspath(path) if path else None)
+    window.documents.start(os.fspath(path) if path else None)
     if os.environ.get(QUIT_WHEN_SHOWN):
         quit_when_shown(app, window)
     window.show()
