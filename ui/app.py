@@ -90,7 +90,7 @@ def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     settings = AppSettings(settings_path)
     recovery_dir = Path(settings_path).resolve().parent / "recovery" if settings_path else default_recovery_dir()
     window = MainWindow(settings, recovery_dir)
-    errors.install_excepthook(lambda: window, window.flush_recovery, recovery_dir.parent / "errors.log")
+    errors.install_excepthook(lambda: window, window.documents.flush_recovery, recovery_dir.parent / "errors.log")
     window.documents.start(os.fspath(path) if path else None)
     if os.environ.get(QUIT_WHEN_SHOWN):
         quit_when_shown(app, window)
