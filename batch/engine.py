@@ -284,9 +284,9 @@ def chunks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
 
 def _start_method() -> str:
     """fork where it is safe (a plain one-thread process such as the command line): workers start
-    in milliseconds with everything imported; spawn elsewhere (Windows, the GUI's worker thread)."""
+    in milliseconds with everything imported; spawn elsewhere (Windows, macOS, the GUI's threads)."""
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
-            and not getattr(sys, "frozen", False) and sys.platform != "darwin":
+            and sys.platform != "darwin":
         return "fork"
     return "spawn"
 
