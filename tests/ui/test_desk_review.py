@@ -17,9 +17,9 @@ from models import storage
 from models.report import Report
 from models.values import CellRef
 from ui import errors
+from ui.clipboard import parse_tsv
 from ui.dialogs import ask_restore as real_ask_restore  # imported before the fixture replaces it
 from ui.main_window import MainWindow, TableSectionPage
-from ui.section_view import parse_tsv
 from ui.session import DocumentSession
 
 NEW_NATURAL = CellRef("requests", "new", "natural")
