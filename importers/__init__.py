@@ -43,7 +43,8 @@ def read_report(path: str | os.PathLike[str]) -> ImportResult:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".json":
-        return ImportResult(storage.load(p))
+        loaded = storage.read(p)
+        return ImportResult(loaded.report, loaded.findings)
     _known_suffix(p.name)
     return read_report_data(_read_bytes(p), p.name)
 
@@ -57,7 +58,10 @@ def read_report_data(data: bytes, name: str) -> ImportResult:
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFailed(f"“{Path(name).name}”过大（{len(data) // 1024 // 1024} MB），不像一份年度报告")
     if suffix == ".json":
-        return ImportResult(storage.load_data(data, name))
+        if len(data) > storage.MAX_FILE_BYTES:
+            raise ImportFailed(f"“{Path(name).name}”过大（{len(data) // 1024 // 1024} MB），不是报告文件")
+        loaded = storage.read_bytes(data, name)
+        return ImportResult(loaded.report, loaded.findings)
     if suffix == ".xlsx":
         from importers.xlsx import import_workbook_data
 
