@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         # Open/save/import/export/print: the window only wires menus and shows the result.
         self.documents = DocumentController(self, settings, self.recovery)
         self.documents.busyChanged.connect(self._busy)
-        self.setWindowIcon(theme.std_icon("SP_FileDialogDetailedView"))
+        self.setWindowIcon(theme.app_icon())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._tab_changed)
