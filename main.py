@@ -99,13 +99,14 @@ def _read_errors() -> tuple[type[BaseException], ...]:
 def cmd_check(files: Sequence[str], as_json: bool, previous_path: str | None) -> int:
     from models.checker import checker_for
     from models.findings import SEVERITY_LABEL, CheckResult
+    from models.last_year import LastYear
 
     errors = _read_errors()
     previous = None
     status = 0
     if previous_path:
         try:
-            previous = _read(previous_path).report
+            previous = LastYear.of(_read(previous_path).report)
         except errors as exc:
             _err(f"无法读取上年报告：{exc}")
             return 2
@@ -121,8 +122,8 @@ def cmd_check(files: Sequence[str], as_json: bool, previous_path: str | None) ->
                 _err(str(exc))
             continue
         report = imported.report
-        prev = previous if previous is not None and previous.template is report.template else None
-        checked = checker_for(report.template).check(report, prev)
+        # Last year's report in another format is compared where the templates map its cells.
+        checked = checker_for(report.template).check(report, previous)
         result = CheckResult({**{f.key: f for f in imported.findings}, **checked.mapping})
         if result.errors and status == 0:
             status = 1

@@ -16,9 +16,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from models.numbers import NumberSpec
 from models.report import LEVELS, Acceptance, Meta, Report
-from models.template import ReportTemplate, available_templates, load_template
-from models.values import CellRef, Value
+from models.template import CellSpec, ReportTemplate, available_templates, load_template
+from models.values import CellRef, Quantity, Value
 
 FORMAT_ID = "gov-info-disclosure-annual-report"
 SCHEMA_VERSION = 1
@@ -83,6 +84,8 @@ def to_dict(report: Report, *, live_keys: set[tuple[str, tuple[CellRef, ...]]] |
 def _dump_value(value: Value) -> int | str | None:
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, Quantity):
+        return str(value)  # "251000元": the amount with the unit the report printed
     return value
 
 
@@ -139,7 +142,7 @@ def from_dict(doc: Any, *, source: str = "文件") -> Report:
                 spec = template.cell(section.key, row, col)
                 if spec is None:
                     raise ReportFileError(f"{source}中“{section.title}”没有单元格 {row}/{col}")
-                report.values[CellRef(section.key, row, col)] = _load_value(raw, spec.value, source, section.title, spec)
+                report.values[CellRef(section.key, row, col)] = _load_value(raw, spec, source, section.title)
     report.acceptances = _acceptances(doc.get("acceptances", []), template, source)
     return report
 
@@ -164,27 +167,36 @@ def _meta(raw: Any, source: str) -> Meta:
     return meta
 
 
-def _load_value(raw: Any, kind: str, source: str, title: str, spec: Any) -> Value:
+def _load_value(raw: Any, cell: CellSpec, source: str, title: str) -> Value:
+    """A cell as the file holds it: an int for whole numbers, a decimal string for amounts
+    (with the unit a unit-keeping column printed). Only the shape is checked here; whether the
+    value is valid for its column (sign, digits, places) is ``value.type``'s to say."""
     if raw is None:
         return None
-    if type(raw) is int and kind == "count" and -_MAX_NUMBER <= raw <= _MAX_NUMBER:
+    spec: NumberSpec = cell.number
+    if type(raw) is int and spec.whole and -_MAX_NUMBER <= raw <= _MAX_NUMBER:
         return raw  # the common case: no message to build
-    where = f"{source}中“{title}”的“{spec.row_label}/{spec.column_label}”"
-    if kind == "count":
+    where = f"{source}中“{title}”的“{cell.row_label}/{cell.column_label}”"
+    if spec.whole:
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ReportFileError(f"{where}应为整数，却是 {_short(raw)}")
         raise ReportFileError(f"{where}数值过大：{_short(raw)}")
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         raise ReportFileError(f"{where}应为金额字符串（如 \"68.64\"），却是 {_short(raw)}")
-    if len(str(raw)) > 40:
+    text, unit = str(raw), ""
+    for kept in sorted(spec.kept_units, key=len, reverse=True):
+        if text.endswith(kept):
+            text, unit = text[: -len(kept)], kept
+            break
+    if len(text) > 40:
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
     try:
-        amount = Decimal(str(raw))
+        amount = Decimal(text)
     except InvalidOperation:
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}") from None
     if not amount.is_finite() or abs(amount) > _MAX_NUMBER:
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
-    return amount
+    return Quantity(amount, unit) if spec.kept_units else amount
 
 
 def _short(raw: Any) -> str:

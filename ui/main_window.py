@@ -27,7 +27,7 @@ import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models import storage
 from models.findings import Finding
 from models.report import Report
-from models.template import template_for_year
+from models.template import newest_template, template_for_year
 from ui import dialogs, errors, theme
 from ui.meta_tab import MetaTab
 from ui.problems_panel import ProblemsPanel
@@ -63,7 +63,7 @@ class TableSectionPage(QWidget):
         self.note: QLineEdit | None = None
         if section.has_note:
             self.note = QLineEdit(session.report.notes.get(section_key, ""))
-            self.note.setPlaceholderText("表下注（可选），如：注：行政复议、行政诉讼数量含上年度结转数量。")
+            self.note.setPlaceholderText(section.note_hint or "表下注（可选）")
             self.note.installEventFilter(UndoKeysToWindow(self))
             self.note.textEdited.connect(lambda text: session.set_note(section_key, text))
             session.noteChanged.connect(self._note_changed)
@@ -544,7 +544,7 @@ class MainWindow(QMainWindow):
         elif (self.settings.last_file and Path(self.settings.last_file).is_file()
               and self._open_path(self.settings.last_file, ask=False, quiet=True)):
             return
-        self.set_session(DocumentSession(Report.blank()))
+        self.set_session(DocumentSession(Report.blank(newest_template())))
 
     def maybe_save(self) -> bool:
         """Ask 保存/不保存/取消 when there are unsaved changes; True when it is fine to go on."""

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLabel, 
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.grid import GridCell
-from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
+from models.normalise import squash
+from models.numbers import ANY_NUMBER, CellParseError
+from models.values import CellRef, Value
 from ui.delegates import CellDelegate
-from ui.section_model import SectionTableModel
+from ui.section_model import NumberSpecRole, SectionTableModel
 
 CELL_PAD = 14  # horizontal padding inside a cell, px
 NOTICE_MS = 8000  # how long the note under a refused cell stays
@@ -42,7 +44,7 @@ def _field_kind(raw: str) -> str:
     if not raw:
         return "empty"
     try:
-        parse_value(raw, "amount")
+        ANY_NUMBER.parse(raw)
     except CellParseError:
         return "text"
     return "value"
@@ -106,7 +108,7 @@ class SectionView(QTableView):
         )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setItemDelegate(CellDelegate(self))
+        self.setItemDelegate(CellDelegate(self, spec_role=NumberSpecRole))
         self.setStyleSheet("QTableView { gridline-color: #9AA8B8; }")
         for cell in model.grid.merged:
             self.setSpan(cell.row, cell.col, cell.rowspan, cell.colspan)
@@ -228,14 +230,14 @@ class SectionView(QTableView):
 
         def put(cell: GridCell, raw: str) -> None:
             if cell.kind != "value":
-                if raw and normalise_text(raw) != normalise_text(cell.text):
+                if raw and squash(raw) != squash(cell.text):
                     refused.append(f"“{cell.text[:14]}”是表格标签，不能覆盖")
                 return
             assert cell.ref is not None
             spec = spec_of(*cell.ref)
             assert spec is not None
             try:
-                value = parse_value(raw, spec.value).value
+                value = spec.number.parse(raw).value
             except CellParseError as exc:
                 refused.append(f"{model.describe(cell.ref)}：{exc}")
                 return
