@@ -49,7 +49,7 @@ from models.grid import Grid, GridCell, grid_for
 from models.normalise import squash
 from models.numbers import CellParseError, NumberSpec
 from models.places import locator_for
-from models.report import LEVELS, Acceptance, Report
+from models.report import LEVELS, PREFACE, Acceptance, Report
 from models.storage import read_file
 from models.template import ReportTemplate, available_templates, load_template
 from models.values import CellRef, Value
@@ -256,7 +256,7 @@ def _record(m: _Map, row: list[Any], sheetnames: list[str]) -> None:
             raise ValueError(row[1])
         m.meta[row[1]] = (sheet(row[2]), _coordinate(row[3]))
     elif kind == REC_TEXT:
-        if t.section(row[1]).is_table:
+        if row[1] != PREFACE and t.section(row[1]).is_table:
             raise ValueError(row[1])
         continued = tuple(int(x) for x in str(row[6] or "").split(",") if x) if len(row) > 6 else ()
         m.texts[row[1]] = (sheet(row[2]), _coordinate(row[3]), int(row[4]), int(row[5]), continued)
@@ -485,10 +485,10 @@ class _WorkbookReader:
     def _texts(self) -> None:
         headings: dict[str, tuple[Any, int]] = {}
         for key, (sheet, coord, *_rest) in self.map.texts.items():
-            section = self.t.section(key)
-            found = self._locate(sheet, coord, section.title)
+            title = self.report.text_title(key)
+            found = self._locate(sheet, coord, title)
             if found is None:
-                self._add("format", "error", f"工作表“{sheet}”中找不到“{section.title}”的标题行，这部分文字未读取",
+                self._add("format", "error", f"工作表“{sheet}”中找不到“{title}”的标题行，这部分文字未读取",
                           section=key)
                 continue
             headings[key] = found
@@ -502,7 +502,7 @@ class _WorkbookReader:
                 extra = ws.cell(r, 2).value
                 if extra not in (None, "") and ws.cell(r, 2).coordinate not in ws.merged_cells:
                     self._add("format", "warning",
-                              f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.t.section(key).title}”的文字"
+                              f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.report.text_title(key)}”的文字"
                               "应写在 A 列（合并单元格）中，B 列的内容未读取", section=key)
             if len(lines) > count and not any(lines[count:]):
                 lines = lines[:count]  # empty rows below the last narrative
@@ -570,7 +570,8 @@ def read_number(raw: Any, spec: NumberSpec, number_format: str = "General") -> t
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and raw != raw:  # pragma: no cover - NaN cannot be stored in xlsx
             raise CellParseError("不是数字")
-        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        # A float as Excel shows it: 15 significant digits (0.1+0.2 is 0.3, not 0.30000000000000004).
+        number = Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw)
         if number == number.to_integral_value():
             number = Decimal(int(number))
         if not spec.whole:

@@ -227,6 +227,8 @@ class ReportTemplate:
     rules: tuple[RuleSpec, ...]
     equations: tuple[EquationRule, ...]
     previous_formats: Mapping[str, PreviousFormat] = field(default_factory=dict)
+    # Printed labels split into the words a line may break between (社会公益组织 → 社会|公益|组织).
+    label_words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _sections: dict[str, SectionSpec] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, key: str) -> SectionSpec:
@@ -411,6 +413,29 @@ def _previous_format(raw: dict[str, Any], template_id: str) -> PreviousFormat:
     return PreviousFormat(template=str(raw["template"]), same=same, incomparable=MappingProxyType(incomparable))
 
 
+def _block_labels(block: Block) -> list[str]:
+    nodes: list[HeaderNode] = [*block.columns, *block.rows]
+    out = [t for t in (block.title, block.corner) if t]
+    while nodes:
+        node = nodes.pop()
+        out.append(node.label)
+        nodes.extend(node.children)
+    return out
+
+
+def _label_words(raw: Any, sections: tuple[SectionSpec, ...]) -> dict[str, tuple[str, ...]]:
+    """``["商业|企业", …]``: each a label of the template with its word boundaries marked."""
+    known = {label for s in sections for b in s.blocks for label in _block_labels(b)}
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in raw:
+        words = tuple(str(entry).split("|"))
+        label = "".join(words)
+        if label not in known or not all(words):
+            raise TemplateError(f"label_words: {entry!r} 不是本模板表格中的标签")
+        out[label] = words
+    return out
+
+
 def parse_template(raw: dict[str, Any]) -> ReportTemplate:
     """Build a template from its JSON data, validating every reference (rules included: each
     rule's kind checks its params against the sections)."""
@@ -440,6 +465,7 @@ def parse_template(raw: dict[str, Any]) -> ReportTemplate:
             rules=rules,
             equations=equations,
             previous_formats=MappingProxyType(previous),
+            label_words=_label_words(raw.get("label_words", ()), sections),
             _sections=by_key,
         )
     except (KeyError, TypeError, AttributeError) as exc:
