@@ -20,12 +20,34 @@ from models import limits
 from models.cell_labels import cell_place
 from models.checker import check_report
 from models.findings import Finding
+from models.numbers import MONEY_UNITS, NumberSpec
 from models.report import Meta, Report, UnitSource
 from models.review import unit_key
 from models.template import ReportTemplate
-from models.values import CellRef, Value, value_is_valid
+from models.values import CellRef, Quantity, Value
 
 MAX_NAMED = 8  # units named in one message before "等 N 个"
+_ZERO = 0  # the sum before the first unit: an int, whatever the column holds
+# What one unit of money is worth in 元, to add amounts printed in different units exactly.
+_IN_YUAN = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+assert set(_IN_YUAN) == set(MONEY_UNITS)
+
+
+def _add(total: int | Decimal | Quantity, value: Value, spec: NumberSpec) -> int | Decimal | Quantity | None:
+    """``total + value``, exactly: ints stay ints, amounts Decimals; amounts that keep their unit
+    (2019's 采购总金额) add in their common unit, or in 元 when units differ. None when the
+    units cannot be converted (a figure printed without a unit beside one with a unit)."""
+    if isinstance(value, Quantity) or isinstance(total, Quantity):
+        a = total if isinstance(total, Quantity) else Quantity(Decimal(total), value.unit)  # type: ignore[union-attr]
+        b = value if isinstance(value, Quantity) else Quantity(Decimal(value), a.unit)  # type: ignore[arg-type]
+        if a.unit == b.unit:
+            return Quantity(a.amount + b.amount, a.unit)
+        if a.unit in _IN_YUAN and b.unit in _IN_YUAN:
+            return Quantity(a.amount * _IN_YUAN[a.unit] + b.amount * _IN_YUAN[b.unit], "元")
+        return None
+    if spec.whole:
+        return total + value  # type: ignore[operator]
+    return Decimal(total) + value  # type: ignore[operator,arg-type]
 
 
 class RollupRefused(ValueError):
@@ -109,16 +131,16 @@ class RollupBuilder:
         ))
 
     def _accumulate(self, report: Report, index: int) -> None:
-        t = report.template
-        for section in t.table_sections:
-            for cell in section.cells:
-                ref = CellRef(section.key, cell.row, cell.column)
-                v = report.values.get(ref)
-                if v is None or not value_is_valid(v, cell.value):
-                    gap = self._gaps.setdefault(ref, ([], []))
-                    gap[0 if v is None else 1].append(index)
-                    continue
-                self._sums[ref] = self._sums.get(ref, Decimal(0) if cell.value == "amount" else 0) + v
+        for cell in report.template.all_cells():
+            ref = cell.ref
+            v = report.values.get(ref)
+            total = self._sums.get(ref, _ZERO)
+            added = _add(total, v, cell.number) if v is not None and cell.number.valid(v) else None
+            if added is None:  # blank, malformed, or in a unit that does not convert
+                gap = self._gaps.setdefault(ref, ([], []))
+                gap[0 if v is None else 1].append(index)
+                continue
+            self._sums[ref] = added
 
     def _refusal(self) -> str | None:
         if not self.units:
@@ -173,7 +195,7 @@ class RollupBuilder:
                 rule=rule, severity="warning", section=refs[0].section, cells=tuple(refs), total_cell=None,
                 expected=None, actual=None,
                 message=f"{where}：{names}{what}，汇总数留空（未按 0 计算）；请该单位补正后重新汇总",
-                key=f"{rule}|{refs[0]}|{len(refs)}", order=order,
+                key=(rule, (refs[0], len(refs), who)), order=order,
             ))
         return out
 
@@ -183,7 +205,7 @@ class RollupBuilder:
                 rule="rollup.unit_errors", severity="warning", section=None, cells=(), total_cell=None,
                 expected=None, actual=u.errors,
                 message=f"“{u.agency}”的报告（{u.file}）有 {u.errors} 个错误，汇总数可能因此不准；请先请该单位改正",
-                key=f"rollup.unit_errors|{u.file}", order=10**6 + i,
+                key=("rollup.unit_errors", i), order=10**6 + i,
             )
             for i, u in enumerate(self.units) if u.errors
         ]
