@@ -47,7 +47,7 @@ from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
 from models.checker import checker_for
 from models.findings import Finding
 from models.grid import Grid, GridCell, grid_for
-from models.report import LEVELS, Acceptance, Report
+from models.report import LEVELS, PREFACE, Acceptance, Report
 from models.storage import read_file
 from models.template import ReportTemplate, available_templates, load_template
 from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
@@ -71,6 +71,11 @@ _CN_DATE = re.compile(r"^(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
 def import_workbook(source: str | os.PathLike[str] | BinaryIO) -> ImportResult:
     """Read a workbook exported by 年报编辑器. Raises :class:`ImportFailed` only."""
     data, name = _read_source(source)
+    return import_workbook_data(data, name)
+
+
+def import_workbook_data(data: bytes, name: str = "工作簿") -> ImportResult:
+    """:func:`import_workbook` of bytes already read (``name`` as messages quote it)."""
     check_archive(data, name)
     wb = _load(data, name, data_only=True)
     return _WorkbookReader(wb, data, name).read()
@@ -254,7 +259,7 @@ def _record(m: _Map, row: list[Any], sheetnames: list[str]) -> None:
             raise ValueError(row[1])
         m.meta[row[1]] = (sheet(row[2]), _coordinate(row[3]))
     elif kind == REC_TEXT:
-        if t.section(row[1]).is_table:
+        if row[1] != PREFACE and t.section(row[1]).is_table:
             raise ValueError(row[1])
         continued = tuple(int(x) for x in str(row[6] or "").split(",") if x) if len(row) > 6 else ()
         m.texts[row[1]] = (sheet(row[2]), _coordinate(row[3]), int(row[4]), int(row[5]), continued)
@@ -483,10 +488,10 @@ class _WorkbookReader:
     def _texts(self) -> None:
         headings: dict[str, tuple[Any, int]] = {}
         for key, (sheet, coord, *_rest) in self.map.texts.items():
-            section = self.t.section(key)
-            found = self._locate(sheet, coord, section.title)
+            title = self.report.text_title(key)
+            found = self._locate(sheet, coord, title)
             if found is None:
-                self._add("format", "error", f"工作表“{sheet}”中找不到“{section.title}”的标题行，这部分文字未读取",
+                self._add("format", "error", f"工作表“{sheet}”中找不到“{title}”的标题行，这部分文字未读取",
                           section=key)
                 continue
             headings[key] = found
@@ -500,7 +505,7 @@ class _WorkbookReader:
                 extra = ws.cell(r, 2).value
                 if extra not in (None, "") and ws.cell(r, 2).coordinate not in ws.merged_cells:
                     self._add("format", "warning",
-                              f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.t.section(key).title}”的文字"
+                              f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.report.text_title(key)}”的文字"
                               "应写在 A 列（合并单元格）中，B 列的内容未读取", section=key)
             if len(lines) > count and not any(lines[count:]):
                 lines = lines[:count]  # empty rows below the last narrative
@@ -568,7 +573,8 @@ def read_number(raw: Any, kind: str, number_format: str = "General") -> tuple[Va
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and raw != raw:  # pragma: no cover - NaN cannot be stored in xlsx
             raise CellParseError("不是数字")
-        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        # A float as Excel shows it: 15 significant digits (0.1+0.2 is 0.3, not 0.30000000000000004).
+        number = Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw)
         if number == number.to_integral_value():
             number = Decimal(int(number))
         if kind == "amount":
