@@ -43,23 +43,45 @@ def read_report(path: str | os.PathLike[str]) -> ImportResult:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".json":
-        return ImportResult(storage.load(p))
-    if suffix not in SUFFIXES:
-        raise ImportFailed(
-            f"无法识别“{p.name}”的类型；支持：{'、'.join(f'{k}（{v}）' for k, v in SUFFIXES.items())}"
-        )
-    if suffix == ".xlsx":
-        from importers.xlsx import import_workbook
+        loaded = storage.read(p)
+        return ImportResult(loaded.report, loaded.findings)
+    _known_suffix(p.name)
+    return read_report_data(_read_bytes(p), p.name)
 
-        return import_workbook(p)
-    data = _read_bytes(p)
+
+def read_report_data(data: bytes, name: str) -> ImportResult:
+    """Read a document already in memory (e.g. a member of a .zip); ``name`` gives its type
+    by suffix and names it in messages. Raises ``ReportFileError`` or :class:`ImportFailed` only."""
+    from models import storage
+
+    suffix = _known_suffix(name)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"“{Path(name).name}”过大（{len(data) // 1024 // 1024} MB），不像一份年度报告")
+    if suffix == ".json":
+        if len(data) > storage.MAX_FILE_BYTES:
+            raise ImportFailed(f"“{Path(name).name}”过大（{len(data) // 1024 // 1024} MB），不是报告文件")
+        loaded = storage.read_bytes(data, name)
+        return ImportResult(loaded.report, loaded.findings)
+    if suffix == ".xlsx":
+        from importers.xlsx import import_workbook_data
+
+        return import_workbook_data(data, f"“{Path(name).name}”")
     if suffix == ".txt":
         from importers.text import decode_text, import_text
 
-        return import_text(decode_text(data, source=p.name), source=p.name)
+        return import_text(decode_text(data, source=name), source=name)
     from importers.html import import_html
 
-    return import_html(data, source=p.name)
+    return import_html(data, source=name)
+
+
+def _known_suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ImportFailed(
+            f"无法识别“{Path(name).name}”的类型；支持：{'、'.join(f'{k}（{v}）' for k, v in SUFFIXES.items())}"
+        )
+    return suffix
 
 
 def _read_bytes(p: Path) -> bytes:
