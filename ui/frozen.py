@@ -10,11 +10,11 @@ select in the table (the selection model is shared).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QModelIndex, QObject, QRect, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QFrame, QTableView
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 
@@ -26,7 +26,8 @@ EDGE = "border-{side}: 1px solid #5B6B7E;"
 class FrozenPane(QTableView):
     """One pane: a view of the same model that never scrolls on its own."""
 
-    def __init__(self, main: QTableView, name: str, edges: tuple[str, ...]) -> None:
+    def __init__(self, main: QTableView, name: str, edges: tuple[str, ...],
+                 delegate: Callable[[QTableView], QAbstractItemDelegate]) -> None:
         super().__init__(main)
         self.main = main
         self.edges = edges
@@ -34,9 +35,9 @@ class FrozenPane(QTableView):
         self.setObjectName(name)
         self.setModel(main.model())
         self.setSelectionModel(main.selectionModel())
-        # Its own delegate of the table's kind: a shared one would send the table's editor
+        # Its own delegate like the table's: a shared one would send the table's editor
         # signals (commit, close and move on) to the panes as well.
-        self.setItemDelegate(type(main.itemDelegate())(self))
+        self.setItemDelegate(delegate(self))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
@@ -82,19 +83,22 @@ class FrozenPane(QTableView):
 
 
 class FrozenPanes(QObject):
-    """Keeps ``rows`` header rows and ``cols`` label columns of ``view`` in view.
+    """Keeps ``rows`` header rows and ``cols`` label columns of ``view`` in view; ``delegate``
+    makes each pane's delegate (by default one of the view's delegate's class).
 
     Set merged cells through :meth:`set_spans`, and call :meth:`place` whenever the
     view's geometry changes (its ``updateGeometries``); the rest follows by signals.
     """
 
-    def __init__(self, view: QTableView, rows: int, cols: int) -> None:
+    def __init__(self, view: QTableView, rows: int, cols: int,
+                 delegate: Callable[[QTableView], QAbstractItemDelegate] | None = None) -> None:
         super().__init__(view)
         self.view = view
         self.rows, self.cols = rows, cols
-        self.top = FrozenPane(view, "frozen_top", ("bottom",)) if rows else None
-        self.left = FrozenPane(view, "frozen_left", ("right",)) if cols else None
-        self.corner = FrozenPane(view, "frozen_corner", ("bottom", "right")) if rows and cols else None
+        make = delegate or (lambda pane: type(view.itemDelegate())(pane))
+        self.top = FrozenPane(view, "frozen_top", ("bottom",), make) if rows else None
+        self.left = FrozenPane(view, "frozen_left", ("right",), make) if cols else None
+        self.corner = FrozenPane(view, "frozen_corner", ("bottom", "right"), make) if rows and cols else None
         h, v = view.horizontalHeader(), view.verticalHeader()
         h.sectionResized.connect(self._column_resized)
         v.sectionResized.connect(self._row_resized)

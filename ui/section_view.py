@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLabel, 
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.grid import GridCell
-from models.template import ValueKind
+from models.numbers import NumberSpec
 from models.values import CellRef
 from ui.clipboard import copy_block, plan_paste
 from ui.delegates import CellDelegate
 from ui.frozen import FrozenPanes
-from ui.section_model import SectionTableModel
+from ui.section_model import NumberSpecRole, SectionTableModel
 
 CELL_PAD = 14  # horizontal padding inside a cell, px
 ROW_PAD = 10  # vertical padding of a one-line row, px (表二 fits a 1366×768 laptop without scrolling)
@@ -56,10 +56,11 @@ class SectionView(QTableView):
         )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setItemDelegate(CellDelegate(self))
+        self.setItemDelegate(CellDelegate(self, spec_role=NumberSpecRole))
         self.setStyleSheet("QTableView { gridline-color: #9AA8B8; }")
         # 冻结窗格: the header rows (one block of headers only: 表二 stacks four) and the label columns.
-        self.frozen = FrozenPanes(self, model.grid.header_rows, model.grid.label_cols)
+        self.frozen = FrozenPanes(self, model.grid.header_rows, model.grid.label_cols,
+                                  lambda pane: CellDelegate(pane, spec_role=NumberSpecRole))
         self.frozen.set_spans((c.row, c.col, c.rowspan, c.colspan) for c in model.grid.merged)
         self._laid_out_width = -1
         self._available: int | None = None  # set by the page that hosts the view
@@ -151,13 +152,13 @@ class SectionView(QTableView):
         model = self._model
         template = model.session.report.template
 
-        def kind_of(ref: CellRef) -> ValueKind:
+        def spec_of(ref: CellRef) -> NumberSpec:
             spec = template.cell(*ref)
             assert spec is not None
-            return spec.value
+            return spec.number
 
         plan = plan_paste(text, model.grid, origin=self._paste_origin(), selected=self.selected_refs(),
-                          kind_of=kind_of, describe=model.describe)
+                          spec_of=spec_of, describe=model.describe)
         n = model.session.set_cells(plan.changes, "粘贴") if plan.changes else 0
         self.statusMessage.emit(plan.message(n))
         return n, plan.refused
