@@ -174,6 +174,7 @@ def _styles(doc: Any) -> None:
         fmt.widow_control = True
         if role == "table":
             fmt.line_spacing = 1.0
+            fmt.space_before = fmt.space_after = Pt(1.5)
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
             snap = OxmlElement("w:snapToGrid")  # single-spaced, not on the body's 28.95 pt grid
             snap.set(qn("w:val"), "0")
@@ -290,6 +291,13 @@ def _table(doc: Any, report: Report, grid: Grid) -> None:
         b.set(qn("w:color"), "000000")
         borders.append(b)
     tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")  # narrow cell margins: 7-digit figures stay on one line
+    for edge, width in (("top", 0), ("left", 57), ("bottom", 0), ("right", 57)):
+        m = OxmlElement(f"w:{edge}")
+        m.set(qn("w:w"), str(width))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
     widths = _column_widths(grid)
     tbl_grid = tbl.tblGrid
     for col in tbl_grid.findall(qn("w:gridCol")):

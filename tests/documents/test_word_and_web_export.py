@@ -168,8 +168,11 @@ def test_libreoffice_prints_every_label_of_our_word_file(huaian_word_files: dict
                 cells.update(squash(c) for row in table for c in row if c)
     for section in huaian.template.table_sections:
         for cell in grid_for(huaian.template, section.key).cells:
-            if cell.kind != "value":
-                assert squash(cell.text) in cells, cell.text
+            if cell.kind == "value" or squash(cell.text) in cells:
+                continue
+            # A label merged down several rows may be cut by a page break (三、本年度 / 办理结果):
+            # then its characters are printed in order, split between the two pages.
+            assert cell.rowspan > 1 and re.search(".*?".join(map(re.escape, squash(cell.text))), text), cell.text
         assert squash(section.title) in text
     assert squash(huaian.title) in text
     for para in huaian.texts["overview"].splitlines():
