@@ -188,8 +188,11 @@ def paragraph_text(p: Any) -> str:
 
 # ---------------------------------------------------------------------- our own documents
 
+# Our paragraph styles by id and by name (LibreOffice renames the ids when it saves, Word and
+# WPS keep both): the role each plays.
 _ROLES = {"NianbaoTitle": "title", "NianbaoHeading1": "heading", "NianbaoBody": "text", "NianbaoNote": "note",
-          "NianbaoSignature": "signature"}
+          "NianbaoSignature": "signature", "年报标题": "title", "年报一级标题": "heading", "年报正文": "text",
+          "年报表注": "note", "年报落款": "signature"}
 
 
 def _style_of(p: Any) -> str | None:
@@ -197,11 +200,26 @@ def _style_of(p: Any) -> str | None:
     return None if ps is None else ps.get(f"{W}val")
 
 
+def _style_roles(document: Any) -> dict[str, str]:
+    """Style id → our role, for the styles of ours the document has (by id or by name)."""
+    roles: dict[str, str] = {}
+    styles = document.styles.element
+    for style in styles.findall(f"{W}style"):
+        sid = style.get(f"{W}styleId") or ""
+        name_el = style.find(f"{W}name")
+        name = name_el.get(f"{W}val") if name_el is not None else ""
+        role = _ROLES.get(sid) or _ROLES.get(name or "")
+        if role:
+            roles[sid] = role
+    return roles
+
+
 def own_document(document: Any) -> OwnDocument | None:
     """The parts of a Word file written by 年报编辑器 (see :mod:`exporters.docx`), or ``None``."""
     body = document.element.body
+    roles = _style_roles(document)
     paragraphs = body.findall(f"{W}p")
-    if not any(_style_of(p) == "NianbaoHeading1" for p in paragraphs):
+    if not any(roles.get(_style_of(p) or "") == "heading" for p in paragraphs):
         return None
     doc = OwnDocument(data=parse_data(_data_part(document)))
     title: list[str] = []
@@ -209,7 +227,7 @@ def own_document(document: Any) -> OwnDocument | None:
         if child.tag == f"{W}tbl":
             doc.blocks.append(("table", _grid_texts(child)))
             continue
-        role = _ROLES.get(_style_of(child) or "")
+        role = roles.get(_style_of(child) or "")
         text = paragraph_text(child)
         if role == "title":
             title.append(text.replace("\n", ""))
@@ -251,10 +269,10 @@ def _data_part(document: Any) -> str | None:
 
     from exporters.document import DATA_NS
 
-    for rel in document.part.rels.values():
-        if rel.is_external or not rel.reltype.endswith("/customXml"):
+    for part in document.part.package.iter_parts():
+        if not str(part.partname).startswith("/customXml/"):
             continue
-        blob = rel.target_part.blob
+        blob = part.blob
         if DATA_NS.encode() not in blob[:400] or len(blob) > 4 * MAX_DATA_CHARS:
             continue
         try:
