@@ -3,6 +3,7 @@
     python main.py [FILE]                     open the editor (FILE, else the last file)
     python main.py check FILE... [--json] [--previous LAST_YEAR]
     python main.py convert IN OUT
+    python main.py --version
 
 The command line never shows a traceback: bad arguments and unreadable files give one Chinese
 line on stderr (exit 2); ``check`` exits 1 when a report has an error finding.
@@ -17,6 +18,8 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 PROG = "年报编辑器"
+# How the user started us, for the usage lines: the bundle's executable, else the script.
+COMMAND = "nianbao" if getattr(sys, "frozen", False) else "main.py"
 
 # argparse prints its own headings through gettext; give them in Chinese.
 _ARGPARSE_ZH = {
@@ -41,12 +44,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}：参数错误：{message}（用 -h 查看用法）\n")
 
 
+def _add_version(parser: argparse.ArgumentParser) -> None:
+    from models.version import VERSION
+
+    parser.add_argument("--version", action="version", version=f"{PROG} {VERSION}", help="显示版本号并退出")
+
+
 def build_parser() -> argparse.ArgumentParser:
     _install_argparse_chinese()
     parser = _Parser(
-        prog="main.py",
+        prog=COMMAND,
         description="年报编辑器：政府信息公开工作年度报告的编辑、校验与导出。不带子命令时打开编辑器。",
     )
+    _add_version(parser)
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
     check = sub.add_parser(
         "check",
@@ -71,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _gui_parser() -> argparse.ArgumentParser:
     _install_argparse_chinese()
-    parser = _Parser(prog="main.py", description="打开年报编辑器。子命令 check、convert 见 main.py check -h。")
+    parser = _Parser(prog=COMMAND, description=f"打开年报编辑器。子命令 check、convert 见 {COMMAND} check -h。")
     parser.add_argument("file", nargs="?", metavar="文件", help="要打开的报告（默认打开上次的文件）")
+    _add_version(parser)
     return parser
 
 

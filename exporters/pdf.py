@@ -6,10 +6,10 @@ second-level headings (（一）…) in 楷体, page numbers ``— 1 —`` in �
 The three tables are drawn from :func:`models.grid.grid_for` (see :mod:`exporters.pdf_table`)
 and break across pages with their header rows repeated. Fonts: see :mod:`exporters.fonts`.
 
-Chinese text is set by :class:`CJKText`, a small flowable that breaks lines between any two
-characters except where 避头尾 forbids it (no closing punctuation at the start of a line, no
-opening one at its end, numbers and Latin words kept whole) and justifies lines to both edges
-with character spacing, as word processors do for Chinese.
+Chinese text is set by :class:`CJKText`, a small flowable that breaks lines as
+:mod:`exporters.linebreak` says (between any two characters except where 避头尾 forbids it; in
+table labels only between the template's words) and justifies lines to both edges with
+character spacing, as word processors do for Chinese.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from exporters import ExportFailed
 from exporters.fonts import NoFontError, PdfFonts, pdf_fonts
+from exporters.linebreak import break_lines, label_glue
 from exporters.pdf_table import TableCell, TableSpec, break_row, table_slice, table_spec
 from models.findings import SEVERITY_LABEL
 from models.grid import grid_for
@@ -52,76 +53,6 @@ SIZE_TABLE = 10.5  # 五号
 LEADING = BODY_H / 22  # 22 lines a page
 INDENT = 2 * SIZE_BODY  # 首行缩进二字
 
-# ----------------------------------------------------------------- line breaking (避头尾)
-
-#: May not start a line: closing brackets and quotes, stops, commas, and the like.
-CANNOT_START = frozenset("，。、；：？！）》」』】〕〉”’…·%‰℃°,.;:?!)]}>%、．")
-#: May not end a line: opening brackets and quotes.
-CANNOT_END = frozenset("（《「『【〔〈“‘([{<")
-_UNBREAKABLE_PAIRS = frozenset("—…")  # ——, …… are one mark
-
-
-def _is_word_char(ch: str) -> bool:
-    """Part of a number or Latin word that must not be broken (2024, 0517-83605210, x@163.com)."""
-    return ch.isascii() and (ch.isalnum() or ch in "._-@/+:%")
-
-
-def break_lines(text: str, widths: Sequence[float], first_width: float, width: float) -> list[tuple[int, int, bool]]:
-    """Break ``text`` into lines: (start, end, hard) with ``hard`` for a paragraph's last line or a
-    line ended by ``\\n``. Lines never overflow unless a single character or word is wider than
-    the line; in lines narrower than two characters (vertical labels) 避头尾 is not applied.
-    """
-    lines: list[tuple[int, int, bool]] = []
-    n = len(text)
-    start = 0
-    avail = first_width
-    while start < n:
-        used = 0.0
-        i = start
-        while i < n and text[i] != "\n" and used + widths[i] <= avail + 1e-6:
-            used += widths[i]
-            i += 1
-        if i >= n or text[i] == "\n":
-            lines.append((start, i, True))
-            start = i + 1
-            avail = width
-            continue
-        k = max(i, start + 1)  # first character of the next line; at least one per line
-        if avail >= 2 * max(widths[start:i + 1], default=0.0):
-            k = _adjust_break(text, start, k)
-        end = k
-        while k < n and text[k] == " ":
-            k += 1  # spaces at a break vanish
-        lines.append((start, end, False))
-        start = k
-        avail = width
-    return lines
-
-
-def _adjust_break(text: str, start: int, k: int) -> int:
-    """Move the break at ``k`` back so no rule of 避头尾 or word integrity is broken."""
-    k0 = k
-    for _ in range(6):
-        before = k
-        if _is_word_char(text[k]) and _is_word_char(text[k - 1]):
-            j = k - 1
-            while j > start and _is_word_char(text[j - 1]):
-                j -= 1
-            if j > start:
-                k = j
-        if k - 1 > start and (text[k] in CANNOT_START or text[k - 1] in CANNOT_END
-                              or (text[k] == text[k - 1] and text[k] in _UNBREAKABLE_PAIRS)):
-            k -= 1
-        if k == before:
-            break
-    if k != k0 and _is_word_char(text[k]) and _is_word_char(text[k - 1]):
-        # Only cutting a word that fills the line would satisfy 避头: hang the marks instead.
-        k = k0
-        while k < len(text) and text[k] in CANNOT_START:
-            k += 1
-    return k
-
-
 class _Line:
     __slots__ = ("runs", "width", "chars", "hard", "indent")
 
@@ -139,8 +70,9 @@ class CJKText(Flowable):
     def __init__(self, runs: Sequence[tuple[str, str]], size: float, leading: float, *, align: str = "justify",
                  first_indent: float = 0.0, right_indent: float = 0.0, space_before: float = 0.0,
                  space_after: float = 0.0, keep_with_next: bool = False, bold: bool = False,
-                 bold_chars: int = 0, min_lines: int = 0) -> None:
+                 bold_chars: int = 0, min_lines: int = 0, glued: frozenset[int] = frozenset()) -> None:
         super().__init__()
+        self.glued = glued  # offsets inside a label's words: no line break there
         self.min_lines = min_lines  # a table cell keeps one line's height even when blank
         # Emboldened (outlines stroked too) — all of it, or its first ``bold_chars`` characters —
         # so that a heading set in the body's own face still stands out.
@@ -163,7 +95,7 @@ class CJKText(Flowable):
         widths = [_char_width(ch, f, self.size) for ch, f in zip(text, fonts, strict=True)]
         width = self._usable(avail)
         out: list[_Line] = []
-        for start, end, hard in break_lines(text, widths, width - self.first_indent, width):
+        for start, end, hard in break_lines(text, widths, width - self.first_indent, width, self.glued):
             while end > start and text[end - 1] == " ":
                 end -= 1
             runs: list[tuple[str, str, bool]] = []
@@ -210,7 +142,7 @@ class CJKText(Flowable):
     def _part(self, lines: list[_Line], avail: float) -> CJKText:
         part = CJKText(self.text_runs, self.size, self.leading, align=self.align, first_indent=self.first_indent,
                        right_indent=self.right_indent, space_before=self.spaceBefore, space_after=self.spaceAfter,
-                       bold=self.bold, bold_chars=self.bold_chars)
+                       bold=self.bold, bold_chars=self.bold_chars, glued=self.glued)
         part._lines, part._laid_for = lines, avail
         return part
 
@@ -290,7 +222,7 @@ class GridTable(Flowable):
     def _cell(self, cell: TableCell) -> CJKText:
         size = self.spec.font_size
         return CJKText(self.fonts.runs(cell.text, "table"), size, round(size * 1.3, 2),
-                       align="center" if cell.align == "CENTER" else "left", min_lines=1)
+                       align="center" if cell.align == "CENTER" else "left", min_lines=1, glued=cell.glued)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
         self.width, self.height = self._make().wrap(availWidth, availHeight)
@@ -460,8 +392,9 @@ class _Builder:
         def measure(text: str, size: float) -> float:
             return text_width(self.fonts, text, "table", size)
 
+        template = self.report.template
         spec = table_spec(grid, _table_texts(self.report, section), width=BODY_W, font_size=SIZE_TABLE,
-                          measure=measure)
+                          measure=measure, glue=lambda cell: label_glue(template, cell))
         out: list[Flowable] = [GridTable(spec, self.fonts)]
         note = self.report.notes.get(section.key, "").strip()
         if note:

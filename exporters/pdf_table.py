@@ -16,11 +16,13 @@ from typing import Any, Literal
 
 from reportlab.lib import colors
 
+from exporters.linebreak import break_lines, widest_unit
 from models.grid import Grid, GridCell
 from models.values import CellRef
 
 Align = Literal["LEFT", "CENTER"]
 Measure = Callable[[str, float], float]  # (text, font size) -> width in points
+Glue = Callable[[GridCell], frozenset[int]]  # offsets of a label where no line may break
 Command = tuple[Any, ...]
 
 PAD_H = 3.0  # left/right cell padding, pt
@@ -45,6 +47,7 @@ class TableCell:
     kind: str  # GridCell.kind
     align: Align
     continued: bool = False  # a merged cell continued from the previous page
+    glued: frozenset[int] = frozenset()  # inside a label's words: no line break there
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class TableSpec:
     repeat_rows: int
     body: tuple[int, int]  # the grid rows [start, stop) below the repeated header rows
     texts: Mapping[CellRef, str]
+    glue: Glue
 
     @property
     def span_commands(self) -> list[Command]:
@@ -72,12 +76,25 @@ def _align(cell: GridCell) -> Align:
     return "CENTER"
 
 
-def _chunks_width(text: str, per_line: int, size: float, measure: Measure) -> float:
-    return max((measure(text[i:i + per_line], size) for i in range(0, len(text), per_line)), default=0.0)
+def _no_glue(cell: GridCell) -> frozenset[int]:
+    return frozenset()
+
+
+def _label_width(text: str, per_line: int, size: float, measure: Measure, glued: frozenset[int]) -> float:
+    """The width a label needs when printed ``per_line`` characters a line, or the narrowest
+    width that breaks none of its words when that is wider."""
+    widths = [measure(ch, size) for ch in text]
+    chunk = max((sum(widths[i:i + per_line]) for i in range(0, len(text), per_line)), default=0.0)
+    if not glued:
+        return chunk
+    # Greedy lines at ``chunk`` may end inside a word only when a word is wider than the line.
+    width = max(chunk, widest_unit(text, widths, glued))
+    lines = break_lines(text, widths, width, width, glued)
+    return max(sum(widths[a:b]) for a, b, _ in lines)
 
 
 def _natural_widths(grid: Grid, texts: Mapping[CellRef, str], size: float,
-                    measure: Measure) -> tuple[list[float], float, float]:
+                    measure: Measure, glue: Glue = _no_glue) -> tuple[list[float], float, float]:
     """(label column widths except the last, value column width, last label column natural width)."""
     pad = 2 * PAD_H
     label_widths = [0.0] * max(grid.label_cols - 1, 0)
@@ -90,26 +107,31 @@ def _natural_widths(grid: Grid, texts: Mapping[CellRef, str], size: float,
         elif cell.colspan != 1 or not text:
             continue
         elif cell.col >= grid.label_cols and cell.kind == "header":
-            # A column header may wrap onto as many lines as it has 3-character groups.
-            lines = math.ceil(len(text) / 3)
-            value_w = max(value_w, _chunks_width(text, math.ceil(len(text) / lines), size, measure) + pad)
+            # A column header may wrap onto as many lines as it has 3-character groups, between
+            # its words (商业|企业): the narrowest column that cuts no word.
+            glued = glue(cell)
+            per_line = math.ceil(len(text) / math.ceil(len(text) / 3))
+            chunk = _label_width(text, per_line, size, measure, frozenset())
+            need = widest_unit(text, [measure(ch, size) for ch in text], glued) if glued else chunk
+            value_w = max(value_w, need + pad)
         elif cell.kind == "label" and cell.col < grid.label_cols - 1:
             # A group label spanning n rows may break into n lines; 1 char a line is the
             # official form's vertical label (三、本年度办理结果).
             per_line = math.ceil(len(text) / max(cell.rowspan, 1))
             if per_line > 1:
                 per_line = max(per_line, MIN_LABEL_CHARS)
-            label_widths[cell.col] = max(label_widths[cell.col], _chunks_width(text, per_line, size, measure) + pad)
+            label_widths[cell.col] = max(label_widths[cell.col],
+                                         _label_width(text, per_line, size, measure, glue(cell)) + pad)
         elif cell.kind == "label":
             last_label = max(last_label, measure(text, size) + pad)
     return label_widths, value_w, last_label
 
 
 def column_widths(grid: Grid, texts: Mapping[CellRef, str], width: float, size: float,
-                  measure: Measure) -> list[float] | None:
+                  measure: Measure, glue: Glue = _no_glue) -> list[float] | None:
     """Column widths filling ``width`` at font ``size``, or None when the table cannot fit."""
     n_values = grid.n_cols - grid.label_cols
-    label_widths, value_w, last_label = _natural_widths(grid, texts, size, measure)
+    label_widths, value_w, last_label = _natural_widths(grid, texts, size, measure, glue)
     if grid.label_cols == 0:
         if value_w * n_values > width + 0.01:
             return None
@@ -133,23 +155,24 @@ def column_widths(grid: Grid, texts: Mapping[CellRef, str], width: float, size: 
 
 
 def table_spec(grid: Grid, texts: Mapping[CellRef, str], *, width: float, font_size: float = 10.5,
-               min_font_size: float = 7.5, measure: Measure = approx_width) -> TableSpec:
+               min_font_size: float = 7.5, measure: Measure = approx_width, glue: Glue = _no_glue) -> TableSpec:
     """Lay out ``grid`` in ``width`` points, with ``texts`` the printed value of each value cell.
 
     The font shrinks by half points from ``font_size`` down to ``min_font_size`` until the
-    columns fit; below that the columns are scaled down and the cells wrap.
+    columns fit; below that the columns are scaled down and the cells wrap. ``glue`` says where
+    a label may not break (inside its words, see :func:`exporters.linebreak.label_glue`).
     """
     size = font_size
-    widths = column_widths(grid, texts, width, size, measure)
+    widths = column_widths(grid, texts, width, size, measure, glue)
     while widths is None and size - 0.5 >= min_font_size:
         size -= 0.5
-        widths = column_widths(grid, texts, width, size, measure)
+        widths = column_widths(grid, texts, width, size, measure, glue)
     if widths is None:
-        label_widths, value_w, last_label = _natural_widths(grid, texts, size, measure)
+        label_widths, value_w, last_label = _natural_widths(grid, texts, size, measure, glue)
         raw = label_widths + ([min(last_label, width * LAST_LABEL_SHARE)] if grid.label_cols else [])
         raw += [value_w] * (grid.n_cols - grid.label_cols)
         widths = [w * width / sum(raw) for w in raw]
-    return _build(grid, texts, widths, size, 0, grid.n_rows, grid.header_rows)
+    return _build(grid, texts, widths, size, 0, grid.n_rows, grid.header_rows, glue)
 
 
 def table_slice(spec: TableSpec, start: int, stop: int) -> TableSpec:
@@ -157,11 +180,11 @@ def table_slice(spec: TableSpec, start: int, stop: int) -> TableSpec:
 
     A merged cell cut by the page break is cut too; its label is repeated on the new page.
     """
-    return _build(spec.grid, spec.texts, spec.col_widths, spec.font_size, start, stop, spec.repeat_rows)
+    return _build(spec.grid, spec.texts, spec.col_widths, spec.font_size, start, stop, spec.repeat_rows, spec.glue)
 
 
 def _build(grid: Grid, texts: Mapping[CellRef, str], widths: Sequence[float], size: float,
-           start: int, stop: int, header_rows: int) -> TableSpec:
+           start: int, stop: int, header_rows: int, glue: Glue) -> TableSpec:
     start = max(start, header_rows)
     included = list(range(header_rows)) + list(range(start, stop))
     out_row = {r: i for i, r in enumerate(included)}
@@ -181,12 +204,13 @@ def _build(grid: Grid, texts: Mapping[CellRef, str], widths: Sequence[float], si
         r0, r1 = out_row[covered[0]], out_row[covered[-1]]
         c0, c1 = cell.col, cell.col + cell.colspan - 1
         text = texts.get(cell.ref, "") if cell.ref is not None else cell.text
-        rows[r0][c0] = TableCell(text, cell.kind, _align(cell), continued=covered[0] != cell.row)
+        glued = glue(cell) if cell.ref is None else frozenset()
+        rows[r0][c0] = TableCell(text, cell.kind, _align(cell), continued=covered[0] != cell.row, glued=glued)
         if r1 > r0 or c1 > c0:
             commands.append(("SPAN", (c0, r0), (c1, r1)))
         if cell.kind == "title":
             commands.append(("BACKGROUND", (c0, r0), (c1, r1), TITLE_BG))
-    return TableSpec(grid, rows, commands, list(widths), size, header_rows, (start, stop), texts)
+    return TableSpec(grid, rows, commands, list(widths), size, header_rows, (start, stop), texts, glue)
 
 
 def break_row(grid: Grid, start: int, fits: int) -> int:

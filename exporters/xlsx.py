@@ -16,7 +16,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -29,9 +29,10 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from exporters.linebreak import label_glue, label_lines, widest_unit
 from models.checker import checker_for
 from models.findings import SEVERITY_LABEL, CheckResult, Finding
-from models.grid import Grid, grid_for
+from models.grid import Grid, GridCell, grid_for
 from models.report import LEVELS, Report
 from models.storage import FORMAT_ID as REPORT_FORMAT_ID
 from models.template import ReportTemplate, SectionSpec
@@ -134,6 +135,11 @@ _KIND_STYLE: dict[str, tuple[Font, PatternFill | None, Alignment]] = {
 PAGE_WIDTH = 90  # column units across A4 portrait at 100 %
 LANDSCAPE_WIDTH = 120  # wider tables (四) print across A4 landscape
 LINE_PT = 14.5  # height of one wrapped line of 11 pt 宋体
+# A column unit is the width of Calibri's "0" (7 px); a CJK character of 11 pt 宋体 is 14.7 px,
+# two display units of 7.33 px. Labels are broken by hand at what Excel surely fits in a column.
+UNIT_PX = 7.0
+DISPLAY_UNIT_PX = 7.34
+CELL_PAD_PX = 6.0
 MAX_ROW_PT = 409  # Excel's limit
 
 
@@ -295,7 +301,7 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
     t = report.template
     grid = grid_for(t, section.key)
     r0, c0 = TABLE_ORIGIN
-    widths = _column_widths(grid)
+    widths = _column_widths(grid, t)
     for i, w in enumerate(widths):
         ws.column_dimensions[get_column_letter(c0 + i)].width = w
     title = ws.cell(r0 - 1, c0)
@@ -303,6 +309,7 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
     title.font, title.alignment = F_TITLE, Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=r0 - 1, start_column=c0, end_row=r0 - 1, end_column=c0 + grid.n_cols - 1)
     ws.row_dimensions[r0 - 1].height = 30
+    printed: dict[GridCell, str] = {}
     for gc in grid.cells:
         cell = ws.cell(r0 + gc.row, c0 + gc.col)
         font, fill, align = _KIND_STYLE[gc.kind]
@@ -321,11 +328,12 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
                 cell.comment = _comment(findings)
             records.append([REC_CELL, *gc.ref, ws.title, cell.coordinate, 0 if value is None else 1])
         else:
-            _set_text(cell, gc.text)
+            printed[gc] = _printed_label(t, gc, widths)
+            _set_text(cell, printed[gc])
         if gc.is_merged:
             ws.merge_cells(start_row=cell.row, start_column=cell.column,
                            end_row=cell.row + gc.rowspan - 1, end_column=cell.column + gc.colspan - 1)
-    for r, h in _row_heights(grid, widths).items():
+    for r, h in _row_heights(grid, widths, printed).items():
         ws.row_dimensions[r0 + r].height = h
     note_row = r0 + grid.n_rows
     if section.has_note or report.notes.get(section.key):
@@ -371,9 +379,31 @@ def exact_as_float(value: Decimal) -> bool:
     return digits <= EXACT_DIGITS and Decimal(repr(float(value))) == value
 
 
-def _column_widths(grid: Grid) -> list[float]:
+def capacity(width: float) -> int:
+    """Display units (a CJK character is 2) that surely fit on one line of a column this wide,
+    in Excel and in LibreOffice alike."""
+    return max(1, int((width * UNIT_PX + 5 - CELL_PAD_PX) / DISPLAY_UNIT_PX))
+
+
+def _units(text: str) -> list[float]:
+    return [float(display_width(ch)) for ch in text]
+
+
+def _printed_label(t: ReportTemplate, gc: GridCell, widths: Sequence[float]) -> str:
+    """A label with its line breaks set by hand between the template's words (商业企业 / 社会公益
+    \n组织), so that neither Excel nor LibreOffice breaks a word (社会公益组/织) when it wraps.
+    A label that fits its column, or that may break anywhere, is left as it is."""
+    glued = label_glue(t, gc)
+    room = capacity(sum(widths[gc.col:gc.col + gc.colspan]))
+    if not glued or display_width(gc.text) <= room:
+        return gc.text
+    return "\n".join(label_lines(gc.text, _units(gc.text), room, glued))
+
+
+def _column_widths(grid: Grid, template: ReportTemplate | None = None) -> list[float]:
     """Widths from the texts the grid puts in each column: leaf labels get room for one or two
-    lines, labels of groups spanning rows wrap narrowly, value columns fit their headers."""
+    lines, labels of groups spanning rows wrap narrowly, value columns fit their headers, and no
+    column is narrower than the widest word of its labels."""
     widths: list[float] = []
     for col in range(grid.n_cols):
         own = [c for c in grid.cells if c.col == col and c.colspan == 1 and c.kind != "value"]
@@ -388,19 +418,25 @@ def _column_widths(grid: Grid) -> list[float]:
         else:
             heads = [display_width(c.text) for c in own]
             widths.append(min(max([9, *(h / 2 + 2 for h in heads)]), 14))
+        if template is not None:
+            words = [widest_unit(c.text, _units(c.text), label_glue(template, c)) for c in own]
+            need = max(words, default=0.0)
+            while capacity(widths[-1]) < need:
+                widths[-1] += 0.5
     if sum(widths) < PAGE_WIDTH:  # a narrow table (二) spreads over the page like the printed form
         widths = [round(w * PAGE_WIDTH / sum(widths), 1) for w in widths]
     return widths
 
 
-def _row_heights(grid: Grid, widths: Sequence[float]) -> dict[int, float]:
-    """Enough height for the wrapped text of each row (Excel does not fit merged cells itself)."""
+def _row_heights(grid: Grid, widths: Sequence[float], texts: Mapping[GridCell, str]) -> dict[int, float]:
+    """Enough height for the wrapped text of each row (Excel does not fit merged cells itself);
+    ``texts``: labels as printed, with their line breaks."""
     need: dict[int, float] = {r: 1.0 for r in range(grid.n_rows)}
     for c in grid.cells:
         if not c.text:
             continue
         width = sum(widths[c.col: c.col + c.colspan]) - 1.5
-        lines = math.ceil(display_width(c.text) / max(width, 1))
+        lines = sum(math.ceil(display_width(line) / max(width, 1)) or 1 for line in texts.get(c, c.text).split("\n"))
         per_row = lines / c.rowspan
         for r in range(c.row, c.row + c.rowspan):
             need[r] = max(need[r], per_row)

@@ -227,6 +227,8 @@ class ReportTemplate:
     empty_texts: frozenset[str]
     fee_notices: tuple[str, ...] = ()  # 六 mentions fee notices (收费通知) sent to applicants
     fee_unpaid: tuple[str, ...] = ()  # 六 says applicants did not pay in time (逾期未缴纳)
+    # Printed labels split into the words a line may break between (社会公益组织 → 社会|公益|组织).
+    label_words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _sections: dict[str, SectionSpec] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, key: str) -> SectionSpec:
@@ -414,6 +416,29 @@ def _links(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> Links:
     return links
 
 
+def _block_labels(block: Block) -> list[str]:
+    nodes: list[HeaderNode] = [*block.columns, *block.rows]
+    out = [t for t in (block.title, block.corner) if t]
+    while nodes:
+        node = nodes.pop()
+        out.append(node.label)
+        nodes.extend(node.children)
+    return out
+
+
+def _label_words(raw: Any, sections: tuple[SectionSpec, ...]) -> dict[str, tuple[str, ...]]:
+    """``["商业|企业", …]``: each a label of the template with its word boundaries marked."""
+    known = {label for s in sections for b in s.blocks for label in _block_labels(b)}
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in raw:
+        words = tuple(str(entry).split("|"))
+        label = "".join(words)
+        if label not in known or not all(words):
+            raise TemplateError(f"label_words: {entry!r} 不是本模板表格中的标签")
+        out[label] = words
+    return out
+
+
 def parse_template(raw: dict[str, Any]) -> ReportTemplate:
     """Build a template from its JSON data, validating every reference."""
     try:
@@ -462,6 +487,7 @@ def parse_template(raw: dict[str, Any]) -> ReportTemplate:
             empty_texts=frozenset(raw.get("empty_text", ())),
             fee_notices=tuple(fee.get("notices", ())),
             fee_unpaid=tuple(fee.get("unpaid", ())),
+            label_words=_label_words(raw.get("label_words", ()), sections),
             _sections=by_key,
         )
     except (KeyError, TypeError) as exc:

@@ -46,6 +46,26 @@ def default_recovery_dir() -> Path:
     return Path(base or Path.home() / ".nianbao-editor") / "recovery"
 
 
+QUIT_WHEN_SHOWN = "NIANBAO_QUIT_WHEN_SHOWN"
+
+
+def quit_when_shown(app: Any, window: Any) -> None:
+    """With ``NIANBAO_QUIT_WHEN_SHOWN=1`` set: at the window's first paint print ``SHOWN`` and
+    quit. The bundle's smoke test and start-up bench use it: a window that really appeared, with
+    no way to reach into a frozen process from outside."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Watch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            if obj is window and event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                print("SHOWN", window.windowTitle().replace("[*]", ""), flush=True)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    window.installEventFilter(Watch(window))
+
+
 def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     """Open the main window on ``path`` (else the last file, else a blank report); returns the exit code.
 
@@ -70,7 +90,9 @@ def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     settings = AppSettings(settings_path)
     recovery_dir = Path(settings_path).resolve().parent / "recovery" if settings_path else default_recovery_dir()
     window = MainWindow(settings, recovery_dir)
-    errors.install_excepthook(lambda: window, window.flush_recovery, recovery_dir.parent / "errors.log")
-    window.start(os.fspath(path) if path else None)
+    errors.install_excepthook(lambda: window, window.documents.flush_recovery, recovery_dir.parent / "errors.log")
+    window.documents.start(os.fspath(path) if path else None)
+    if os.environ.get(QUIT_WHEN_SHOWN):
+        quit_when_shown(app, window)
     window.show()
     return int(app.exec())

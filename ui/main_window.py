@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QThreadPool
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
-from models import storage
 from models.findings import Finding
-from models.report import Report
-from models.template import template_for_year
-from ui import dialogs, errors, theme
+from ui import errors, theme
+from ui.document_controller import DocumentController
 from ui.meta_tab import MetaTab
 from ui.problems_panel import ProblemsPanel
 from ui.recovery import RecoveryManager, RecoveryStore
@@ -36,16 +34,9 @@ from ui.section_model import SectionTableModel
 from ui.section_view import SectionView
 from ui.session import DocumentSession
 from ui.settings import AppSettings
-from ui.tasks import Task, run_in_background
 from ui.text_section import TextSectionEditor, UndoKeysToWindow, section_page_layout
 
 APP_NAME = "年报编辑器"
-REPORT_FILTER = "年报编辑器报告 (*.json)"
-TEXT_IMPORT_FILTER = "已发布的年报文本或网页 (*.txt *.html *.htm)"
-XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
-OPEN_FILTER = "报告及可导入的文件 (*.json *.txt *.html *.htm *.xlsx)"
-EXPORT_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".xlsx": XLSX_FILTER}
-EXPORT_NAMES = {".pdf": "PDF", ".xlsx": "Excel"}
 
 
 class TableSectionPage(QWidget):
@@ -92,9 +83,11 @@ class MainWindow(QMainWindow):
         self.session: DocumentSession | None = None
         self.pages: dict[str, QWidget] = {}
         self.undo_group = QUndoGroup(self)
-        self.export_task: Task | None = None
         self.recovery = RecoveryManager(RecoveryStore(recovery_dir), self) if recovery_dir else None
-        self.setWindowIcon(theme.std_icon("SP_FileDialogDetailedView"))
+        # Open/save/import/export/print: the window only wires menus and shows the result.
+        self.documents = DocumentController(self, settings, self.recovery)
+        self.documents.busyChanged.connect(self._busy)
+        self.setWindowIcon(theme.app_icon())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -138,24 +131,26 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         SK = QKeySequence.StandardKey
         icon = theme.std_icon
-        self.act_new = self._action("新建(&N)…", self.new_report, SK.New, icon("SP_FileIcon"), "新建一份年度报告")
-        self.act_open = self._action("打开(&O)…", self.open_file, SK.Open, icon("SP_DialogOpenButton"), "打开报告文件")
-        self.act_save = self._action("保存(&S)", self.save, SK.Save, icon("SP_DialogSaveButton"), "保存报告")
-        self.act_save_as = self._action("另存为(&A)…", self.save_as, "Ctrl+Shift+S", None, "将报告保存为新文件")
-        self.act_import = self._action("导入年报文本或网页(&I)…", self.import_text, None, icon("SP_ArrowDown"),
+        docs = self.documents
+        self.act_new = self._action("新建(&N)…", docs.new_report, SK.New, icon("SP_FileIcon"), "新建一份年度报告")
+        self.act_open = self._action("打开(&O)…", docs.open_file, SK.Open, icon("SP_DialogOpenButton"), "打开报告文件")
+        self.act_save = self._action("保存(&S)", docs.save, SK.Save, icon("SP_DialogSaveButton"), "保存报告")
+        self.act_save_as = self._action("另存为(&A)…", docs.save_as, "Ctrl+Shift+S", None, "将报告保存为新文件")
+        self.act_import = self._action("导入年报文本或网页(&I)…", docs.import_text, None, icon("SP_ArrowDown"),
                                        "读取已发布年报的文本（.txt）或网页（.html）")
-        self.act_import_xlsx = self._action("从 Excel 导入(&X)…", self.import_xlsx, None, None,
+        self.act_import_xlsx = self._action("从 Excel 导入(&X)…", docs.import_xlsx, None, None,
                                             "读取由年报编辑器导出、在别处修改过的 Excel 工作簿")
-        self.act_export_pdf = self._action("导出 PDF(&P)…", lambda: self.export(".pdf"), "Ctrl+Shift+P",
+        self.act_export_pdf = self._action("导出 PDF(&P)…", lambda: docs.export(".pdf"), "Ctrl+Shift+P",
                                            QIcon.fromTheme("x-office-document", icon("SP_FileDialogContentsView")),
                                            "导出可打印、可报送的 PDF")
-        self.act_export_xlsx = self._action("导出 Excel(&E)…", lambda: self.export(".xlsx"), "Ctrl+Shift+E",
+        self.act_export_xlsx = self._action("导出 Excel(&E)…", lambda: docs.export(".xlsx"), "Ctrl+Shift+E",
                                             QIcon.fromTheme("x-office-spreadsheet", icon("SP_FileDialogListView")),
                                             "导出带校验公式的 Excel 工作簿")
         self.act_check_page = self._action("PDF 附校验说明页(&V)", None, None, None,
                                            "导出或打印 PDF 时在末页附上已接受的警告及说明、尚未解决的问题（供审核人员）")
         self.act_check_page.setCheckable(True)
-        self.act_print = self._action("打印(&R)…", self.print_report, SK.Print,
+        self.act_check_page.toggled.connect(lambda on: setattr(docs, "include_check_page", on))
+        self.act_print = self._action("打印(&R)…", docs.print_report, SK.Print,
                                       QIcon.fromTheme("document-print", icon("SP_DriveFDIcon")), "打印预览并打印")
         self.act_quit = self._action("退出(&Q)", self.close, SK.Quit, None, "关闭年报编辑器")
         self.act_undo = self.undo_group.createUndoAction(self, "撤销")
@@ -196,7 +191,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("文件(&F)")
         m.addActions([self.act_new, self.act_open])
         self.recent_menu = QMenu("最近打开(&R)", self)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(lambda: self.documents.fill_recent_menu(self.recent_menu))
         m.addMenu(self.recent_menu)
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
@@ -523,270 +518,6 @@ class MainWindow(QMainWindow):
             msg += f"；仍有 {left} 处不一致，请核对各项数字（见问题列表）"
         self.show_message(msg)
 
-    # ------------------------------------------------------------------ files
-
-    def start(self, path: str | None) -> None:
-        """Start-up: offer leftover unsaved work, else open ``path``, the last file or a blank report."""
-        if self.recovery is not None:
-            leftover = self.recovery.store.leftover()
-            if leftover is not None:
-                if dialogs.ask_restore(self, leftover.describe()):
-                    original = leftover.original_path
-                    restored = DocumentSession(leftover.report, original if original and original.endswith(".json")
-                                               else None, dirty=True)
-                    self.set_session(restored)
-                    self.show_message("已恢复上次未保存的修改；请检查后保存")
-                    return
-                self.recovery.store.remove()
-        if path:
-            if self._open_path(path, ask=False):
-                return
-        elif (self.settings.last_file and Path(self.settings.last_file).is_file()
-              and self._open_path(self.settings.last_file, ask=False, quiet=True)):
-            return
-        self.set_session(DocumentSession(Report.blank()))
-
-    def maybe_save(self) -> bool:
-        """Ask 保存/不保存/取消 when there are unsaved changes; True when it is fine to go on."""
-        self.commit_edits()
-        session = self.session
-        if session is None or not session.modified:
-            return True
-        choice = dialogs.ask_save_changes(self, session.display_name)
-        if choice == "save":
-            return self.save()
-        return choice == "discard"
-
-    def new_report(self) -> None:
-        meta = self.session.report.meta if self.session else None
-        choice = dialogs.ask_new_report(self, meta.agency if meta else "", meta.level if meta else None)
-        if choice is None:
-            return
-        template = template_for_year(choice.year)
-        if template is None:
-            errors.show_error(self, "新建报告", f"没有适用于 {choice.year} 年的报告格式"
-                              f"（本程序支持 {dialogs.earliest_year()} 年及以后的报告），请另选年度")
-            return
-        if not self.maybe_save():
-            return
-        report = Report.blank(template, agency=choice.agency, year=choice.year)
-        report.meta.level = choice.level
-        self.set_session(DocumentSession(report))
-        self.tabs.setCurrentIndex(0)
-        self.show_message(f"已新建 {choice.year} 年度报告")
-
-    def open_file(self, path: str | None = None) -> bool:
-        if path is None:
-            path = dialogs.get_open_path(self, "打开报告", self.settings.last_dir,
-                                         f"{OPEN_FILTER};;{REPORT_FILTER};;{TEXT_IMPORT_FILTER};;{XLSX_FILTER};;所有文件 (*)")
-            if not path:
-                return False
-        return self._open_path(path, ask=True)
-
-    def _open_path(self, path: str, *, ask: bool, quiet: bool = False) -> bool:
-        """Load first (a damaged file leaves the current report untouched), then replace."""
-        p = Path(path)
-        if p.suffix.lower() != ".json":
-            return self._import(str(p))
-        try:
-            report = storage.load(p)
-        except storage.ReportFileError as exc:
-            if not quiet:
-                errors.show_error(self, "无法打开报告", str(exc))
-            if not p.exists():
-                self.settings.remove_recent(p)
-            return False
-        if ask and not self.maybe_save():
-            return False
-        self.set_session(DocumentSession(report, p))
-        self._remember(p)
-        self.show_message(f"已打开 {p.name}")
-        return True
-
-    def _remember(self, p: Path) -> None:
-        self.settings.add_recent(p)
-        self.settings.last_dir = str(p.resolve().parent)
-        self.settings.last_file = str(p.resolve())
-
-    def save(self) -> bool:
-        self.commit_edits()
-        session = self.session
-        if session is None:
-            return False
-        if session.path is None or session.path.suffix.lower() != ".json":
-            return self.save_as()
-        return self._write(session.path)
-
-    def save_as(self) -> bool:
-        self.commit_edits()
-        session = self.session
-        if session is None:
-            return False
-        base = session.path.stem if session.path else (session.report.title if session.report.meta.agency
-                                                         else "政府信息公开工作年度报告")
-        folder = str(session.path.parent) if session.path else (self.settings.last_dir or str(Path.home()))
-        path = dialogs.get_save_path(self, "保存报告", str(Path(folder) / f"{base}.json"), REPORT_FILTER)
-        if not path:
-            return False
-        p = Path(path)
-        if p.suffix.lower() != ".json":
-            p = p.with_name(p.name + ".json")
-        return self._write(p)
-
-    def _write(self, p: Path) -> bool:
-        session = self.session
-        assert session is not None
-        try:
-            storage.save(session.report, p, live_keys=session.live_acceptance_keys())
-        except storage.ReportFileError as exc:
-            errors.show_error(self, "保存失败", f"{exc}\n\n修改仍在编辑器中，请换一个位置保存。")
-            return False
-        session.mark_saved(p)
-        self._remember(p)
-        self.show_message(f"已保存到 {p}")
-        return True
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files
-        if not recent:
-            a = self.recent_menu.addAction("（无）")
-            a.setEnabled(False)
-            return
-        for i, path in enumerate(recent, 1):
-            a = self.recent_menu.addAction(f"&{i}  {Path(path).name}    {Path(path).parent}")
-            a.setToolTip(path)
-            a.triggered.connect(lambda _c=False, p=path: self.open_file(p))
-        self.recent_menu.addSeparator()
-        clear = self.recent_menu.addAction("清除列表")
-        clear.triggered.connect(lambda: setattr(self.settings, "recent_files", []))
-
-    # ------------------------------------------------------------------ import / export / print
-
-    def import_text(self) -> None:
-        path = dialogs.get_open_path(self, "导入已发布的年报", self.settings.last_dir, TEXT_IMPORT_FILTER)
-        if path:
-            self._import(path)
-
-    def import_xlsx(self) -> None:
-        path = dialogs.get_open_path(self, "从 Excel 导入", self.settings.export_dir, XLSX_FILTER)
-        if path:
-            self._import(path)
-
-    def _import(self, path: str) -> bool:
-        """Read a .txt/.html/.xlsx into a new unsaved report and show what the importer said."""
-        p = Path(path)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            from importers import ImportFailed, read_report
-
-            try:
-                imported = read_report(p)
-            except (ImportFailed, storage.ReportFileError) as exc:
-                message: str | None = str(exc)
-            else:
-                message = None
-        except ImportError as exc:  # an importer module not installed yet
-            imported, message = None, f"暂不能读取“{p.suffix}”文件：导入组件（{exc.name or exc}）尚未安装"
-        finally:
-            QApplication.restoreOverrideCursor()
-        if message is not None or imported is None:
-            errors.show_error(self, "无法导入", message or "导入失败")
-            return False
-        if not self.maybe_save():
-            return False
-        self.set_session(DocumentSession(imported.report, None, dirty=True))
-        self.settings.last_dir = str(p.resolve().parent)
-        if imported.findings:
-            dialogs.show_import_summary(self, p.name, imported.findings)
-        self.show_message(f"已导入 {p.name}，请核对后保存为报告文件")
-        return True
-
-    def _confirm_errors(self, verb: str) -> bool:
-        assert self.session is not None
-        n = len(self.session.result.errors)
-        if not n:
-            return True
-        return dialogs.ask_yes_no(self, verb, f"还有 {n} 个错误，仍要{verb}吗？", yes=f"仍要{verb}", no="取消")
-
-    def _ready_for_output(self, verb: str) -> DocumentSession | None:
-        """The session to export or print, once typing is committed, no export is running and
-        the user agreed to go on despite errors; else None."""
-        self.commit_edits()
-        session = self.session
-        if session is None:
-            return None
-        if self.export_task is not None and self.export_task.running:
-            self.show_message("正在导出，请稍候……")
-            return None
-        if not self._confirm_errors(verb):
-            return None
-        return session
-
-    def export(self, suffix: str) -> Task | None:
-        """Export in the background; the window stays responsive."""
-        session = self._ready_for_output("导出")
-        if session is None:
-            return None
-        base = session.report.title if session.report.meta.agency else "政府信息公开工作年度报告"
-        folder = self.settings.export_dir or (str(session.path.parent) if session.path else str(Path.home()))
-        path = dialogs.get_save_path(self, f"导出 {EXPORT_NAMES[suffix]}", str(Path(folder) / f"{base}{suffix}"),
-                                     EXPORT_FILTERS[suffix])
-        if not path:
-            return None
-        target = Path(path) if Path(path).suffix.lower() == suffix else Path(path + suffix)
-        snapshot = session.report.copy()
-        check_page = self.act_check_page.isChecked()
-
-        def op() -> Path:
-            from exporters import write_report
-
-            write_report(snapshot, target, include_check_page=check_page)
-            return target
-
-        def done(p: Path) -> None:
-            self._busy(False)
-            self.settings.export_dir = str(p.parent)
-            self.show_message(f"已导出到 {p}")
-
-        def failed(exc: BaseException) -> None:
-            self._busy(False)
-            errors.show_error(self, f"导出 {EXPORT_NAMES[suffix]} 失败", export_failure_message(exc, suffix))
-
-        self._busy(True, f"正在导出 {EXPORT_NAMES[suffix]}……")
-        self.export_task = run_in_background(self, op, done, failed)
-        return self.export_task
-
-    def print_report(self) -> Task | None:
-        session = self._ready_for_output("打印")
-        if session is None:
-            return None
-        snapshot = session.report.copy()
-        check_page = self.act_check_page.isChecked()
-
-        def op() -> list:  # type: ignore[type-arg]
-            from exporters import render
-            from ui.printing import render_pages
-
-            return render_pages(render(snapshot, ".pdf", include_check_page=check_page))
-
-        def done(pages: list) -> None:  # type: ignore[type-arg]
-            self._busy(False)
-            from ui.printing import show_print_preview
-
-            show_print_preview(self, pages)
-
-        def failed(exc: BaseException) -> None:
-            self._busy(False)
-            from ui.printing import PrintUnavailable
-
-            message = str(exc) if isinstance(exc, PrintUnavailable) else export_failure_message(exc, ".pdf")
-            errors.show_error(self, "无法打印", message)
-
-        self._busy(True, "正在排版，准备打印预览……")
-        self.export_task = run_in_background(self, op, done, failed)
-        return self.export_task
-
     def _busy(self, on: bool, message: str = "") -> None:
         self.busy.setVisible(on)
         for a in (self.act_export_pdf, self.act_export_xlsx, self.act_print):
@@ -804,43 +535,11 @@ class MainWindow(QMainWindow):
         errors.show_info(self, "关于年报编辑器",
                          "年报编辑器：政府信息公开工作年度报告的离线编辑、校验与导出工具。" + fmt)
 
-    def flush_recovery(self) -> bool | None:
-        """Write the recovery file now; False when that failed (None: no recovery file kept)."""
-        if self.recovery is None:
-            return None
-        self.recovery.flush()
-        return self.recovery.last_error is None
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.maybe_save():
+        if not self.documents.close_requested():
             event.ignore()
             return
-        if self.export_task is not None and self.export_task.running:
-            # The user asked for that file: let the export finish rather than cut it off.
-            self.statusBar().showMessage("正在完成导出，请稍候……")
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                QThreadPool.globalInstance().waitForDone(60_000)
-            finally:
-                QApplication.restoreOverrideCursor()
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
-        if self.session is not None:
-            self.settings.last_file = str(self.session.path.resolve()) if self.session.path else ""
-        self.settings.sync()
-        if self.recovery is not None:
-            self.recovery.discard()
-            self.recovery.store.release()
+        self.documents.closed()
         event.accept()
-
-
-def export_failure_message(exc: BaseException, suffix: str) -> str:
-    """A Chinese message for a failed export, including an exporter that is not installed yet."""
-    name = EXPORT_NAMES.get(suffix, suffix)
-    if isinstance(exc, ImportError):
-        return (f"{name} 导出组件尚未安装（{exc.name or exc}），暂时无法导出 {name}。\n"
-                "请更新年报编辑器后重试；报告本身不受影响，可以照常保存。")
-    text = str(exc)
-    if type(exc).__name__ in ("ExportFailed", "ReportFileError") and text:
-        return text
-    return f"导出 {name} 时出错：{type(exc).__name__}: {text}\n报告本身不受影响，可以照常保存。"

@@ -8,7 +8,7 @@ clears, Ctrl+C/Ctrl+V copy and paste tab-separated blocks; each clear or paste i
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLabel, 
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.grid import GridCell
-from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
+from models.template import ValueKind
+from models.values import CellRef
+from ui.clipboard import copy_block, plan_paste
 from ui.delegates import CellDelegate
 from ui.section_model import SectionTableModel
 
@@ -24,61 +26,6 @@ CELL_PAD = 14  # horizontal padding inside a cell, px
 NOTICE_MS = 8000  # how long the note under a refused cell stays
 NOTICE_STYLE = ("QLabel#cell_notice { background: #FFF6D5; color: #4A3800; border: 1px solid #C9A227;"
                 " border-radius: 3px; padding: 4px 6px; }")
-
-
-def parse_tsv(text: str) -> list[list[str]]:
-    """Rows of tab-separated cells as Excel/WPS put them on the clipboard."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    rows = []
-    for line in text.split("\n"):
-        rows.append([c.strip().strip('"') for c in line.split("\t")])
-    return rows
-
-
-def _field_kind(raw: str) -> str:
-    """'empty', 'value' (a figure or a blank mark such as “—”) or 'text' (a label)."""
-    if not raw:
-        return "empty"
-    try:
-        parse_value(raw, "amount")
-    except CellParseError:
-        return "text"
-    return "value"
-
-
-def strip_headings(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
-    """Drop the header rows and label columns copied along with a block of figures.
-
-    Leading rows (then columns) that hold text but no value are headings; empty fields beside
-    them are the rest of merged label cells. Only when values follow: a block of text alone is
-    left whole, to be refused cell by cell. Returns the remaining rows and what was skipped.
-    """
-    def leading(count: int, fields_of: Callable[[int], list[str]]) -> int:
-        found, text_seen = 0, False
-        for k in range(count - 1):
-            kinds = {_field_kind(f) for f in fields_of(k)}
-            if "value" in kinds:
-                break
-            text_seen = text_seen or "text" in kinds
-            if text_seen:
-                found = k + 1
-        return found
-
-    top = leading(len(rows), lambda k: rows[k])
-    body = rows[top:]
-    width = max((len(r) for r in body), default=0)
-    left = leading(width, lambda k: [r[k] if k < len(r) else "" for r in body])
-    body = [r[left:] for r in body]
-    if not any(_field_kind(f) == "value" for r in body for f in r) or not (top or left):
-        return rows, []
-    notes = []
-    if top:
-        notes.append(f"已跳过 {top} 行表头")
-    if left:
-        notes.append(f"已跳过 {left} 列行标签")
-    return body, notes
 
 
 class SectionView(QTableView):
@@ -183,104 +130,33 @@ class SectionView(QTableView):
         return n
 
     def copy_selection(self) -> str:
-        """Copy the selected rectangle as tab-separated text (labels included, like Excel).
-
-        One field per grid column, as Excel and WPS copy merged cells (the covered positions
-        are empty), so the block lines up column by column when pasted into a spreadsheet.
-        """
-        indexes = self.selectedIndexes()
-        if not indexes:
-            return ""
-        rows = [i.row() for i in indexes]
-        cols = [i.column() for i in indexes]
-        selected = {(i.row(), i.column()) for i in indexes}
-        grid = self._model.grid
-        lines = []
-        for r in range(min(rows), max(rows) + 1):
-            out = []
-            for c in range(min(cols), max(cols) + 1):
-                cell = grid.at(r, c)
-                anchored = cell is not None and cell.row == r and cell.col == c
-                text = self._model.data(self._model.index(r, c)) if anchored and (r, c) in selected else ""
-                out.append(text or "")
-            lines.append("\t".join(out))
-        text = "\n".join(lines)
-        QGuiApplication.clipboard().setText(text)
+        """Copy the selected rectangle as Excel does (labels included; see ``ui.clipboard``)."""
+        model = self._model
+        selected = {(i.row(), i.column()) for i in self.selectedIndexes()}
+        text = copy_block(model.grid, selected, lambda r, c: model.data(model.index(r, c)) or "")
+        if text:
+            QGuiApplication.clipboard().setText(text)
         return text
 
     def paste_text(self, text: str) -> tuple[int, list[str]]:
-        """Paste a block at the current cell; returns (cells changed, refused reasons).
+        """Paste a block at the current cell (one undo step); returns (cells changed, refusals).
 
-        Field ``j`` of a pasted row goes to grid column ``start + j`` (spreadsheets put a merged
-        cell's covered positions on the clipboard as empty fields). Labels are never
-        overwritten; a header row or label column copied along with the numbers is skipped
-        when the block is pasted onto a value cell, so the numbers land where the user aimed.
+        Where each field lands is planned by :func:`ui.clipboard.plan_paste`; the status bar
+        says how many cells were pasted, how many of them changed, and what was refused.
         """
-        rows = parse_tsv(text)
-        if not rows or rows == [[""]]:
-            return 0, []
         model = self._model
-        grid = model.grid
-        spec_of = model.session.report.template.cell
-        changes: dict[CellRef, Value] = {}
-        refused: list[str] = []
-        notes: list[str] = []
+        template = model.session.report.template
 
-        def put(cell: GridCell, raw: str) -> None:
-            if cell.kind != "value":
-                if raw and normalise_text(raw) != normalise_text(cell.text):
-                    refused.append(f"“{cell.text[:14]}”是表格标签，不能覆盖")
-                return
-            assert cell.ref is not None
-            spec = spec_of(*cell.ref)
+        def kind_of(ref: CellRef) -> ValueKind:
+            spec = template.cell(*ref)
             assert spec is not None
-            try:
-                value = parse_value(raw, spec.value).value
-            except CellParseError as exc:
-                refused.append(f"{model.describe(cell.ref)}：{exc}")
-                return
-            if cell.ref in changes and changes[cell.ref] != value:
-                refused.append(f"{model.describe(cell.ref)}是合并单元格，只能填一个数：“{raw}”未粘贴")
-                return
-            changes[cell.ref] = value
+            return spec.value
 
-        selected = self.selected_refs()
-        if len(rows) == 1 and len(rows[0]) == 1 and len(selected) > 1:
-            # One value onto a selection: fill every selected cell (Excel does the same).
-            for ref in selected:
-                cell = grid.cell_of(ref)
-                if cell is not None:
-                    put(cell, rows[0][0])
-        else:
-            start = self._paste_origin()
-            origin = grid.at(*start)
-            if origin is not None and origin.kind == "value":
-                rows, skipped = strip_headings(rows)
-                notes += skipped
-            seen: set[tuple[int, int]] = set()
-            for i, row in enumerate(rows):
-                r = start[0] + i
-                for j, raw in enumerate(row):
-                    c = start[1] + j
-                    cell = grid.at(r, c) if r < grid.n_rows and c < grid.n_cols else None
-                    if cell is None:
-                        if raw:
-                            refused.append(f"“{raw[:10]}”超出了表格范围")
-                        continue
-                    anchor = (cell.row, cell.col)
-                    if anchor in seen and not raw:
-                        continue  # the empty rest of a merged cell, as spreadsheets copy it
-                    seen.add(anchor)
-                    put(cell, raw)
-        n = model.session.set_cells(changes, "粘贴") if changes else 0
-        message = f"已粘贴 {n} 个单元格" if n or not refused else "没有粘贴任何单元格"
-        if notes:
-            message += "（" + "、".join(notes) + "）"
-        if refused:
-            more = f"等 {len(refused)} 处" if len(refused) > 3 else ""
-            message += f"；{len(refused)} 处未粘贴：" + "；".join(refused[:3]) + more
-        self.statusMessage.emit(message)
-        return n, refused
+        plan = plan_paste(text, model.grid, origin=self._paste_origin(), selected=self.selected_refs(),
+                          kind_of=kind_of, describe=model.describe)
+        n = model.session.set_cells(plan.changes, "粘贴") if plan.changes else 0
+        self.statusMessage.emit(plan.message(n))
+        return n, plan.refused
 
     def paste(self) -> tuple[int, list[str]]:
         return self.paste_text(QGuiApplication.clipboard().text())

@@ -50,6 +50,17 @@ def cell_icon(severity: str) -> QIcon:
     return QIcon(icon.pixmap(QSize(14, 14)))
 
 
+@cache
+def app_icon() -> QIcon:
+    """The editor's own icon (window, task bar), from the PNG sizes in resources/icons/."""
+    from models.resources import resource_path
+
+    icon = QIcon()
+    for png in sorted(resource_path("icons").glob("nianbao-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
 def std_icon(name: str) -> QIcon:
     return QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, name))
 

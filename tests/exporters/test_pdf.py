@@ -14,7 +14,8 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 
 from exporters import ExportFailed, render  # noqa: E402
-from exporters.pdf import CANNOT_START, export_pdf  # noqa: E402
+from exporters.linebreak import CANNOT_START  # noqa: E402
+from exporters.pdf import export_pdf  # noqa: E402
 from models import storage  # noqa: E402
 from models.checker import check_report  # noqa: E402
 from models.grid import grid_for  # noqa: E402

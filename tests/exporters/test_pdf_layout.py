@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from exporters import fonts
 from exporters.fonts import LoadedFont, NoFontError, PdfFonts
-from exporters.pdf import CANNOT_END, CANNOT_START, break_lines
+from exporters.linebreak import CANNOT_END, CANNOT_START, break_lines
 
 
 def lines_of(text: str, width: float, first: float | None = None) -> list[str]:

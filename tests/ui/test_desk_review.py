@@ -17,9 +17,9 @@ from models import storage
 from models.report import Report
 from models.values import CellRef
 from ui import errors
+from ui.clipboard import parse_tsv
 from ui.dialogs import ask_restore as real_ask_restore  # imported before the fixture replaces it
 from ui.main_window import MainWindow, TableSectionPage
-from ui.section_view import parse_tsv
 from ui.session import DocumentSession
 
 NEW_NATURAL = CellRef("requests", "new", "natural")
@@ -55,10 +55,10 @@ def test_a_report_opened_by_a_relative_path_is_remembered_absolutely(qtbot: Any,
                                                                      tmp_path: Path, monkeypatch: Any) -> None:
     storage.save(zeros, tmp_path / "本局.json")
     monkeypatch.chdir(tmp_path)
-    assert window.open_file("本局.json")
+    assert window.documents.open_file("本局.json")
     assert window.session.path == tmp_path / "本局.json"
     window.session.set_cells({NEW_NATURAL: 4}, "编辑")
-    window.flush_recovery()
+    window.documents.flush_recovery()
     leftover = window.recovery.store.leftover()
     assert leftover is not None and leftover.original_path == str(tmp_path / "本局.json")
 
@@ -279,7 +279,7 @@ def test_a_row_from_excel_with_a_merged_label_pastes_in_line(qtbot: Any, zeros: 
 
 def test_open_offers_the_importable_files_too(window: MainWindow, dialogs_log: Any) -> None:
     dialogs_log.answers["get_open_path"] = None
-    window.open_file()
+    window.documents.open_file()
     name, args = dialogs_log.calls[-1]
     first_filter = args[2].split(";;")[0]
     assert name == "get_open_path"

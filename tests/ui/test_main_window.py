@@ -127,13 +127,13 @@ def test_save_then_reopen_gives_the_same_report(window: MainWindow, dialogs_log:
     window.session.set_text("problems", "改进措施：加强培训。")
     target = tmp_path / "报告.json"
     dialogs_log.answers["get_save_path"] = str(tmp_path / "报告")  # suffix added
-    assert window.save()
+    assert window.documents.save()
     assert target.exists() and not window.isWindowModified()
     saved = window.session.report.copy()
     assert window.settings.recent_files[0] == str(target.resolve())
     window.session.set_cells({NEW_NATURAL: 9}, "编辑")
     dialogs_log.answers["ask_save_changes"] = "discard"
-    assert window.open_file(str(target))
+    assert window.documents.open_file(str(target))
     assert window.session.report.same_content(saved)
     assert window.session.path == target and not window.session.modified
 
@@ -144,7 +144,7 @@ def test_damaged_file_shows_the_loader_message_and_keeps_the_report(window: Main
     bad.write_text("{not json", encoding="utf-8")
     type_value(window, NEW_NATURAL, "3")
     session = window.session
-    assert not window.open_file(str(bad))
+    assert not window.documents.open_file(str(bad))
     assert window.session is session and session.report.values[NEW_NATURAL] == 3
     assert dialogs_log.errors and "已损坏" in dialogs_log.errors[0][1]
     assert "ask_save_changes" not in dialogs_log.names()  # nothing asked for a file that cannot open
@@ -164,7 +164,7 @@ def test_new_report_asks_year_and_agency(window: MainWindow, dialogs_log: Any) -
     from ui.dialogs import NewReportChoice
 
     dialogs_log.answers["ask_new_report"] = NewReportChoice("某县人民政府", 2025, "county")
-    window.new_report()
+    window.documents.new_report()
     meta = window.session.report.meta
     assert (meta.agency, meta.year, meta.level) == ("某县人民政府", 2025, "county")
     assert all(v is None for v in window.session.report.values.values())
@@ -182,13 +182,13 @@ def test_recovery_file_is_written_and_restored_after_a_crash(qtbot: Any, make_wi
     first.recovery.store.release()
     dialogs_log.answers["ask_restore"] = True
     second = make_window(None, rec)
-    second.start(None)
+    second.documents.start(None)
     assert "ask_restore" in dialogs_log.names()
     assert second.session.report.values[NEW_NATURAL] == 8
     assert second.session.modified and second.isWindowModified()
     # Saving cleanly removes the recovery file.
     dialogs_log.answers["get_save_path"] = str(tmp_path / "r.json")
-    assert second.save()
+    assert second.documents.save()
     assert not second.recovery.store.path.exists()
 
 
@@ -205,7 +205,7 @@ def test_start_opens_the_last_file(make_window: Any, settings: Any, zeros: Repor
     storage.save(zeros, target)
     settings.last_file = str(target)
     w = make_window(None)
-    w.start(None)
+    w.documents.start(None)
     assert w.session.path == target and w.session.report.same_content(zeros)
 
 
@@ -224,7 +224,7 @@ def test_accept_a_warning_from_the_panel_saves_the_explanation(window: MainWindo
     m = model(window, "appeals")
     assert m.data(m.index_of(cell), Qt.ItemDataRole.BackgroundRole) is None  # accepted: no longer tinted
     dialogs_log.answers["get_save_path"] = str(tmp_path / "a.json")
-    window.save()
+    window.documents.save()
     assert storage.load(tmp_path / "a.json").acceptances[0].explanation == "本年未统计该项"
     panel.select_finding(f.key)
     panel.withdraw_button.click()
@@ -242,7 +242,7 @@ def test_import_shows_a_summary_and_leaves_the_report_unsaved(window: MainWindow
     monkeypatch.setattr(importers, "read_report", lambda p: importers.ImportResult(imported, [note]))
     dialogs_log.answers["get_open_path"] = str(src)
     dialogs_log.answers["ask_save_changes"] = "discard"
-    window.import_text()
+    window.documents.import_text()
     assert window.session.report is imported
     assert window.session.modified and window.session.path is None
     summary = [args for name, args in dialogs_log.calls if name == "show_import_summary"]
@@ -258,7 +258,7 @@ def test_import_failure_keeps_the_current_report(window: MainWindow, dialogs_log
     monkeypatch.setattr(importers, "read_report", fail)
     session = window.session
     dialogs_log.answers["get_open_path"] = "x.txt"
-    window.import_text()
+    window.documents.import_text()
     assert window.session is session
     assert dialogs_log.errors[-1] == ("无法导入", "“x.txt”不像一份年度报告")
 
@@ -267,7 +267,7 @@ def test_export_asks_before_exporting_a_report_with_errors(window: MainWindow, d
     type_value(window, NEW_NATURAL, "5")
     n = len(window.session.result.errors)
     dialogs_log.answers["ask_yes_no"] = False
-    assert window.export(".pdf") is None
+    assert window.documents.export(".pdf") is None
     name, args = dialogs_log.calls[-1]
     assert name == "ask_yes_no" and args[1] == f"还有 {n} 个错误，仍要导出吗？"
 
@@ -287,7 +287,7 @@ def test_export_runs_in_the_background_on_a_snapshot(qtbot: Any, window: MainWin
 
     monkeypatch.setattr(exporters, "write_report", fake_write)
     dialogs_log.answers["get_save_path"] = str(tmp_path / "out")
-    task = window.export(".xlsx")
+    task = window.documents.export(".xlsx")
     assert task is not None
     assert not window.act_export_pdf.isEnabled()  # no second export while one runs
     with qtbot.waitSignal(task.finished, timeout=10_000):
@@ -305,7 +305,7 @@ def test_real_pdf_export_with_check_page(qtbot: Any, window: MainWindow, dialogs
     dialogs_log.answers["ask_yes_no"] = True  # export despite the errors
     dialogs_log.answers["get_save_path"] = str(tmp_path / "report.pdf")
     window.act_check_page.setChecked(True)
-    task = window.export(".pdf")
+    task = window.documents.export(".pdf")
     assert task is not None
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
@@ -326,7 +326,7 @@ def test_missing_pdf_exporter_degrades_with_a_chinese_message(qtbot: Any, window
     monkeypatch.setattr(exporters, "write_report", missing)
     monkeypatch.setattr(exporters, "render", missing)
     dialogs_log.answers["get_save_path"] = str(tmp_path / "out.pdf")
-    task = window.export(".pdf") if action == "export" else window.print_report()
+    task = window.documents.export(".pdf") if action == "export" else window.documents.print_report()
     assert task is not None
     with qtbot.waitSignal(task.failed, timeout=10_000):
         pass
@@ -345,7 +345,7 @@ def test_print_preview_failure_is_explained(qtbot: Any, window: MainWindow, dial
         raise printing.PrintUnavailable("打印预览需要 PDF 页面渲染组件")
 
     monkeypatch.setattr(printing, "render_pages", unavailable)
-    task = window.print_report()
+    task = window.documents.print_report()
     assert task is not None
     with qtbot.waitSignal(task.failed, timeout=10_000):
         pass
@@ -368,7 +368,7 @@ def test_print_shows_the_rendered_pages_in_a_preview(qtbot: Any, window: MainWin
     shown: list[int] = []
     monkeypatch.setattr(printing, "render_pages", pages)
     monkeypatch.setattr(printing, "show_print_preview", lambda parent, images: shown.append(len(images)))
-    task = window.print_report()
+    task = window.documents.print_report()
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass
     assert rendered == [b"%PDF-1.4 pages"] and shown == [2]
@@ -405,7 +405,7 @@ def test_closing_during_an_export_lets_the_file_be_written(window: MainWindow, d
 
     monkeypatch.setattr(exporters, "write_report", slow_write)
     dialogs_log.answers["get_save_path"] = str(tmp_path / "out.xlsx")
-    task = window.export(".xlsx")
+    task = window.documents.export(".xlsx")
     assert task is not None and task.running
     threading.Timer(0.2, release.set).start()
     window.close()

@@ -11,7 +11,8 @@ from ui_helpers import make_view
 
 from models.report import Report
 from models.values import CellRef
-from ui.section_view import SectionView, parse_tsv
+from ui.clipboard import parse_tsv
+from ui.section_view import SectionView
 
 
 def open_editor(qtbot: Any, view: SectionView) -> QLineEdit:
