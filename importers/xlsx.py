@@ -542,7 +542,8 @@ def read_number(raw: Any, kind: str, number_format: str = "General") -> tuple[Va
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and raw != raw:  # pragma: no cover - NaN cannot be stored in xlsx
             raise CellParseError("不是数字")
-        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        # A float as Excel shows it: 15 significant digits (0.1+0.2 is 0.3, not 0.30000000000000004).
+        number = Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw)
         if number == number.to_integral_value():
             number = Decimal(int(number))
         if kind == "amount":

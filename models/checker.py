@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from models.findings import CheckResult, Finding
 from models.report import Report
 from models.template import CarryoverRule, EquationRule, NarrativeFact, ReportTemplate, SectionSpec, ValueKind
-from models.values import CellRef, Value, format_value, value_is_valid
+from models.values import CellRef, Value, format_value, value_is_valid, value_type_reason
 
 # Template sentences left unfilled: "共收到申请件", "主动公开信息  条", "共计件", "受理申请××件".
 _PL_UNIT = r"(?:件|条|个|次|份|起|篇)"
@@ -213,7 +213,7 @@ class Checker:
             spec = self.template.cell(*ref)
             assert spec is not None
             if not value_is_valid(v, kind[ref]):
-                what = "件数应为不小于 0 的整数" if spec.value == "count" else "金额应为不小于 0 的数"
+                what = value_type_reason(v, spec.value)
                 f = Finding(
                     rule="value.type", severity="error", section=ref.section, cells=(ref,), total_cell=ref,
                     expected=None, actual=v,

@@ -1,8 +1,12 @@
 """The report file: a human-readable, diff-stable UTF-8 JSON document (see the spec).
 
 Saving is atomic (temporary file in the same folder, flush + fsync, rename), so a crash during
-a save never damages the existing file. Loading refuses anything that is not a report of a
-known template and schema, with a Chinese message in :class:`ReportFileError`.
+a save never damages the existing file. It writes through a symbolic link to the file it points
+at, keeps an existing file's permissions, gives a new file the umask's, refuses a read-only file
+and removes the temporary files a killed save left behind. A report past any limit of
+:mod:`models.limits` is refused before anything is written, so whatever is saved loads again.
+Loading refuses anything that is not a report of a known template and schema, with a Chinese
+message in :class:`ReportFileError`.
 """
 
 from __future__ import annotations
@@ -10,22 +14,27 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 import tempfile
+import time
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from models import limits
+from models.findings import Finding
+from models.limits import MAX_FILE_BYTES, MAX_FILE_COUNT, MAX_FILE_NUMBER_CHARS, MAX_TEXT_CHARS
 from models.report import LEVELS, Acceptance, Meta, Report
 from models.template import ReportTemplate, available_templates, load_template
 from models.values import CellRef, Value
 
 FORMAT_ID = "gov-info-disclosure-annual-report"
 SCHEMA_VERSION = 1
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a real report is ~30 KB; refuse anything absurd
-MAX_TEXT_CHARS = 500_000
-_MAX_NUMBER = 10**15  # larger than any count or amount a report can hold
 SUFFIX = ".json"
+STALE_TEMP_SECONDS = 120  # a temporary file older than this belongs to no save in progress
+_PLAIN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")  # how the saver writes an amount: no exponent
 
 
 class ReportFileError(Exception):
@@ -34,6 +43,18 @@ class ReportFileError(Exception):
 
 class NewerVersionError(ReportFileError):
     """The file was written by a newer version of the editor."""
+
+
+class ReadOnlyFileError(ReportFileError):
+    """The file to save over is marked read-only (文件为只读); nothing was written."""
+
+
+@dataclass
+class Loaded:
+    """A report read from a file, with what the loader had to repair (characters replaced)."""
+
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------- to/from dict
@@ -82,6 +103,8 @@ def to_dict(report: Report, *, live_keys: set[tuple[str, tuple[CellRef, ...]]] |
 
 def _dump_value(value: Value) -> int | str | None:
     if isinstance(value, Decimal):
+        if not limits.fits_file(value, "amount"):  # never format an unbounded Decimal
+            raise ReportFileError(f"数值 {limits._short_value(value)} 无法保存")
         return format(value, "f")
     return value
 
@@ -90,8 +113,13 @@ def dumps(report: Report, **kwargs: Any) -> str:
     return json.dumps(to_dict(report, **kwargs), ensure_ascii=False, indent=2) + "\n"
 
 
-def from_dict(doc: Any, *, source: str = "文件") -> Report:
-    """Build a report from parsed JSON, validating every field."""
+def from_dict(doc: Any, *, source: str = "文件", repairs: list[Finding] | None = None) -> Report:
+    """Build a report from parsed JSON, validating every field.
+
+    Characters no UTF-8 file can hold (lone surrogates from a ``\\ud800`` escape) are replaced;
+    each text where that happened adds a finding to ``repairs``.
+    """
+    fixes: list[Finding] = repairs if repairs is not None else []
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_ID:
         raise ReportFileError(f"{source}不是年报编辑器的报告文件（缺少 \"format\": \"{FORMAT_ID}\"）")
     version = doc.get("schema_version")
@@ -109,6 +137,11 @@ def from_dict(doc: Any, *, source: str = "文件") -> Report:
     template = load_template(template_id)
     report = Report.blank(template)
     report.meta = _meta(doc.get("meta"), source)
+    report.meta.agency = _clean(report.meta.agency, "机关名称", None, fixes)
+    for name, label in (("title", "原文标题"), ("date", "落款日期")):
+        value = getattr(report.meta, name)
+        if value is not None:
+            setattr(report.meta, name, _clean(value, label, None, fixes))
     sections = doc.get("sections")
     if not isinstance(sections, dict):
         raise ReportFileError(f"{source}缺少 sections")
@@ -121,15 +154,18 @@ def from_dict(doc: Any, *, source: str = "文件") -> Report:
             raise ReportFileError(f"{source}中栏目 {section.key} 的内容格式错误")
         if not section.is_table:
             text = body.get("text", "")
-            if not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
+            if not isinstance(text, str):
                 raise ReportFileError(f"{source}中“{section.title}”的文字格式错误")
-            report.texts[section.key] = text
+            if len(text) > MAX_TEXT_CHARS:
+                raise ReportFileError(f"{source}中“{section.title}”的文字有 {len(text):,} 字，"
+                                      f"超过上限 {MAX_TEXT_CHARS:,} 字")
+            report.texts[section.key] = _clean(text, f"“{section.title}”", section.key, fixes)
             continue
         note = body.get("note")
         if note is not None:
             if not isinstance(note, str) or len(note) > MAX_TEXT_CHARS:
                 raise ReportFileError(f"{source}中“{section.title}”的表注格式错误")
-            report.notes[section.key] = note
+            report.notes[section.key] = _clean(note, f"“{section.title}”的表注", section.key, fixes)
         for row, cols in body.items():
             if row == "note":
                 continue
@@ -140,8 +176,24 @@ def from_dict(doc: Any, *, source: str = "文件") -> Report:
                 if spec is None:
                     raise ReportFileError(f"{source}中“{section.title}”没有单元格 {row}/{col}")
                 report.values[CellRef(section.key, row, col)] = _load_value(raw, spec.value, source, section.title, spec)
-    report.acceptances = _acceptances(doc.get("acceptances", []), template, source)
+    report.acceptances = [
+        a if (text := _clean(a.explanation, "已接受警告的说明", None, fixes)) == a.explanation
+        else Acceptance(a.rule, a.cells, text, a.accepted_at)
+        for a in _acceptances(doc.get("acceptances", []), template, source)
+    ]
     return report
+
+
+def _clean(text: str, label: str, section: str | None, fixes: list[Finding]) -> str:
+    cleaned, n = limits.clean_text(text)
+    if n:
+        fixes.append(Finding(
+            rule="file.characters", severity="warning", section=section, cells=(), total_cell=None,
+            expected=None, actual=None, order=len(fixes),
+            message=f"{label}中有 {n} 个无法保存的字符（孤立的代理字符），已替换为“{limits.REPLACEMENT}”；请核对",
+            key=f"file.characters|{label}",
+        ))
+    return cleaned
 
 
 def _meta(raw: Any, source: str) -> Meta:
@@ -149,14 +201,14 @@ def _meta(raw: Any, source: str) -> Meta:
         raise ReportFileError(f"{source}缺少 meta（机关名称和年度）")
     agency = raw.get("agency", "")
     year = raw.get("year")
-    if not isinstance(agency, str) or len(agency) > 200:
-        raise ReportFileError(f"{source}中的机关名称格式错误")
+    if not isinstance(agency, str) or len(agency) > limits.MAX_AGENCY_CHARS:
+        raise ReportFileError(f"{source}中的机关名称格式错误（应为不超过 {limits.MAX_AGENCY_CHARS} 字的文字）")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999):
         raise ReportFileError(f"{source}中的年度无效：{_short(year)}")
     meta = Meta(agency=agency, year=year)
     for name in ("title", "date", "level"):
         value = raw.get(name)
-        if value is not None and (not isinstance(value, str) or len(value) > 500):
+        if value is not None and (not isinstance(value, str) or len(value) > limits.MAX_META_CHARS):
             raise ReportFileError(f"{source}中的 meta.{name} 格式错误")
         setattr(meta, name, value)
     if meta.level is not None and meta.level not in LEVELS:
@@ -167,7 +219,7 @@ def _meta(raw: Any, source: str) -> Meta:
 def _load_value(raw: Any, kind: str, source: str, title: str, spec: Any) -> Value:
     if raw is None:
         return None
-    if type(raw) is int and kind == "count" and -_MAX_NUMBER <= raw <= _MAX_NUMBER:
+    if type(raw) is int and kind == "count" and -MAX_FILE_COUNT <= raw <= MAX_FILE_COUNT:
         return raw  # the common case: no message to build
     where = f"{source}中“{title}”的“{spec.row_label}/{spec.column_label}”"
     if kind == "count":
@@ -176,15 +228,18 @@ def _load_value(raw: Any, kind: str, source: str, title: str, spec: Any) -> Valu
         raise ReportFileError(f"{where}数值过大：{_short(raw)}")
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         raise ReportFileError(f"{where}应为金额字符串（如 \"68.64\"），却是 {_short(raw)}")
-    if len(str(raw)) > 40:
+    if isinstance(raw, int) and abs(raw) > MAX_FILE_COUNT:
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
+    # Only plain digits, as the saver writes them: an exponent (1e-999999999) would make a
+    # Decimal whose every printing costs gigabytes.
+    text = raw if isinstance(raw, str) else str(raw)
+    if len(text) > MAX_FILE_NUMBER_CHARS or not _PLAIN_NUMBER.match(text):
+        raise ReportFileError(f"{where}不是有效金额：{_short(raw)}（金额应写作不超过 {MAX_FILE_NUMBER_CHARS} 位的数字，"
+                              "如 \"68.64\"，最多 6 位小数）")
     try:
-        amount = Decimal(str(raw))
-    except InvalidOperation:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - guarded by the pattern
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}") from None
-    if not amount.is_finite() or abs(amount) > _MAX_NUMBER:
-        raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
-    return amount
 
 
 def _short(raw: Any) -> str:
@@ -210,7 +265,7 @@ def _acceptances(raw: Any, template: ReportTemplate, source: str) -> list[Accept
     return out
 
 
-def loads(text: str, *, source: str = "文件") -> Report:
+def loads(text: str, *, source: str = "文件", repairs: list[Finding] | None = None) -> Report:
     if len(text) > MAX_FILE_BYTES:
         raise ReportFileError(f"{source}过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB），不是报告文件")
     try:
@@ -220,7 +275,7 @@ def loads(text: str, *, source: str = "文件") -> Report:
         raise ReportFileError(f"{source}已损坏或不是 JSON（第 {line} 行附近）") from None
     except ValueError:
         raise ReportFileError(f"{source}已损坏或不是 JSON") from None
-    return from_dict(doc, source=source)
+    return from_dict(doc, source=source, repairs=repairs)
 
 
 # ---------------------------------------------------------------------- files
@@ -228,14 +283,24 @@ def loads(text: str, *, source: str = "文件") -> Report:
 
 def load(path: str | os.PathLike[str]) -> Report:
     """Read a report file. Raises :class:`ReportFileError` (never anything else) on bad input."""
+    return read(path).report
+
+
+def read(path: str | os.PathLike[str]) -> Loaded:
+    """Read a report file, with findings for what had to be repaired (see :func:`from_dict`)."""
     p = Path(path)
-    source = f"“{p.name}”"
-    data = read_file(p, limit=MAX_FILE_BYTES, error=ReportFileError, kind="报告文件", too_big="不是报告文件")
+    return read_bytes(read_file(p, limit=MAX_FILE_BYTES, error=ReportFileError, kind="报告文件",
+                                too_big="不是报告文件"), p.name)
+
+
+def read_bytes(data: bytes, name: str) -> Loaded:
+    source = f"“{name}”"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReportFileError(f"{source}不是 UTF-8 文本，不是报告文件") from None
-    return loads(text, source=source)
+    repairs: list[Finding] = []
+    return Loaded(loads(text, source=source, repairs=repairs), repairs)
 
 
 _ERRNO_TEXT = {
@@ -248,16 +313,50 @@ _ERRNO_TEXT = {
     errno.ENOTDIR: "路径中有一部分不是文件夹",
     errno.ENAMETOOLONG: "文件名或路径过长",
     errno.EBUSY: "文件正被其他程序占用",
+    errno.EIO: "读写磁盘时出错（磁盘、U 盘或网络共享可能有故障，或已被拔出）",
+    errno.EFBIG: "文件过大，该位置无法保存",
+    errno.EMFILE: "打开的文件过多，请关闭一些程序后重试",
+    errno.ENFILE: "系统打开的文件过多，请稍后重试",
+    errno.ETIMEDOUT: "访问超时（网络共享没有响应）",
+    errno.EINVAL: "文件名或路径无效（不能含有 \\ / : * ? \" < > | 等字符）",
+    errno.ENODEV: "设备不存在（U 盘或网络共享可能已断开）",
+    errno.ENXIO: "设备不存在（U 盘或网络共享可能已断开）",
+    errno.EAGAIN: "文件暂时无法访问，请稍后重试",
+    errno.EEXIST: "文件已存在",
+    errno.ENOTEMPTY: "文件夹不为空",
+    errno.EXDEV: "不能跨磁盘移动文件",
+    errno.ELOOP: "符号链接循环",
+    errno.ECONNRESET: "网络连接中断（网络共享）",
+    errno.ECONNREFUSED: "网络共享拒绝连接",
 }
-_WINERROR_TEXT = {32: "文件正被其他程序占用（如 WPS、Excel），请关闭后重试", 33: "文件的一部分被其他程序锁定"}
+for _name, _text in (("EDQUOT", "磁盘配额已满（请清理空间或联系管理员）"),
+                     ("ESTALE", "网络共享上的文件已失效（可能被别处移动或删除），请重新打开"),
+                     ("EHOSTDOWN", "网络共享所在的计算机没有响应"), ("EHOSTUNREACH", "无法连接网络共享所在的计算机"),
+                     ("ENETDOWN", "网络已断开"), ("ENETUNREACH", "网络不可达"), ("ENOLCK", "网络共享不支持文件锁"),
+                     ("ETXTBSY", "文件正被其他程序占用")):
+    if hasattr(errno, _name):  # not every platform defines these
+        _ERRNO_TEXT[getattr(errno, _name)] = _text
+_WINERROR_TEXT = {
+    5: "没有访问权限（文件可能为只读，或正被其他程序使用）",
+    32: "文件正被其他程序占用（如 WPS、Excel），请关闭后重试",
+    33: "文件的一部分被其他程序锁定",
+    53: "找不到网络路径（网络共享可能已断开）",
+    64: "网络连接已断开",
+    112: "磁盘空间不足",
+    1392: "文件或目录已损坏，无法读取",
+}
 
 
 def os_error_text(exc: OSError) -> str:
-    """What went wrong, in Chinese; the system's own wording only for rare errors."""
+    """What went wrong, in Chinese; the system's own words only in brackets after that."""
     winerror = getattr(exc, "winerror", None)
     if winerror in _WINERROR_TEXT:
         return _WINERROR_TEXT[winerror]
-    return _ERRNO_TEXT.get(exc.errno or 0) or exc.strerror or str(exc)
+    known = _ERRNO_TEXT.get(exc.errno or 0)
+    if known:
+        return known
+    detail = exc.strerror or str(exc) or type(exc).__name__
+    return f"系统错误（{detail}，错误码 {exc.errno or winerror or '未知'}）"
 
 
 def read_file(path: Path, *, limit: int, error: type[Exception], kind: str, too_big: str) -> bytes:
@@ -276,29 +375,136 @@ def read_file(path: Path, *, limit: int, error: type[Exception], kind: str, too_
         raise error(f"无法读取 {path}：{os_error_text(exc)}") from None
 
 
-def save(report: Report, path: str | os.PathLike[str], **kwargs: Any) -> None:
-    """Write atomically: a crash mid-save leaves the previous file intact."""
+def encode(report: Report, **kwargs: Any) -> bytes:
+    """The file's bytes, or :class:`ReportFileError` naming every limit the report breaks."""
+    problems = limits.report_problems(report)
+    if problems:
+        more = f"（另有 {len(problems) - 5} 处）" if len(problems) > 5 else ""
+        raise ReportFileError("报告超出了文件所能保存的范围，未保存：\n" + "\n".join(problems[:5]) + more)
     try:
         data = dumps(report, **kwargs).encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate pasted into a text
+    except UnicodeEncodeError as exc:  # pragma: no cover - report_problems finds these first
         raise ReportFileError(f"报告中含有无法保存的字符（{exc.object[exc.start:exc.end]!r}），请删除后再保存") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ReportFileError(f"报告共 {len(data) / 1024 / 1024:.1f} MB，超过报告文件的上限"
+                              f" {MAX_FILE_BYTES // 1024 // 1024} MB，未保存；请缩短过长的文字（{_longest(report)}）")
+    return data
+
+
+def _longest(report: Report) -> str:
+    label, text = max(((lim.label, text) for lim, text in limits.text_limits(report)), key=lambda x: len(x[1]))
+    return f"最长的是{label}，{len(text):,} 字"
+
+
+def save(report: Report, path: str | os.PathLike[str], **kwargs: Any) -> None:
+    """Write atomically: a crash mid-save leaves the previous file intact. Nothing is written
+    when the report breaks a limit (:func:`encode`) or the file is read-only."""
+    data = encode(report, **kwargs)
     write_atomic(Path(path), data)
 
 
+def target_of(path: Path) -> Path:
+    """The file a save really writes: a symbolic link's target (so the link stays a link)."""
+    try:
+        return Path(os.path.realpath(path)) if path.is_symlink() else path
+    except OSError:
+        return path
+
+
+def is_read_only(st: os.stat_result) -> bool:
+    """Whether the file's mode bits forbid writing for this user. Root too: the read-only mark
+    is the owner's wish (Office and WPS refuse as well), so ``os.access`` is not asked."""
+    if os.name != "posix":
+        return not st.st_mode & stat.S_IWRITE  # the read-only attribute
+    uid = os.geteuid()
+    if uid == 0:
+        return not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if st.st_uid == uid:
+        return not st.st_mode & stat.S_IWUSR
+    if st.st_gid in os.getgroups() or st.st_gid == os.getegid():
+        return not st.st_mode & stat.S_IWGRP
+    return not st.st_mode & stat.S_IWOTH
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux), since
+    another thread (an export) may be creating a file at this moment."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _UMASK_AT_START
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK_AT_START = _read_umask()  # at import, before any other thread exists
+
+
+def remove_stale_temps(path: Path, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Remove ``.name.*.tmp`` files a killed save of ``path`` left beside it; returns how many.
+
+    Only those older than ``older_than`` seconds: a younger one may be another desk's save
+    in progress on a shared folder.
+    """
+    prefix, removed, now = f".{path.name}.", 0, time.time()
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")) or "." in name[len(prefix):-4]:
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > older_than:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename over ``path``."""
-    path = Path(path)
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename over ``path``.
+
+    A symbolic link is written through to its target; an existing file keeps its mode (and,
+    where allowed, its group), a new one gets the umask's; a read-only file is refused.
+    """
+    path = target_of(Path(path))
+    try:
+        existing: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise ReportFileError(f"无法保存 {path.name}：{os_error_text(exc)}") from None
+    if existing is not None and is_read_only(existing):
+        raise ReadOnlyFileError(f"“{path.name}”文件为只读，不能覆盖；请用“另存为”保存到别的文件，"
+                                "或在文件属性中取消“只读”后再保存")
+    untouched = "；原文件未改动" if existing is not None else ""
+    remove_stale_temps(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise ReportFileError(f"无法在 {path.parent} 中写入：{os_error_text(exc)}") from None
+        raise ReportFileError(f"无法在 {path.parent} 中写入：{os_error_text(exc)}{untouched}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        try:  # keep the old file's permissions (mkstemp creates owner-only files)
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        # mkstemp creates owner-only files: give the file the mode it had, else the umask's.
+        mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+        try:
+            os.chmod(tmp, mode)
+            if existing is not None and os.name == "posix" and existing.st_gid != os.stat(tmp).st_gid:
+                os.chown(tmp, -1, existing.st_gid)  # a shared folder's group, where we may
         except OSError:
             pass
         os.replace(tmp, path)
@@ -308,7 +514,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise ReportFileError(f"保存 {path.name} 失败：{os_error_text(exc)}；原文件未改动") from None
+            raise ReportFileError(f"保存 {path.name} 失败：{os_error_text(exc)}{untouched}") from None
         raise
     if os.name == "posix":  # make the rename durable; directories cannot be fsynced on Windows
         try:

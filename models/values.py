@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, Union
 
+from models.limits import AMOUNT_MAX_INT_DIGITS, COUNT_MAX_DIGITS, amount_problem, count_problem
 from models.template import ValueKind
 
 Value = Union[int, Decimal, None]
@@ -55,8 +56,9 @@ def normalise_text(text: str) -> str:
 def parse_value(text: str, kind: ValueKind, *, allow_units: bool = False) -> Parsed:
     """Parse what a user typed (or an importer read) into a count or an amount.
 
-    Counts: non-negative whole numbers. Amounts: non-negative decimals in 万元, any number of
-    places kept exactly. With ``allow_units`` a trailing unit (``68.64万元``, ``12件``) is
+    Counts: non-negative whole numbers of at most 12 digits. Amounts: non-negative decimals in
+    万元 with at most 12 integer digits and 6 places, kept exactly as typed (68.640 stays
+    68.640); the bounds are those of :mod:`models.limits` (rule ``value.type``). With ``allow_units`` a trailing unit (``68.64万元``, ``12件``) is
     accepted and reported in ``unit_text``. Blank marks ('/', '—') parse to ``None``.
     Raises :class:`CellParseError` with a Chinese message otherwise.
     """
@@ -83,12 +85,18 @@ def parse_value(text: str, kind: ValueKind, *, allow_units: bool = False) -> Par
             if frac.strip("0"):
                 raise CellParseError(f"“{text.strip()}”不是整数，件数只能填写整数")
             s = whole
+        if len(s.lstrip("-").lstrip("0")) > COUNT_MAX_DIGITS:
+            raise CellParseError(f"“{text.strip()}”位数过多，件数最多 {COUNT_MAX_DIGITS} 位")
         return Parsed(abs(int(s)), unit_text=unit)
     try:
         amount = Decimal(s)
     except InvalidOperation:  # pragma: no cover - guarded by the regex
         raise CellParseError(f"“{text.strip()}”不是有效金额") from None
-    return Parsed(abs(amount) if amount == 0 else amount, unit_text=unit)
+    amount = abs(amount) if amount == 0 else amount
+    problem = amount_problem(amount)
+    if problem:
+        raise CellParseError(f"“{text.strip()}”{problem}，金额以万元为单位，最多 12 位整数、6 位小数")
+    return Parsed(amount, unit_text=unit)
 
 
 def parse_cell(text: str, kind: ValueKind) -> Value:
@@ -114,11 +122,23 @@ def value_is_valid(value: Value, kind: ValueKind) -> bool:
     if isinstance(value, bool):
         return False
     if kind == "count":
-        return isinstance(value, int) and value >= 0
-    if isinstance(value, Decimal):  # finiteness first: comparing NaN raises InvalidOperation
-        # and a sane size: sums of 1E+999999 would build million-digit numbers
-        return value.is_finite() and value >= 0 and (value == 0 or value.adjusted() < 100)
-    return isinstance(value, int) and value >= 0
+        return isinstance(value, int) and count_problem(value) is None
+    if isinstance(value, Decimal):  # amount_problem checks finiteness first (NaN cannot be compared)
+        return amount_problem(value) is None
+    return isinstance(value, int) and count_problem(value) is None
+
+
+def value_type_reason(value: Value, kind: ValueKind) -> str:
+    """Why ``value`` breaks rule value.type, for its message (the value is known to be invalid)."""
+    if kind == "count":
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return f"件数最多 {COUNT_MAX_DIGITS} 位"
+        return "件数应为不小于 0 的整数"
+    if isinstance(value, Decimal) and value.is_finite() and value >= 0:
+        return f"金额{(amount_problem(value) or '无效').removeprefix('数值')}"
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return f"金额整数部分最多 {AMOUNT_MAX_INT_DIGITS} 位"
+    return "金额应为不小于 0 的数"
 
 
 def _kind_word(kind: ValueKind) -> str:

@@ -148,13 +148,13 @@ def test_cell_ref() -> None:
     assert ref == ("appeals", "data", "review.total") and hash(ref) == hash(("appeals", "data", "review.total"))
 
 
-@given(st.integers(min_value=0, max_value=10**15))
+@given(st.integers(min_value=0, max_value=10**12 - 1))
 def test_count_round_trip(n: int) -> None:
     assert parse_value(format_value(n), "count").value == n
     assert parse_value(f"{n:,}", "count").value == n  # with thousands separators
 
 
-@given(st.decimals(min_value=0, max_value=10**12, places=6, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=0, max_value=10**12 - 1, places=6, allow_nan=False, allow_infinity=False))
 def test_amount_round_trip(x: Decimal) -> None:
     parsed = parse_value(format_value(x), "amount").value
     assert parsed == x and isinstance(parsed, Decimal)

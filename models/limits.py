@@ -1,0 +1,250 @@
+"""Every limit of the editor, in one place: what a report file may hold and what an import may cost.
+
+The loader refuses a file past these limits; so the saver refuses to write one (before anything
+is written), the GUI's fields stop typing at them and the importers cut a text to them with a
+finding. Whatever is saved can therefore be opened again.
+
+This module also holds the few pure functions that apply the limits to a whole report
+(:func:`report_problems` for the saver, :func:`fit_report` for the importers) and the one place
+that replaces characters no UTF-8 file can hold (:func:`clean_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.report import Report
+
+# ---------------------------------------------------------------------- the report file
+
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a real report is ~30 KB; refuse anything absurd
+MAX_AGENCY_CHARS = 200  # 机关名称
+MAX_META_CHARS = 500  # the published title, the date
+MAX_TEXT_CHARS = 500_000  # one narrative section, one table's note
+MAX_EXPLANATION_CHARS = 10_000  # the 说明 of an accepted warning
+MAX_FILE_NUMBER_CHARS = 40  # a number in the file is plain digits, at most this long
+MAX_FILE_COUNT = 10**15  # larger than any count a report can hold (files of older versions load)
+
+# ---------------------------------------------------------------------- values (rule value.type)
+
+COUNT_MAX_DIGITS = 12  # a count: a non-negative whole number of at most 12 digits
+AMOUNT_MAX_INT_DIGITS = 12  # 万元: at most 12 digits before the point …
+AMOUNT_MAX_PLACES = 6  # … and 6 after it (published reports print up to 6: 5949.088667)
+
+# ---------------------------------------------------------------------- the GUI
+
+COUNTER_FROM = 0.8  # a field shows how many characters are left once it is this full
+
+# ---------------------------------------------------------------------- imports (bound the work, not only the bytes)
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a saved web page with inline images stays far below this
+MAX_TEXT_IMPORT_BYTES = 4 * 1024 * 1024  # a report's text is some 10–100 KB
+HTML_MAX_ELEMENTS = 200_000  # a real report page has a few thousand tags
+HTML_MAX_DEPTH = 512  # open elements inside each other; real pages stay below 60
+XLSX_MAX_MEMBERS = 1000  # parts of a workbook (ours has ~15)
+XLSX_MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one part, inflated
+XLSX_MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts, inflated
+# A part may compress very well (a 499,000-character narrative does): the ratio only counts for
+# a part larger than any part of a real report's workbook, whose largest (the shared strings of
+# six texts at the limit) stays below this.
+XLSX_RATIO_FLOOR = 16 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+XLSX_STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
+XLSX_MAX_MAP_ROWS = 20_000  # rows of our hidden map sheet (a report needs ~450)
+
+
+@dataclass(frozen=True, slots=True)
+class TextLimit:
+    """A text field's limit, with the words messages use for it."""
+
+    field: str  # "agency", "title", "date", "text:<section>", "note:<section>", "explanation"
+    label: str
+    max_chars: int
+
+
+def counter_text(length: int, max_chars: int) -> str | None:
+    """What a field shows near its limit (``还可输入 1,234 字``), else None."""
+    if length < max_chars * COUNTER_FROM:
+        return None
+    left = max(0, max_chars - length)
+    return f"已达上限 {max_chars:,} 字" if not left else f"还可输入 {left:,} 字（上限 {max_chars:,}）"
+
+
+# ---------------------------------------------------------------------- characters a file cannot hold
+
+_UNENCODABLE = re.compile(r"[\ud800-\udfff]")  # lone surrogates: UTF-8 cannot encode them
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """``text`` with every character UTF-8 cannot hold replaced by U+FFFD, and how many."""
+    if text.isascii():
+        return text, 0
+    cleaned, n = _UNENCODABLE.subn(REPLACEMENT, text)
+    return cleaned, n
+
+
+# ---------------------------------------------------------------------- numbers
+
+
+def amount_problem(value: Decimal) -> str | None:
+    """Why ``value`` is no valid 万元 amount (a Chinese phrase), or None when it is one.
+
+    Checked on the digits the value holds: no formatting happens first, so ``1E-999999999``
+    costs nothing.
+    """
+    if not value.is_finite():
+        return "不是有效金额"
+    if value < 0:
+        return "金额不能为负"
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    places = max(0, -exponent)
+    if places > AMOUNT_MAX_PLACES:
+        return f"小数位数过多（最多 {AMOUNT_MAX_PLACES} 位小数）"
+    whole = len(digits) + exponent  # digits before the point
+    if value != 0 and whole > AMOUNT_MAX_INT_DIGITS:
+        return f"数值过大（整数部分最多 {AMOUNT_MAX_INT_DIGITS} 位）"
+    return None
+
+
+def count_problem(value: int) -> str | None:
+    if value < 0:
+        return "件数不能为负"
+    if value >= 10**COUNT_MAX_DIGITS:
+        return f"数值过大（件数最多 {COUNT_MAX_DIGITS} 位）"
+    return None
+
+
+def fits_file(value: object, kind: str) -> bool:
+    """Whether the loader takes ``value`` back from a file: a count within ``MAX_FILE_COUNT``, an
+    amount that prints as at most ``MAX_FILE_NUMBER_CHARS`` plain digits. Looser than value.type
+    (files of older versions still open; the checker then reports the value), never unbounded."""
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -MAX_FILE_COUNT <= value <= MAX_FILE_COUNT if kind == "count" else abs(value) <= MAX_FILE_COUNT
+    if isinstance(value, Decimal) and kind == "amount":
+        if not value.is_finite():
+            return False
+        _sign, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)
+        # the length of format(value, "f"), computed without building it
+        width = max(len(digits) + exponent, 1) + (max(0, -exponent) + 1 if exponent < 0 else 0) + (1 if _sign else 0)
+        return width <= MAX_FILE_NUMBER_CHARS
+    return False
+
+
+# ---------------------------------------------------------------------- a whole report
+
+
+def text_limits(report: Report) -> list[tuple[TextLimit, str]]:
+    """Every text of ``report`` with its limit."""
+    t = report.template
+    out: list[tuple[TextLimit, str]] = [(TextLimit("agency", "机关名称", MAX_AGENCY_CHARS), report.meta.agency)]
+    for name, label in (("title", "原文标题"), ("date", "落款日期")):
+        value = getattr(report.meta, name)
+        if value is not None:
+            out.append((TextLimit(name, label, MAX_META_CHARS), value))
+    for section in t.sections:
+        if not section.is_table:
+            out.append((TextLimit(f"text:{section.key}", f"“{section.title}”", MAX_TEXT_CHARS), report.text(section.key)))
+        elif report.notes.get(section.key):
+            out.append((TextLimit(f"note:{section.key}", f"“{section.title}”的表注", MAX_TEXT_CHARS),
+                        report.notes[section.key]))
+    for a in report.acceptances:
+        out.append((TextLimit("explanation", "已接受警告的说明", MAX_EXPLANATION_CHARS), a.explanation))
+    return out
+
+
+def report_problems(report: Report) -> list[str]:
+    """What in ``report`` no report file may hold (Chinese, one line each); empty when it fits.
+
+    The saver refuses a report with problems before it writes anything.
+    """
+    problems: list[str] = []
+    for limit, text in text_limits(report):
+        if len(text) > limit.max_chars:
+            problems.append(f"{limit.label}有 {len(text):,} 字，超过上限 {limit.max_chars:,} 字")
+        elif not text.isascii() and _UNENCODABLE.search(text):
+            problems.append(f"{limit.label}中含有无法保存的字符（孤立的代理字符），请删除后再保存")
+    t = report.template
+    for ref, value in report.values.items():
+        spec = t.cell(*ref)
+        if spec is not None and not fits_file(value, spec.value):
+            problems.append(f"“{t.section(ref.section).title}”中“{spec.row_label}/{spec.column_label}”的数值无法保存"
+                            f"（{_short_value(value)}），请改正后再保存")
+    return problems
+
+
+def _short_value(value: object) -> str:
+    if isinstance(value, Decimal) and (not value.is_finite() or abs(value.adjusted()) > MAX_FILE_NUMBER_CHARS):
+        return str(value)[:30]  # str() of a Decimal uses an exponent: never a million digits
+    text = str(value)
+    return text if len(text) <= 30 else text[:27] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """One change :func:`fit_report` made, for the importer's finding."""
+
+    field: str  # as in TextLimit.field
+    label: str
+    kind: str  # "cut" or "characters"
+    before: int  # characters before the cut, or characters replaced
+    section: str | None
+
+
+def fit_report(report: Report) -> list[Fitted]:
+    """Make an imported report fit a file: cut texts at their limit, replace characters UTF-8
+    cannot hold. Returns what was changed (the importer turns each into a finding)."""
+    changes: list[Fitted] = []
+
+    def fit(limit: TextLimit, text: str, section: str | None) -> str:
+        cleaned, n = clean_text(text)
+        if n:
+            changes.append(Fitted(limit.field, limit.label, "characters", n, section))
+        if len(cleaned) > limit.max_chars:
+            changes.append(Fitted(limit.field, limit.label, "cut", len(cleaned), section))
+            cleaned = cleaned[: limit.max_chars]
+        return cleaned
+
+    meta = report.meta
+    meta.agency = fit(TextLimit("agency", "机关名称", MAX_AGENCY_CHARS), meta.agency, None)
+    for name, label in (("title", "原文标题"), ("date", "落款日期")):
+        value = getattr(meta, name)
+        if value is not None:
+            setattr(meta, name, fit(TextLimit(name, label, MAX_META_CHARS), value, None))
+    for section in report.template.sections:
+        if not section.is_table:
+            if report.text(section.key):
+                report.texts[section.key] = fit(
+                    TextLimit(f"text:{section.key}", f"“{section.title}”", MAX_TEXT_CHARS),
+                    report.text(section.key), section.key)
+        elif report.notes.get(section.key):
+            report.notes[section.key] = fit(
+                TextLimit(f"note:{section.key}", f"“{section.title}”的表注", MAX_TEXT_CHARS),
+                report.notes[section.key], section.key)
+    fitted_acceptances = []
+    for a in report.acceptances:
+        explanation = fit(TextLimit("explanation", "已接受警告的说明", MAX_EXPLANATION_CHARS), a.explanation, None)
+        fitted_acceptances.append(a if explanation == a.explanation else type(a)(a.rule, a.cells, explanation,
+                                                                                    a.accepted_at))
+    report.acceptances = fitted_acceptances
+    return changes
+
+
+def fitted_message(change: Fitted) -> str:
+    if change.kind == "cut":
+        limit = MAX_AGENCY_CHARS if change.field == "agency" else (
+            MAX_META_CHARS if change.field in ("title", "date") else
+            MAX_EXPLANATION_CHARS if change.field == "explanation" else MAX_TEXT_CHARS)
+        return (f"{change.label}有 {change.before:,} 字，超过上限 {limit:,} 字；只导入了前 {limit:,} 字，"
+                "请核对结尾")
+    return f"{change.label}中有 {change.before} 个无法保存的字符（孤立的代理字符），已替换为“{REPLACEMENT}”"
