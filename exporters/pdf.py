@@ -465,7 +465,7 @@ class _Builder:
         return out
 
     def story(self, include_check_page: bool) -> list[Flowable]:
-        out: list[Flowable] = [self.title()]
+        out: list[Flowable] = [self.title(), *self.narrative(self.report.preface)]  # 导语: no heading
         for section in self.report.template.sections:
             heading = self.heading(section)
             body = self.table(section) if section.is_table else self.narrative(self.report.text(section.key))

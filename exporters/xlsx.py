@@ -33,7 +33,7 @@ from exporters.linebreak import label_glue, label_lines, widest_unit
 from models.checker import checker_for
 from models.findings import SEVERITY_LABEL, CheckResult, Finding
 from models.grid import Grid, GridCell, grid_for
-from models.report import LEVELS, Report
+from models.report import LEVELS, PREFACE, Report
 from models.storage import FORMAT_ID as REPORT_FORMAT_ID
 from models.template import ReportTemplate, SectionSpec
 from models.values import CellRef, Value
@@ -210,14 +210,15 @@ def _basic_sheet(ws: Worksheet, report: Report, result: CheckResult, records: li
     fmt = ws.cell(row, 2, f"{t.name}（{t.source}）" if t.source else t.name)
     fmt.border, fmt.font, fmt.alignment = BORDER, F_BODY, A_LEFT
     row += 2
-    for section in t.narrative_sections:
-        heading = _merged_text(ws, row, section.title, F_BOLD, A_LEFT, fill=FILL_TITLE)
+    # The preface (导语) first, as printed; always there, so a colleague can write one in.
+    for key in (PREFACE, *(s.key for s in t.narrative_sections)):
+        heading = _merged_text(ws, row, report.text_title(key), F_BOLD, A_LEFT, fill=FILL_TITLE)
         ws.row_dimensions[row].height = 22
-        notes = [f for f in result.for_section(section.key) if not f.cells]
+        notes = [f for f in result.for_section(key) if not f.cells]
         if notes:
             heading.comment = _comment(notes)
-        lines, continued = _text_lines(report.text(section.key))
-        records.append([REC_TEXT, section.key, ws.title, heading.coordinate, row + 1, len(lines),
+        lines, continued = _text_lines(report.text(key))
+        records.append([REC_TEXT, key, ws.title, heading.coordinate, row + 1, len(lines),
                         ",".join(str(i) for i in continued)])
         for line in lines:
             row += 1

@@ -17,6 +17,7 @@ from importers.layout import (
     find_title,
     first_year,
     intro_paragraphs,
+    leading_intro,
     paragraphs,
     parse_title,
     period_year,
@@ -28,7 +29,7 @@ from importers.layout import (
 from importers.tables import TableRead, read_table
 from models.checker import checker_for
 from models.findings import Finding
-from models.report import Report
+from models.report import PREFACE, Report
 from models.template import ReportTemplate, SectionSpec, Severity, load_template, template_for_year
 from models.values import CellRef, Value, format_value
 
@@ -300,8 +301,12 @@ def _apply_text(report: Report, found: _Findings, section: SectionSpec, body: li
                 heading: Heading | None, before: list[str], *, last: bool, margin: float | None) -> None:
     key = section.key
     if heading is None or body is None:
-        if key == "overview":  # no 一 heading: the prose before 二 is the overview
+        if key == "overview":  # no 一 heading: the prose before 二 is the overview, after the 导语
             text = [p for p in before if parse_title(p) is None and len(p) > 16]
+            preface = leading_intro(text)
+            if preface:
+                report.texts[PREFACE] = "\n".join(preface)
+            text = text[len(preface):]
             if text:
                 report.texts[key] = "\n".join(text)
                 found.add("sections.heading", "info", key,
@@ -320,7 +325,5 @@ def _apply_text(report: Report, found: _Findings, section: SectionSpec, body: li
             report.meta.agency = signature.agency
     report.texts[key] = "\n".join(paragraphs(texts, margin))
     intro = intro_paragraphs(before) if key == "overview" else []
-    if intro:
-        found.add("import.dropped", "info", key,
-                  f"标题与“{section.title}”之间的说明文字（“{intro[0][:24]}…”）不属于年报的六个部分，未导入",
-                  place=f"{key}.intro")
+    if intro:  # the 导语 printed between the title and 一 (本报告根据《条例》…编制)
+        report.texts[PREFACE] = "\n".join(intro)

@@ -437,6 +437,26 @@ def paragraphs(texts: list[str], margin: float | None) -> list[str]:
     return [t for t in (tidy(x) for x in texts) if t]
 
 
+def is_intro(paragraph: str) -> bool:
+    """Prose that speaks of the report itself (本报告根据《条例》…编制…统计期限…)."""
+    return is_prose(paragraph) and len(paragraph) >= 30 and any(w in paragraph for w in INTRO_WORDS)
+
+
 def intro_paragraphs(paragraphs: list[str]) -> list[str]:
-    """The introduction printed before 一 (本报告根据《条例》…编制): prose that speaks of the report."""
-    return [p for p in paragraphs if is_prose(p) and len(p) >= 30 and any(w in p for w in INTRO_WORDS)]
+    """The introduction (导语) printed between the title and 一."""
+    return [p for p in paragraphs if is_intro(p)]
+
+
+#: Words by which a paragraph speaks of the report itself, not of the year's work (which cites
+#: the 条例 too): what tells the 导语 apart when no 一 heading follows it.
+SELF_WORDS = ("本报告", "本年报", "统计期限")
+
+
+def leading_intro(paragraphs: list[str]) -> list[str]:
+    """The introduction at the head of prose that runs on into the overview (no 一 heading)."""
+    out: list[str] = []
+    for p in paragraphs:
+        if not (is_intro(p) and any(w in p for w in SELF_WORDS)):
+            break
+        out.append(p)
+    return out

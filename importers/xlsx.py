@@ -48,7 +48,7 @@ from importers.archive import check_zip
 from models.checker import checker_for
 from models.findings import Finding
 from models.grid import Grid, GridCell, grid_for
-from models.report import LEVELS, Acceptance, Report
+from models.report import LEVELS, PREFACE, Acceptance, Report
 from models.storage import read_file
 from models.template import ReportTemplate, available_templates, load_template
 from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
@@ -228,7 +228,7 @@ def _record(m: _Map, row: list[Any], sheetnames: list[str]) -> None:
             raise ValueError(row[1])
         m.meta[row[1]] = (sheet(row[2]), _coordinate(row[3]))
     elif kind == REC_TEXT:
-        if t.section(row[1]).is_table:
+        if row[1] != PREFACE and t.section(row[1]).is_table:
             raise ValueError(row[1])
         continued = tuple(int(x) for x in str(row[6] or "").split(",") if x) if len(row) > 6 else ()
         m.texts[row[1]] = (sheet(row[2]), _coordinate(row[3]), int(row[4]), int(row[5]), continued)
@@ -457,10 +457,10 @@ class _WorkbookReader:
     def _texts(self) -> None:
         headings: dict[str, tuple[Any, int]] = {}
         for key, (sheet, coord, *_rest) in self.map.texts.items():
-            section = self.t.section(key)
-            found = self._locate(sheet, coord, section.title)
+            title = self.report.text_title(key)
+            found = self._locate(sheet, coord, title)
             if found is None:
-                self._add("format", "error", f"工作表“{sheet}”中找不到“{section.title}”的标题行，这部分文字未读取",
+                self._add("format", "error", f"工作表“{sheet}”中找不到“{title}”的标题行，这部分文字未读取",
                           section=key)
                 continue
             headings[key] = found
@@ -474,7 +474,7 @@ class _WorkbookReader:
                 extra = ws.cell(r, 2).value
                 if extra not in (None, "") and ws.cell(r, 2).coordinate not in ws.merged_cells:
                     self._add("format", "warning",
-                              f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.t.section(key).title}”的文字"
+                              f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.report.text_title(key)}”的文字"
                               "应写在 A 列（合并单元格）中，B 列的内容未读取", section=key)
             if len(lines) > count and not any(lines[count:]):
                 lines = lines[:count]  # empty rows below the last narrative

@@ -15,6 +15,12 @@ from models.template import ReportTemplate, load_template
 from models.values import CellRef, Value
 
 ChangeKind = Literal["values", "text", "meta", "acceptances", "note"]
+
+#: The opening paragraph (导语) most reports print between the title and 一 (本报告根据《条例》…
+#: 编制…统计期限…): a text of the report kept under this key beside the narrative sections,
+#: printed before 一 without a heading. Not one of the template's sections: no rule requires it.
+PREFACE = "preface"
+PREFACE_LABEL = "导语"
 Listener = Callable[["Change"], None]
 
 LEVELS: dict[str, str] = {
@@ -86,7 +92,7 @@ class Report:
         t = template or load_template()
         report = cls(template=t, meta=Meta(agency=agency, year=year))
         report.values = {CellRef(c.section, c.row, c.column): None for c in t.all_cells()}
-        report.texts = {s.key: "" for s in t.narrative_sections}
+        report.texts = {s.key: "" for s in t.narrative_sections}  # and PREFACE once there is one
         return report
 
     # ------------------------------------------------------------------ reading
@@ -99,6 +105,15 @@ class Report:
 
     def text(self, section: str) -> str:
         return self.texts.get(section, "")
+
+    @property
+    def preface(self) -> str:
+        """The opening paragraph(s) printed before 一 ('' when the report has none)."""
+        return self.texts.get(PREFACE, "")
+
+    def text_title(self, key: str) -> str:
+        """What a text of the report is called: 导语, or its section's official title."""
+        return PREFACE_LABEL if key == PREFACE else self.template.section(key).title
 
     @property
     def title(self) -> str:

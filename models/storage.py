@@ -26,7 +26,7 @@ from typing import Any
 from models import limits
 from models.findings import Finding
 from models.limits import MAX_FILE_BYTES, MAX_FILE_COUNT, MAX_FILE_NUMBER_CHARS, MAX_TEXT_CHARS
-from models.report import LEVELS, Acceptance, Meta, Report
+from models.report import LEVELS, PREFACE, PREFACE_LABEL, Acceptance, Meta, Report
 from models.template import ReportTemplate, available_templates, load_template
 from models.values import CellRef, Value
 
@@ -69,6 +69,8 @@ def to_dict(report: Report, *, live_keys: set[tuple[str, tuple[CellRef, ...]]] |
         if value is not None:  # "" too: save → load must give back exactly what was saved
             meta[name] = value
     sections: dict[str, Any] = {}
+    if report.preface:  # optional: a file without one stays readable by older versions
+        sections[PREFACE] = {"text": report.preface}
     for section in t.sections:
         if not section.is_table:
             sections[section.key] = {"text": report.text(section.key)}
@@ -146,8 +148,16 @@ def from_dict(doc: Any, *, source: str = "文件", repairs: list[Finding] | None
     if not isinstance(sections, dict):
         raise ReportFileError(f"{source}缺少 sections")
     for key in sections:
-        if not template.has_section(key):
+        if not template.has_section(key) and key != PREFACE:
             raise ReportFileError(f"{source}含有未知栏目 {key!r}")
+    preface = sections.get(PREFACE, {})
+    text = preface.get("text", "") if isinstance(preface, dict) else None
+    if not isinstance(text, str):
+        raise ReportFileError(f"{source}中“{PREFACE_LABEL}”的文字格式错误")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReportFileError(f"{source}中“{PREFACE_LABEL}”的文字有 {len(text):,} 字，超过上限 {MAX_TEXT_CHARS:,} 字")
+    if text:
+        report.texts[PREFACE] = _clean(text, f"“{PREFACE_LABEL}”", None, fixes)
     for section in template.sections:
         body = sections.get(section.key, {})
         if not isinstance(body, dict):

@@ -99,7 +99,7 @@ class SetTextCommand(_TypingCommand):
     command_id = TEXT_ID
 
     def __init__(self, session: DocumentSession, section: str, new: str) -> None:
-        title = session.report.template.section(section).title
+        title = session.report.text_title(section)
         super().__init__(session, section, session.report.text(section), new, f"编辑“{title}”")
 
     def _apply(self, forward: bool) -> None:

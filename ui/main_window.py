@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import Finding
+from models.report import PREFACE
 from ui import errors, theme
 from ui.document_controller import DocumentController
 from ui.meta_tab import MetaTab
@@ -406,6 +407,8 @@ class MainWindow(QMainWindow):
 
     def reveal(self, section: str, refs: tuple) -> None:  # type: ignore[type-arg]
         page = self.pages.get(section)
+        if page is None and section == PREFACE and self.session is not None:
+            page = self.pages.get(self.session.report.template.sections[0].key)  # 导语 sits on 一's tab
         if page is None:
             return
         self.tabs.setCurrentWidget(page)

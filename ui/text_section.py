@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from models.report import PREFACE, PREFACE_LABEL
 from models.template import SectionSpec
 from ui.session import DocumentSession
 
@@ -58,53 +59,36 @@ def count_chars(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
-class TextSectionEditor(QWidget):
-    def __init__(self, session: DocumentSession, section: SectionSpec, parent: QWidget | None = None) -> None:
+class SessionTextEdit(QPlainTextEdit):
+    """A plain-text field bound to one text of the report (a section's, or the 导语).
+
+    Typing goes into the session's undo stack (consecutive keystrokes merge into one step per
+    pause); undo/redo shows the change with the cursor where it happened.
+    """
+
+    def __init__(self, session: DocumentSession, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.section = section
+        self.key = key
         self._updating = False
-        layout = section_page_layout(self, section)
-        self.editor = QPlainTextEdit()
-        self.editor.setUndoRedoEnabled(False)  # the session's stack is the only undo
-        self.editor.setFrameShape(QFrame.Shape.StyledPanel)
-        font = QFont(self.editor.font())
-        font.setPointSizeF(font.pointSizeF() + 1.5)
-        self.editor.setFont(font)
-        self.editor.setPlaceholderText(f"在此填写“{section.title}”的内容……")
-        self.editor.setPlainText(session.report.text(section.key))
+        self.setUndoRedoEnabled(False)  # the session's stack is the only undo
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setPlainText(session.report.text(key))
         self._keys = UndoKeysToWindow(self)
-        self.editor.installEventFilter(self._keys)
-        layout.addWidget(self.editor, 1)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        self.count = QLabel()
-        self.count.setStyleSheet("color: #4A5868;")
-        bottom.addWidget(self.count)
-        layout.addLayout(bottom)
-        self._update_count()
-        self.editor.textChanged.connect(self._on_edited)
+        self.installEventFilter(self._keys)
+        self.textChanged.connect(self._on_edited)
         session.textChanged.connect(self._on_session_text)
 
-    def text(self) -> str:
-        return self.editor.toPlainText()
-
-    def _update_count(self) -> None:
-        text = self.editor.toPlainText()
-        paragraphs = sum(1 for line in text.splitlines() if line.strip())
-        self.count.setText(f"{paragraphs} 段  共 {count_chars(text)} 字（含标点，不含空格）")
-
     def _on_edited(self) -> None:
-        self._update_count()
         if not self._updating:
-            self.session.set_text(self.section.key, self.editor.toPlainText())
+            self.session.set_text(self.key, self.toPlainText())
 
-    def _on_session_text(self, section: str) -> None:
+    def _on_session_text(self, key: str) -> None:
         """Undo/redo changed the text: show it, cursor where the change was."""
-        if section != self.section.key:
+        if key != self.key:
             return
-        new = self.session.report.text(section)
-        old = self.editor.toPlainText()
+        new = self.session.report.text(key)
+        old = self.toPlainText()
         if new == old:
             return
         prefix = 0
@@ -117,11 +101,79 @@ class TextSectionEditor(QWidget):
             suffix += 1
         self._updating = True
         try:
-            self.editor.setPlainText(new)
-            cursor = self.editor.textCursor()
+            self.setPlainText(new)
+            cursor = self.textCursor()
             cursor.setPosition(len(new) - suffix, QTextCursor.MoveMode.MoveAnchor)
-            self.editor.setTextCursor(cursor)
-            self.editor.ensureCursorVisible()
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
         finally:
             self._updating = False
+
+
+PREFACE_HINT = "可选。印在报告标题之后、“一、总体情况”之前，不加标题。"
+PREFACE_EXAMPLE = ("如：本报告根据《中华人民共和国政府信息公开条例》编制。……本报告中所列数据的统计期限自某年1月1日起至"
+                   "12月31日止。如对本报告有疑问，请与……联系。")
+PREFACE_LINES = 3  # the field stays compact; longer text scrolls
+
+
+class PrefaceField(QWidget):
+    """The opening paragraph (导语) above 一's own text: a label, the hint, a compact field."""
+
+    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 8)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        title = QLabel(f"{PREFACE_LABEL}（报告开头的说明）")
+        font = QFont(title.font())
+        font.setBold(True)
+        title.setFont(font)
+        top.addWidget(title)
+        top.addWidget(hint_label(PREFACE_HINT), 1)
+        layout.addLayout(top)
+        self.editor = SessionTextEdit(session, PREFACE)
+        self.editor.setPlaceholderText(PREFACE_EXAMPLE)
+        metrics = self.editor.fontMetrics()
+        margins = self.editor.contentsMargins()
+        doc_margin = 2 * self.editor.document().documentMargin()
+        self.editor.setFixedHeight(int(metrics.lineSpacing() * PREFACE_LINES + doc_margin
+                                       + margins.top() + margins.bottom() + 2))
+        layout.addWidget(self.editor)
+
+
+class TextSectionEditor(QWidget):
+    """A narrative tab (一、五、六): title, hint, the text and its character count. The tab of the
+    section printed first also holds the 导语, printed before it."""
+
+    def __init__(self, session: DocumentSession, section: SectionSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.section = section
+        layout = section_page_layout(self, section)
+        self.preface: PrefaceField | None = None
+        if session.report.template.sections[0] is section:
+            self.preface = PrefaceField(session)
+            layout.insertWidget(0, self.preface)
+        self.editor = SessionTextEdit(session, section.key)
+        font = QFont(self.editor.font())
+        font.setPointSizeF(font.pointSizeF() + 1.5)
+        self.editor.setFont(font)
+        self.editor.setPlaceholderText(f"在此填写“{section.title}”的内容……")
+        layout.addWidget(self.editor, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: #4A5868;")
+        bottom.addWidget(self.count)
+        layout.addLayout(bottom)
         self._update_count()
+        self.editor.textChanged.connect(self._update_count)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def _update_count(self) -> None:
+        text = self.editor.toPlainText()
+        paragraphs = sum(1 for line in text.splitlines() if line.strip())
+        self.count.setText(f"{paragraphs} 段  共 {count_chars(text)} 字（含标点，不含空格）")
