@@ -37,6 +37,7 @@ from exporters.document import (
     SUBHEADING,
     hidden_data,
     outline,
+    paragraphs,
     signature_lines,
     xml_text,
 )
@@ -64,6 +65,7 @@ STYLES = {
     "title": ("NianbaoTitle", "年报标题", FONT_TITLE, SIZE_TITLE),
     "heading1": ("NianbaoHeading1", "年报一级标题", FONT_HEADING1, SIZE_BODY),
     "body": ("NianbaoBody", "年报正文", FONT_BODY, SIZE_BODY),
+    "preface": ("NianbaoPreface", "年报导语", FONT_BODY, SIZE_BODY),
     "note": ("NianbaoNote", "年报表注", FONT_BODY, 14.0),
     "signature": ("NianbaoSignature", "年报落款", FONT_BODY, SIZE_BODY),
     "table": ("NianbaoTable", "年报表格", FONT_TABLE, SIZE_TABLE),
@@ -80,6 +82,8 @@ def export_docx(report: Report, stream: BinaryIO) -> None:
     for p in list(body.iterchildren(qn("w:p"))):  # the default template's empty paragraph
         body.remove(p)
     _title(doc, report)
+    for line in paragraphs(report.preface):  # 导语: before 一, without a heading
+        _para(doc, "preface", line)
     for part in outline(report):
         if part.kind == "heading":
             _para(doc, "heading1", part.section.title, keep_with_next=True)

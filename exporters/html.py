@@ -20,6 +20,7 @@ from exporters.document import (
     SUBHEADING,
     hidden_data,
     outline,
+    paragraphs,
     signature_lines,
     xml_text,
 )
@@ -67,6 +68,10 @@ def render_html(report: Report) -> str:
         f'<article class="nianbao-report" style="{_CSS["article"]}">',
         f'<h1 style="{_CSS["h1"]}">{escape(title)}</h1>',
     ]
+    if report.preface:  # 导语: before 一, without a heading
+        out.append('<section id="preface" data-section="preface">')
+        out.extend(_paragraph(line, "preface") for line in paragraphs(report.preface))
+        out.append("</section>")
     for part in outline(report):
         s = part.section
         if part.kind == "heading":
@@ -92,14 +97,15 @@ def render_html(report: Report) -> str:
     return "\n".join(out)
 
 
-def _paragraph(line: str) -> str:
+def _paragraph(line: str, cls: str = "") -> str:
     m = SUBHEADING.match(line.strip()) if line.strip() else None
     if m:
         lead = line[: len(line) - len(line.lstrip())]
         head = lead + m.group(0)
         return (f'<p style="{_CSS["p"]}"><strong style="{_CSS["sub"]}font-weight:normal;">{escape(head)}</strong>'
                 f"{escape(line[len(head):])}</p>")
-    return f'<p style="{_CSS["p"]}">{escape(line)}</p>'
+    klass = f' class="{cls}"' if cls else ""
+    return f'<p{klass} style="{_CSS["p"]}">{escape(line)}</p>'
 
 
 def _table(report: Report, grid: Grid) -> str:

@@ -191,8 +191,8 @@ def paragraph_text(p: Any) -> str:
 # Our paragraph styles by id and by name (LibreOffice renames the ids when it saves, Word and
 # WPS keep both): the role each plays.
 _ROLES = {"NianbaoTitle": "title", "NianbaoHeading1": "heading", "NianbaoBody": "text", "NianbaoNote": "note",
-          "NianbaoSignature": "signature", "年报标题": "title", "年报一级标题": "heading", "年报正文": "text",
-          "年报表注": "note", "年报落款": "signature"}
+          "NianbaoSignature": "signature", "NianbaoPreface": "text", "年报标题": "title", "年报一级标题": "heading",
+          "年报正文": "text", "年报表注": "note", "年报落款": "signature", "年报导语": "text"}
 
 
 def _style_of(p: Any) -> str | None:
@@ -235,7 +235,7 @@ def own_document(document: Any) -> OwnDocument | None:
             doc.signature.append(text)
         elif role in ("heading", "note"):
             doc.blocks.append((role, text))
-        elif role == "text" or doc.blocks:
+        elif role == "text" or doc.blocks:  # (the 导语 before the first heading, too)
             doc.blocks.append(("text", text))  # a paragraph the clerk added in another style
     if doc.signature and doc.blocks and doc.blocks[-1] == ("text", ""):
         doc.blocks.pop()  # the empty line we set before the 落款

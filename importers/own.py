@@ -23,7 +23,7 @@ from importers.assemble import _Findings as ImportFindings  # the importers' fin
 from importers.common import read_value, squash
 from importers.layout import parse_date, parse_title
 from models.grid import grid_for
-from models.report import LEVELS, Acceptance, Report
+from models.report import LEVELS, PREFACE, Acceptance, Report
 from models.template import ReportTemplate, TemplateError, load_template, template_for_year
 from models.values import CellRef, Value, format_value
 
@@ -64,6 +64,9 @@ def own_report(doc: OwnDocument) -> ImportResult | None:
         return None
     report = Report.blank(template)
     found = ImportFindings(template)
+    preface = [b for kind, b in doc.blocks[:headings[0]] if kind == "text"] if headings else []
+    if preface:  # 导语: the paragraphs between the title and 一
+        report.texts[PREFACE] = "\n".join(preface)
     for idx, (section, start) in enumerate(zip(template.sections, headings, strict=True)):
         end = headings[idx + 1] if idx + 1 < len(headings) else len(doc.blocks)
         body = doc.blocks[start + 1:end]

@@ -42,6 +42,14 @@ def test_the_samples_read_back_identical(make: str, suffix: str, request: pytest
     assert result.findings == []
 
 
+@pytest.mark.parametrize("suffix", [".docx", ".html"])
+def test_the_preface_reads_back_before_the_first_section(suffix: str, huaian: Report) -> None:
+    huaian.texts["preface"] = "本报告根据《中华人民共和国政府信息公开条例》编制。\n统计期限自2024年1月1日至2024年12月31日。"
+    result = READERS[suffix](render(huaian, suffix), source=f"年报{suffix}")
+    assert result.report.same_content(huaian)
+    assert result.report.preface.startswith("本报告根据")
+
+
 def test_through_files_and_read_report(tmp_path: Path, huaian: Report) -> None:
     from exporters import write_report
 
@@ -72,6 +80,8 @@ def document_reports(draw: st.DrawFn) -> Report:
         report.texts[key] = xml_text(report.texts[key])
     if draw(st.booleans()):
         report.notes["appeals"] = draw(_doc_text)
+    if draw(st.booleans()):
+        report.texts["preface"] = draw(_doc_text)
     report.meta.date = draw(st.none() | st.dates().map(lambda d: d.isoformat()) | st.just("2025年1月"))
     report.meta.title = draw(st.none() | _doc_text.filter(bool))
     return report
