@@ -49,36 +49,58 @@ def read_report(path: str | os.PathLike[str]) -> ImportResult:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".json":
-        return ImportResult(storage.load(p))
+        loaded = storage.read(p)
+        return ImportResult(loaded.report, loaded.findings)
+    _known_suffix(p.name)
+    return read_report_data(_read_bytes(p), p.name)
+
+
+def read_report_data(data: bytes, name: str) -> ImportResult:
+    """Read a document already in memory (e.g. a member of a .zip); ``name`` gives its type
+    by suffix and names it in messages. Raises ``ReportFileError`` or :class:`ImportFailed` only."""
+    from models import storage
+
+    suffix = _known_suffix(name)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"“{Path(name).name}”过大（{len(data) // 1024 // 1024} MB），不像一份年度报告")
+    if suffix == ".json":
+        if len(data) > storage.MAX_FILE_BYTES:
+            raise ImportFailed(f"“{Path(name).name}”过大（{len(data) // 1024 // 1024} MB），不是报告文件")
+        loaded = storage.read_bytes(data, name)
+        return ImportResult(loaded.report, loaded.findings)
+    if suffix == ".xlsx":
+        from importers.xlsx import import_workbook_data
+
+        return import_workbook_data(data, f"“{Path(name).name}”")
+    if suffix == ".pdf":
+        from importers.pdf import import_pdf
+
+        return import_pdf(data, source=name)
+    if suffix == ".docx":
+        from importers.docx import import_docx
+
+        return import_docx(data, source=name)
+    if suffix == ".txt":
+        from importers.text import decode_text, import_text
+
+        return import_text(decode_text(data, source=name), source=name)
+    from importers.html import import_html
+
+    return import_html(data, source=name)
+
+
+def _known_suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
     if suffix in OLD_WORD:
         raise ImportFailed(
-            f"“{p.name}”是{OLD_WORD[suffix]}（旧格式），无法直接读取。请用 WPS 或 Word 打开它，"
+            f"“{Path(name).name}”是{OLD_WORD[suffix]}（旧格式），无法直接读取。请用 WPS 或 Word 打开它，"
             "“另存为”Word 文档（*.docx）后再导入"
         )
     if suffix not in SUFFIXES:
         raise ImportFailed(
-            f"无法识别“{p.name}”的类型；支持：{'、'.join(f'{k}（{v}）' for k, v in SUFFIXES.items())}"
+            f"无法识别“{Path(name).name}”的类型；支持：{'、'.join(f'{k}（{v}）' for k, v in SUFFIXES.items())}"
         )
-    if suffix == ".xlsx":
-        from importers.xlsx import import_workbook
-
-        return import_workbook(p)
-    data = _read_bytes(p)
-    if suffix == ".pdf":
-        from importers.pdf import import_pdf
-
-        return import_pdf(data, source=p.name)
-    if suffix == ".docx":
-        from importers.docx import import_docx
-
-        return import_docx(data, source=p.name)
-    if suffix == ".txt":
-        from importers.text import decode_text, import_text
-
-        return import_text(decode_text(data, source=p.name), source=p.name)
-    from importers.html import import_html
-
-    return import_html(data, source=p.name)
+    return suffix
 
 
 def _read_bytes(p: Path) -> bytes:

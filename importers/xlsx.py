@@ -65,6 +65,11 @@ _CN_DATE = re.compile(r"^(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
 def import_workbook(source: str | os.PathLike[str] | BinaryIO) -> ImportResult:
     """Read a workbook exported by 年报编辑器. Raises :class:`ImportFailed` only."""
     data, name = _read_source(source)
+    return import_workbook_data(data, name)
+
+
+def import_workbook_data(data: bytes, name: str = "工作簿") -> ImportResult:
+    """:func:`import_workbook` of bytes already read (``name`` as messages quote it)."""
     check_archive(data, name)
     wb = _load(data, name, data_only=True)
     return _WorkbookReader(wb, data, name).read()

@@ -25,6 +25,7 @@ from typing import Any
 
 from models import limits
 from models.findings import Finding
+from models.fingerprint import Fingerprint
 from models.limits import MAX_FILE_BYTES, MAX_FILE_COUNT, MAX_FILE_NUMBER_CHARS, MAX_TEXT_CHARS
 from models.report import LEVELS, PREFACE, PREFACE_LABEL, Acceptance, Meta, Report
 from models.template import ReportTemplate, available_templates, load_template
@@ -55,6 +56,7 @@ class Loaded:
 
     report: Report
     findings: list[Finding] = field(default_factory=list)
+    fingerprint: Fingerprint | None = None  # the file as read (to notice another desk's save)
 
 
 # ---------------------------------------------------------------------- to/from dict
@@ -297,10 +299,25 @@ def load(path: str | os.PathLike[str]) -> Report:
 
 
 def read(path: str | os.PathLike[str]) -> Loaded:
-    """Read a report file, with findings for what had to be repaired (see :func:`from_dict`)."""
+    """Read a report file, with findings for what had to be repaired (see :func:`from_dict`)
+    and the fingerprint of the very bytes read."""
     p = Path(path)
-    return read_bytes(read_file(p, limit=MAX_FILE_BYTES, error=ReportFileError, kind="报告文件",
-                                too_big="不是报告文件"), p.name)
+    for _ in range(3):  # another desk saving meanwhile: read again, so bytes and stat agree
+        try:
+            before = p.stat()
+        except OSError:
+            before = None
+        data = read_file(p, limit=MAX_FILE_BYTES, error=ReportFileError, kind="报告文件", too_big="不是报告文件")
+        try:
+            after = p.stat()
+        except OSError:
+            after = None
+        if before is not None and after is not None and (before.st_mtime_ns, before.st_size) == (
+                after.st_mtime_ns, after.st_size):
+            break
+    loaded = read_bytes(data, p.name)
+    loaded.fingerprint = Fingerprint.of(data, after) if after is not None else None
+    return loaded
 
 
 def read_bytes(data: bytes, name: str) -> Loaded:
@@ -406,11 +423,12 @@ def _longest(report: Report) -> str:
     return f"最长的是{label}，{len(text):,} 字"
 
 
-def save(report: Report, path: str | os.PathLike[str], **kwargs: Any) -> None:
+def save(report: Report, path: str | os.PathLike[str], **kwargs: Any) -> Fingerprint | None:
     """Write atomically: a crash mid-save leaves the previous file intact. Nothing is written
-    when the report breaks a limit (:func:`encode`) or the file is read-only."""
+    when the report breaks a limit (:func:`encode`) or the file is read-only. Returns the
+    fingerprint of the file written."""
     data = encode(report, **kwargs)
-    write_atomic(Path(path), data)
+    return write_atomic(Path(path), data)
 
 
 def target_of(path: Path) -> Path:
@@ -482,7 +500,7 @@ def remove_stale_temps(path: Path, older_than: float = STALE_TEMP_SECONDS) -> in
     return removed
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> Fingerprint | None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, then rename over ``path``.
 
     A symbolic link is written through to its target; an existing file keeps its mode (and,
@@ -530,10 +548,15 @@ def write_atomic(path: Path, data: bytes) -> None:
         try:
             dir_fd = os.open(path.parent, os.O_RDONLY)
         except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
+            dir_fd = -1
+        if dir_fd >= 0:
+            try:
+                os.fsync(dir_fd)
+            except OSError:
+                pass
+            finally:
+                os.close(dir_fd)
+    try:
+        return Fingerprint.of(data, path.stat())
+    except OSError:
+        return None

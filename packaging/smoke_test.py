@@ -143,11 +143,29 @@ def check_convert(b: Bundle) -> str:
     return f"PDF with {len(fonts)} embedded fonts, .xlsx ({len(sheets)} sheets) read back, .json unchanged"
 
 
+def check_review(b: Bundle) -> str:
+    """review of a folder big enough for the batch engine's worker processes (which a frozen
+    program must start itself: multiprocessing.freeze_support in main.py)."""
+    folder = b.work / "review-in"
+    folder.mkdir(exist_ok=True)
+    sample = (b.work / SAMPLE_NAME).read_bytes()
+    for i in range(500):
+        (folder / f"r{i:03d}.json").write_bytes(sample)
+    data = json.loads(b.run("review", "--json", "review-in").stdout)
+    if len(data["files"]) != 500 or data["summary"]["unreadable"]:
+        raise SmokeFailure(f"review --json listed {len(data['files'])} of 500 reports: {data['summary']}")
+    b.run("review", "review-in", "--out", "review.xlsx")
+    if not (b.work / "review.xlsx").stat().st_size:
+        raise SmokeFailure("review --out wrote an empty workbook")
+    return "500 reports reviewed on worker processes, workbook written"
+
+
 # Each subcommand of main.py, run once in the bundle (its lazily imported modules must be there).
 # A subcommand main.py gains must be added here; check_subcommands fails until it is.
 SUBCOMMANDS: dict[str, Callable[[Bundle], object]] = {
     "check": lambda b: b.run("check", SAMPLE_NAME),
     "convert": lambda b: b.run("convert", SAMPLE_NAME, "sub.pdf"),
+    "review": check_review,
 }
 
 

@@ -74,6 +74,54 @@ def ask_yes_no(parent: QWidget | None, title: str, text: str, *, yes: str = "是
     return box.clickedButton() is yes_button
 
 
+DiskChoice = Literal["reload", "save_as", "overwrite", "cancel"]
+OwnerChoice = Literal["readonly", "open", "cancel"]
+
+
+def _choose(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, informative: str,
+            buttons: Sequence[tuple[str, str, QMessageBox.ButtonRole]], default: str, escape: str) -> str:
+    """A message box with the given (key, label, role) buttons; returns the key clicked."""
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(informative)
+    made = {key: box.addButton(label, role) for key, label, role in buttons}
+    box.setDefaultButton(made[default])
+    box.setEscapeButton(made[escape])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((key for key, b in made.items() if b is clicked), escape)
+
+
+def ask_disk_conflict(parent: QWidget | None, name: str, who: str) -> DiskChoice:
+    """The report changed on disk while this desk has unsaved changes.
+
+    重新载入（放弃我的修改）/ 另存为… / 覆盖 / 取消; Enter and Esc cancel (a keystroke meant for
+    the report must never throw away anybody's work)."""
+    role = QMessageBox.ButtonRole
+    return _choose(  # type: ignore[return-value]
+        parent, QMessageBox.Icon.Warning, "文件已被修改",
+        f"“{name}”在您打开之后已被{who}修改并保存。",
+        "您也有尚未保存的修改。\n重新载入：显示磁盘上的新版本，放弃您的修改；\n另存为：把您的版本保存为另一个文件；\n"
+        "覆盖：用您的版本替换磁盘上的版本（对方的修改将丢失）。",
+        [("reload", "重新载入（放弃我的修改）", role.DestructiveRole), ("save_as", "另存为…", role.AcceptRole),
+         ("overwrite", "覆盖", role.DestructiveRole), ("cancel", "取消", role.RejectRole)],
+        default="cancel", escape="cancel")
+
+
+def ask_owner(parent: QWidget | None, name: str, description: str) -> OwnerChoice:
+    """Another desk has the report open (its owner file says who): 只读打开 / 仍然打开 / 取消."""
+    role = QMessageBox.ButtonRole
+    return _choose(  # type: ignore[return-value]
+        parent, QMessageBox.Icon.Information, "文件正在使用",
+        f"“{name}”正在被使用：{description}。",
+        "只读打开：可以查看，修改只能另存为新文件；\n仍然打开：照常编辑，但两处同时修改时，后保存的一方会被提醒。",
+        [("readonly", "只读打开", role.AcceptRole), ("open", "仍然打开", role.DestructiveRole),
+         ("cancel", "取消", role.RejectRole)],
+        default="readonly", escape="cancel")
+
+
 def get_open_path(parent: QWidget | None, title: str, directory: str, name_filter: str) -> str | None:
     path, _ = QFileDialog.getOpenFileName(parent, title, directory, name_filter)
     return path or None

@@ -4,6 +4,12 @@ New, open, save, save as, recent files, import, export and print live here; the 
 the menus, tabs and status bar and asks the controller to act. The controller never builds
 widgets of its own: questions go through ``ui.dialogs`` / ``ui.errors`` (seams for tests) and
 the window shows the result (``set_session``, ``show_message``).
+
+Two desks on one file: while a report is open its owner file (``models.owner_file``) says who
+has it; a second desk is asked 只读打开/仍然打开/取消. The file's fingerprint, kept at load and
+save, is compared with the disk at save, at autosave and when the window is activated: another
+desk's save is reloaded quietly when this desk has no unsaved changes, else the user chooses
+重新载入/另存为/覆盖/取消.
 """
 
 from __future__ import annotations
@@ -11,11 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMenu
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
-from models import storage
+from models import fingerprint, owner_file, storage
+from models.owner_file import OwnerFile
 from models.report import Report
 from models.template import template_for_year
 from ui import dialogs, errors
@@ -53,6 +60,15 @@ class DocumentController(QObject):
         self.recovery = recovery
         self.export_task: Task | None = None
         self.include_check_page = False  # 文件 → PDF 附校验说明页
+        self.owner: OwnerFile | None = None  # our owner file beside the open report
+        self._checking = False  # a disk check is asking the user: no second one meanwhile
+        self._declined: fingerprint.Fingerprint | None = None  # the disk version the user said 取消 to
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(int(owner_file.HEARTBEAT.total_seconds() * 1000))
+        self.heartbeat.timeout.connect(self._heartbeat)
+        self.heartbeat.start()
+        if recovery is not None:
+            recovery.autosaved.connect(lambda: QTimer.singleShot(0, self.check_disk))
 
     @property
     def session(self) -> DocumentSession | None:
@@ -67,9 +83,14 @@ class DocumentController(QObject):
             if leftover is not None:
                 if dialogs.ask_restore(self.window, leftover.describe()):
                     original = leftover.original_path
-                    restored = DocumentSession(leftover.report, original if original and original.endswith(".json")
-                                               else None, dirty=True)
-                    self.window.set_session(restored)
+                    path = Path(original) if original and original.endswith(".json") else None
+                    restored = DocumentSession(leftover.report, path, dirty=True)
+                    restored.fingerprint = leftover.fingerprint  # a save now still notices another desk's
+                    owner = None
+                    if path is not None:
+                        owner = OwnerFile(path)
+                        owner.claim()  # not over a live desk's: that one stays announced
+                    self.adopt(restored, owner)
                     self.window.show_message("已恢复上次未保存的修改；请检查后保存")
                     return
                 self.recovery.store.remove()
@@ -79,7 +100,16 @@ class DocumentController(QObject):
         elif (self.settings.last_file and Path(self.settings.last_file).is_file()
               and self._open_path(self.settings.last_file, ask=False, quiet=True)):
             return
-        self.window.set_session(DocumentSession(Report.blank()))
+        self.adopt(DocumentSession(Report.blank()))
+
+    def adopt(self, session: DocumentSession, owner: OwnerFile | None = None) -> None:
+        """Show ``session``; ``owner`` is our claim on its file (the previous one is released)."""
+        if self.owner is not None and self.owner is not owner:
+            self.owner.release()
+        self.owner = owner
+        self._declined = None
+        self.window.set_warning("disk", None)
+        self.window.set_session(session)
 
     def maybe_save(self) -> bool:
         """Ask 保存/不保存/取消 when there are unsaved changes; True when it is fine to go on."""
@@ -107,10 +137,14 @@ class DocumentController(QObject):
         return True
 
     def closed(self) -> None:
-        """The window closes: remember the file, drop the recovery file."""
+        """The window closes: remember the file, drop the recovery file and the owner file."""
         if self.session is not None:
             self.settings.last_file = str(self.session.path.resolve()) if self.session.path else ""
         self.settings.sync()
+        self.heartbeat.stop()
+        if self.owner is not None:
+            self.owner.release()
+            self.owner = None
         if self.recovery is not None:
             self.recovery.discard()
             self.recovery.store.release()
@@ -138,7 +172,7 @@ class DocumentController(QObject):
             return
         report = Report.blank(template, agency=choice.agency, year=choice.year)
         report.meta.level = choice.level
-        self.window.set_session(DocumentSession(report))
+        self.adopt(DocumentSession(report))
         self.window.tabs.setCurrentIndex(0)
         self.window.show_message(f"已新建 {choice.year} 年度报告")
 
@@ -151,12 +185,22 @@ class DocumentController(QObject):
         return self._open_path(path, ask=True)
 
     def _open_path(self, path: str, *, ask: bool, quiet: bool = False) -> bool:
-        """Load first (a damaged file leaves the current report untouched), then replace."""
+        """Load first (a damaged file leaves the current report untouched), then replace.
+
+        Another desk's owner file is asked about before anything is read, as Office does.
+        """
         p = Path(path)
         if p.suffix.lower() != ".json":
             return self.import_path(str(p))
+        same = self.session is not None and self.session.path == p.absolute()
+        other = owner_file.other_owner(p, self.owner.token if same and self.owner else None)
+        choice = "edit"
+        if other is not None:
+            choice = dialogs.ask_owner(self.window, p.name, other.describe())
+            if choice == "cancel":
+                return False
         try:
-            report = storage.load(p)
+            loaded = storage.read(p)
         except storage.ReportFileError as exc:
             if not quiet:
                 errors.show_error(self.window, "无法打开报告", str(exc))
@@ -165,10 +209,31 @@ class DocumentController(QObject):
             return False
         if ask and not self.maybe_save():
             return False
-        self.window.set_session(DocumentSession(report, p))
+        read_only = choice == "readonly" or self._read_only_on_disk(p)
+        owner = None
+        if not read_only:
+            owner = self.owner if same and self.owner is not None else OwnerFile(p)
+            if not owner.held:
+                owner.claim()  # "仍然打开": the first desk stays announced; we claim once it leaves
+        session = DocumentSession(loaded.report, p, dirty=bool(loaded.findings))
+        session.fingerprint = loaded.fingerprint
+        session.read_only = read_only
+        self.adopt(session, owner)
         self._remember(p)
-        self.window.show_message(f"已打开 {p.name}")
+        if loaded.findings:
+            dialogs.show_import_summary(self.window, p.name, loaded.findings)
+        if read_only and choice != "readonly":
+            self.window.show_message(f"“{p.name}”文件为只读，已以只读方式打开；修改后请用“另存为”保存")
+        else:
+            self.window.show_message(f"已打开 {p.name}" + ("（只读）" if read_only else ""))
         return True
+
+    @staticmethod
+    def _read_only_on_disk(p: Path) -> bool:
+        try:
+            return storage.is_read_only(storage.target_of(p).stat())
+        except OSError:
+            return False
 
     def _remember(self, p: Path) -> None:
         self.settings.add_recent(p)
@@ -218,18 +283,136 @@ class DocumentController(QObject):
             p = p.with_name(p.name + ".json")
         return self._write(p)
 
-    def _write(self, p: Path) -> bool:
+    def _write(self, p: Path, *, checked: bool = False) -> bool:
+        """Save to ``p``. Over the report's own file: refused when read-only, asked about when
+        another desk saved it meanwhile (unless ``checked``: the user already chose 覆盖)."""
         session = self.session
         assert session is not None
+        p = p.absolute()
+        own_file = p == session.path
+        if own_file and session.read_only:
+            if self._read_only_on_disk(p):
+                return self._offer_save_as(f"“{p.name}”文件为只读，不能保存到原文件。")
+            return self._offer_save_as(f"此报告以只读方式打开，不能保存到原文件“{p.name}”（以免覆盖他人的修改）。")
+        take_over = False
+        if own_file and not checked:
+            changed, now = fingerprint.changed(session.fingerprint, p)
+            if changed and now is not None:
+                choice = dialogs.ask_disk_conflict(self.window, p.name, self._who_changed(p, now))
+                if choice == "reload":
+                    self._reload()
+                    return False
+                if choice == "save_as":
+                    return self.save_as()
+                if choice == "cancel":
+                    return False
+        elif not own_file:
+            other = owner_file.other_owner(p)
+            if other is not None:
+                if not dialogs.ask_yes_no(self.window, "文件正在使用", f"“{p.name}”正在被使用：{other.describe()}。\n"
+                                          "覆盖它，对方的修改可能会丢失。仍要覆盖吗？", yes="覆盖", no="取消"):
+                    return False
+                take_over = True
         try:
-            storage.save(session.report, p, live_keys=session.live_acceptance_keys())
+            written = storage.save(session.report, p, live_keys=session.live_acceptance_keys())
+        except storage.ReadOnlyFileError as exc:
+            return self._offer_save_as(str(exc))
         except storage.ReportFileError as exc:
             errors.show_error(self.window, "保存失败", f"{exc}\n\n修改仍在编辑器中，请换一个位置保存。")
             return False
+        session.fingerprint = written
+        self._declined = None
+        self.window.set_warning("disk", None)
+        if not own_file:
+            owner = OwnerFile(p)
+            owner.claim(take_over=take_over)
+            if self.owner is not None:
+                self.owner.release()
+            self.owner = owner
+            session.read_only = False
         session.mark_saved(p)
         self._remember(p)
         self.window.show_message(f"已保存到 {p}")
         return True
+
+    def _offer_save_as(self, why: str) -> bool:
+        if dialogs.ask_yes_no(self.window, "不能保存", f"{why}\n\n要把修改另存为新文件吗？", yes="另存为…", no="取消"):
+            return self.save_as()
+        return False
+
+    # ------------------------------------------------------------------ another desk's changes
+
+    def _who_changed(self, p: Path, now: fingerprint.Fingerprint) -> str:
+        """"张三（PC-01）于 10:42" when the owner file tells, else "其他用户或程序（10:42）"."""
+        other = owner_file.other_owner(p, self.owner.token if self.owner else None)
+        when = now.describe_time()
+        if other is not None:
+            return f" {other.user}（{other.host}）于 {when} "
+        return f"其他用户或程序（{when}）"
+
+    def check_disk(self) -> None:
+        """Compare the open report's file with the disk (window activated, autosave).
+
+        Unchanged: nothing. Changed and no unsaved changes here: reload quietly and say so.
+        Changed and unsaved changes: ask once per version on disk (the save asks again).
+        Gone: a warning in the status bar until the file is saved again.
+        """
+        session = self.session
+        if session is None or session.path is None or self._checking:
+            return
+        if self.owner is not None and not self.owner.held and not session.read_only:
+            self.owner.claim()  # opened "anyway": announce us once the first desk has left
+        changed, now = fingerprint.changed(session.fingerprint, session.path)
+        if not changed:
+            if now is not None and session.fingerprint is not None and now != session.fingerprint:
+                session.fingerprint = now  # touched only (a backup tool): same bytes
+            self.window.set_warning("disk", None)
+            return
+        if now is None:
+            self.window.set_warning("disk", f"磁盘上的“{session.path.name}”已被移动或删除；保存将重新创建它")
+            return
+        self.window.set_warning("disk", None)
+        if not session.modified:
+            name = session.path.name
+            if self._reload():
+                self.window.show_message(f"“{name}”已被{self._who_changed(session.path, now).strip()}修改，"
+                                         "已重新载入")
+            return
+        if now == self._declined:
+            return
+        self._checking = True
+        try:
+            choice = dialogs.ask_disk_conflict(self.window, session.path.name, self._who_changed(session.path, now))
+        finally:
+            self._checking = False
+        if choice == "reload":
+            self._reload()
+        elif choice == "save_as":
+            self.save_as()
+        elif choice == "overwrite":
+            self._write(session.path, checked=True)
+        else:
+            self._declined = now
+            self.window.set_warning("disk", f"磁盘上的“{session.path.name}”已被他人修改；保存时将再次询问")
+
+    def _reload(self) -> bool:
+        """Show the file as it is on disk now (the user gave up this desk's changes)."""
+        session = self.session
+        assert session is not None and session.path is not None
+        try:
+            loaded = storage.read(session.path)
+        except storage.ReportFileError as exc:
+            errors.show_error(self.window, "无法重新载入", f"{exc}\n\n当前内容保持不变。")
+            return False
+        fresh = DocumentSession(loaded.report, session.path, dirty=bool(loaded.findings))
+        fresh.fingerprint = loaded.fingerprint
+        fresh.read_only = session.read_only
+        self.adopt(fresh, self.owner)
+        return True
+
+    def _heartbeat(self) -> None:
+        if self.owner is not None:
+            self.owner.heartbeat()
 
     # ------------------------------------------------------------------ import
 
@@ -265,7 +448,7 @@ class DocumentController(QObject):
             return False
         if not self.maybe_save():
             return False
-        self.window.set_session(DocumentSession(imported.report, None, dirty=True))
+        self.adopt(DocumentSession(imported.report, None, dirty=True))
         self.settings.last_dir = str(p.resolve().parent)
         if imported.findings:
             dialogs.show_import_summary(self.window, p.name, imported.findings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         # Open/save/import/export/print: the window only wires menus and shows the result.
         self.documents = DocumentController(self, settings, self.recovery)
         self.documents.busyChanged.connect(self._busy)
+        if self.recovery is not None:
+            self.recovery.errorChanged.connect(
+                lambda reason: self.set_warning("recovery", f"自动恢复文件无法写入：{reason}" if reason else None))
         self.setWindowIcon(theme.app_icon())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -253,7 +256,15 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         self.summary_icon = QLabel()
         self.summary_label = QLabel()
+        # Warnings that stay until their cause is gone (the recovery file cannot be written, the
+        # file vanished from disk): a passing message would be missed.
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("persistent_warning")
+        self.warning_label.setStyleSheet("QLabel { color: #8A1F11; background: #FDECEA; padding: 1px 6px; }")
+        self.warning_label.hide()
+        self._warnings: dict[str, str] = {}
         sb.addWidget(self.cell_label, 1)
+        sb.addPermanentWidget(self.warning_label)
         sb.addPermanentWidget(self.busy)
         sb.addPermanentWidget(self.summary_icon)
         sb.addPermanentWidget(self.summary_label)
@@ -335,7 +346,8 @@ class MainWindow(QMainWindow):
             return
         report = session.report
         name = report.title if report.meta.agency else "未命名报告"
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        read_only = "（只读）" if session.read_only else ""
+        self.setWindowTitle(f"{name}[*]{read_only} — {APP_NAME}")
         self.setWindowModified(session.modified)
 
     def _result_changed(self) -> None:
@@ -383,6 +395,17 @@ class MainWindow(QMainWindow):
         metrics = self.cell_label.fontMetrics()
         self.cell_label.setToolTip(text)
         self.cell_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(200, self.width() - 420)))
+
+    def set_warning(self, key: str, text: str | None) -> None:
+        """Show (or, with None, withdraw) a warning that stays in the status bar until withdrawn."""
+        if text:
+            self._warnings[key] = text
+        else:
+            self._warnings.pop(key, None)
+        joined = "；".join(self._warnings.values())
+        self.warning_label.setText(f"⚠ {joined}" if joined else "")
+        self.warning_label.setToolTip(joined)
+        self.warning_label.setVisible(bool(joined))
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
@@ -537,6 +560,13 @@ class MainWindow(QMainWindow):
         fmt = f"\n报告格式：{template.name}（{template.source}）" if template else ""
         errors.show_info(self, "关于年报编辑器",
                          "年报编辑器：政府信息公开工作年度报告的离线编辑、校验与导出工具。" + fmt)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:
+            # Back at this desk: has another desk saved the report meanwhile? (after the
+            # activation is done: the check may ask a question)
+            QTimer.singleShot(0, self.documents.check_disk)
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.documents.close_requested():

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models import storage
+from models.fingerprint import Fingerprint
 from models.report import Report
 from ui.session import DocumentSession
 
@@ -29,6 +30,7 @@ class Recovered:
     report: Report
     original_path: str | None  # the file the report belonged to (None: never saved)
     saved_at: str
+    fingerprint: Fingerprint | None = None  # that file as the crashed editor last knew it
 
     def describe(self) -> str:
         name = self.report.title if self.report.meta.agency else "未命名报告"
@@ -85,16 +87,26 @@ class RecoveryStore:
         except (OSError, ValueError, storage.ReportFileError):
             return None
         original = doc.get("path")
-        return Recovered(report, original if isinstance(original, str) else None, str(doc.get("saved_at", "")))
+        fp = doc.get("fingerprint")
+        try:
+            fingerprint = Fingerprint(int(fp["size"]), int(fp["mtime_ns"]), str(fp["sha256"])) if fp else None
+        except (KeyError, TypeError, ValueError):
+            fingerprint = None
+        return Recovered(report, original if isinstance(original, str) else None, str(doc.get("saved_at", "")),
+                         fingerprint)
 
-    def write(self, report: Report, original_path: Path | None) -> None:
+    def write(self, report: Report, original_path: Path | None, fingerprint: Fingerprint | None = None) -> None:
         doc = {
             "format": RECOVERY_FORMAT,
             "path": str(original_path) if original_path else None,
             "saved_at": datetime.now().isoformat(timespec="seconds"),
+            "fingerprint": {"size": fingerprint.size, "mtime_ns": fingerprint.mtime_ns,
+                            "sha256": fingerprint.sha256} if fingerprint else None,
             "report": storage.to_dict(report),
         }
-        storage.write_atomic(self.path, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+        # backslashreplace: a lone surrogate typed or pasted becomes its JSON escape (\\ud800), which
+        # the loader replaces on restore, instead of failing the recovery file
+        storage.write_atomic(self.path, json.dumps(doc, ensure_ascii=False).encode("utf-8", "backslashreplace"))
 
     def remove(self) -> None:
         try:
@@ -109,7 +121,15 @@ class RecoveryStore:
 
 
 class RecoveryManager(QObject):
-    """Writes the session's report to the store shortly after each change."""
+    """Writes the session's report to the store shortly after each change.
+
+    Signals:
+        autosaved(): a write was attempted (the window then checks the file on disk too).
+        errorChanged(str): the recovery file cannot be written, and why ("" when it works again).
+    """
+
+    autosaved = Signal()
+    errorChanged = Signal(str)
 
     def __init__(self, store: RecoveryStore, parent: QObject | None = None, delay_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
@@ -143,10 +163,16 @@ class RecoveryManager(QObject):
             self.store.remove()
             return
         try:
-            self.store.write(session.report, session.path)
-            self.last_error = None
-        except storage.ReportFileError as exc:  # a full disk must not interrupt typing
-            self.last_error = str(exc)
+            self.store.write(session.report, session.path, session.fingerprint)
+            error = None
+        except storage.ReportFileError as exc:  # a full disk must not interrupt typing…
+            error = str(exc)
+        except OSError as exc:  # pragma: no cover - write_atomic turns these into ReportFileError
+            error = storage.os_error_text(exc)
+        if error != self.last_error:  # … but must be seen: the window keeps a warning up meanwhile
+            self.last_error = error
+            self.errorChanged.emit(error or "")
+        self.autosaved.emit()
 
     def discard(self) -> None:
         """Clean close: nothing to recover."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.checker import Checker, checker_for
 from models.findings import CheckResult, Finding
+from models.fingerprint import Fingerprint
 from models.report import Change, Report
 from models.values import CellRef, Value, format_value
 from ui.commands import (
@@ -37,7 +38,7 @@ class DocumentSession(QObject):
         textChanged(section) / noteChanged(section) / metaChanged(): other content changed.
         contentChanged(): anything in the report changed (drives the recovery file).
         modifiedChanged(bool): unsaved changes appeared or disappeared.
-        pathChanged(): the file the report is saved to changed.
+        pathChanged(): the file the report is saved to changed, or whether it is read-only.
         revealRequested(section, refs): undo/redo asks the window to show that place
             (section "" = the basic-data tab).
     """
@@ -62,6 +63,9 @@ class DocumentSession(QObject):
         self.result: CheckResult = self.checker.check(report)
         self.undo_stack = QUndoStack(self)
         self._dirty = dirty  # restored or imported content that was never saved
+        # The file as this desk last read or wrote it: another desk's save shows as a difference.
+        self.fingerprint: Fingerprint | None = None
+        self._read_only = False
         self._modified = self.modified
         self.undo_stack.cleanChanged.connect(self._emit_modified)
         report.subscribe(self._on_report_change)
@@ -76,6 +80,17 @@ class DocumentSession(QObject):
     @property
     def modified(self) -> bool:
         return self._dirty or not self.undo_stack.isClean()
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only (another desk has it, or the file is read-only): never saved over."""
+        return self._read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        if value != self._read_only:
+            self._read_only = value
+            self.pathChanged.emit()
 
     @property
     def display_name(self) -> str:

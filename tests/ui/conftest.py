@@ -24,7 +24,7 @@ from models.report import Report  # noqa: E402
 from models.values import CellRef  # noqa: E402
 
 DIALOGS = ("ask_save_changes", "ask_yes_no", "get_open_path", "get_save_path", "ask_new_report",
-           "ask_explanation", "ask_restore", "show_import_summary")
+           "ask_explanation", "ask_restore", "show_import_summary", "ask_disk_conflict", "ask_owner")
 
 
 @dataclass

@@ -1,0 +1,366 @@
+"""The batch engine: read and check many reports, in parallel, streaming results in order.
+
+``check`` over many files and ``review`` of a folder both run :func:`run`: the jobs are cut into
+chunks, each chunk is read and checked by a worker process (both cores, ``concurrent.futures``)
+or in this process when there is little to do, and each report's output (its ``check --json``
+entry, its text listing, its problem rows) is built once, in the worker, as text. The caller
+gets :class:`Outcome`\\ s in the order of the jobs, a few chunks at a time, so memory stays
+bounded however many files there are.
+
+A job may name last year's report of the same unit (``Job.previous``): the worker reads it (once
+per chunk when a unit's years come in a row) and the checker runs the carry-over rules against it.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from batch.sources import Reader, Source
+from models.cell_labels import finding_place
+from models.findings import SEVERITY_LABEL, CheckResult
+from models.report import Report
+from models.review import STATUS_LABEL, status_of
+
+# Rough cost of one document by kind (a .json report = 1): decides whether a pool pays off.
+_COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60}
+POOL_THRESHOLD = 400  # below this much work one process is faster than starting workers
+MAX_CHUNK = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One report to read and check; ``previous``: last year's report of the same unit."""
+
+    source: Source
+    previous: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What to build for each report, and the checks to run.
+
+    ``json``: the report's ``check --json`` entry (with ``status`` when ``status`` is set);
+    ``text``: its ``check`` listing; ``problems``: one row per finding for the review workbook;
+    ``previous_path``: one last-year report for every job that names none (``check --previous``).
+    """
+
+    json: bool = False
+    text: bool = False
+    problems: bool = False
+    status: bool = False
+    previous_path: str | None = None
+    identify: bool = False  # only the unit, year and format (a .json report's meta, not its tables)
+
+
+class Problem(NamedTuple):
+    """One finding as the review lists it."""
+
+    severity: str
+    table: str
+    row: str
+    column: str
+    message: str
+    rule: str
+    accepted: str | None  # the written 说明 of an accepted warning
+
+
+class Outcome(NamedTuple):
+    """The result for one job; ``error`` (why it could not be read) or the check's figures."""
+
+    source: Source
+    error: str | None = None
+    agency: str = ""
+    year: int | None = None
+    template: str = ""
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    accepted: int = 0
+    status: str = ""
+    previous: str | None = None  # name of the last-year report checked against
+    previous_source: Source | None = None
+    json: str | None = None
+    text: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+class PreviousUnreadable(Exception):
+    """``--previous`` cannot be read: nothing can be checked against it."""
+
+
+# ---------------------------------------------------------------------- one report
+
+
+def check_job(reader: Reader, job: Job, options: Options, previous: Report | None = None,
+              cache: dict[Source, Report] | None = None) -> Outcome:
+    """Read and check one report; never raises for a bad file (the outcome carries the reason)."""
+    from importers import ImportFailed
+    from models.checker import checker_for
+    from models.storage import ReportFileError
+
+    source = job.source
+    if options.identify:
+        known = _identify_json(reader, source) if source.suffix == ".json" else None
+        if known is not None:
+            return known
+    try:
+        imported = reader.read(source)
+    except (ImportFailed, ReportFileError) as exc:
+        return _failed(source, str(exc), options)
+    except Exception as exc:  # a bug met on a hostile file must not stop a review of thousands
+        return _failed(source, f"读取时出错（{type(exc).__name__}）：{exc}", options)
+    report = imported.report
+    if options.identify:
+        return Outcome(source=source, agency=report.meta.agency, year=report.meta.year, template=report.template.id)
+    if cache is not None:
+        cache[source] = report
+    previous_name = None
+    previous_source = None
+    if job.previous is not None:
+        last = cache.get(job.previous) if cache is not None else None
+        if last is None:
+            try:
+                last = reader.read(job.previous).report
+            except Exception:  # last year's file is listed with its own reason; check this one without it
+                last = None
+        if last is not None and cache is not None:
+            cache[job.previous] = last
+        previous = last
+        previous_name = job.previous.name if last is not None else None
+        previous_source = job.previous if last is not None else None
+    elif previous is not None:
+        previous_name = options.previous_path
+    if previous is not None and previous.template is not report.template:
+        previous, previous_name, previous_source = None, None, None  # carry-over across formats is not defined
+    try:
+        checked = checker_for(report.template).check(report, previous)
+    except Exception as exc:
+        return _failed(source, f"校验时出错（{type(exc).__name__}）：{exc}", options)
+    result = CheckResult({**{f.key: f for f in imported.findings}, **checked.mapping})
+    counts = result.counts()
+    status = status_of(counts["error"], counts["warning"])
+    meta = report.meta
+    findings = result.sorted()
+    json_text = text = None
+    if options.json:
+        entry: dict[str, Any] = {"path": source.name, "agency": meta.agency, "year": meta.year,
+                                 "template": report.template.id}
+        if options.status:
+            entry.update(status=status, status_label=STATUS_LABEL[status], counts=counts,
+                         previous=previous_name)
+        entry["findings"] = [f.to_dict() for f in findings]
+        json_text = json.dumps(entry, ensure_ascii=False)
+    if options.text:
+        lines = [f"{source.name}：{meta.agency or '（未填机关名称）'} {meta.year or '？'}年（{report.template.id} 格式）"]
+        for f in findings:
+            state = "（已接受：" + (f.explanation or "") + "）" if f.accepted else ""
+            lines.append(f"  [{SEVERITY_LABEL[f.severity]}] {f.message}{state}  〈{f.rule}〉")
+        lines.append(f"  结论：{result.summary()}")
+        text = "\n".join(lines) + "\n"
+    problems: tuple[Problem, ...] = ()
+    if options.problems:
+        problems = tuple(_problem(report, f) for f in findings)
+    return Outcome(
+        source=source, agency=meta.agency, year=meta.year, template=report.template.id,
+        errors=counts["error"], warnings=counts["warning"], infos=counts["info"],
+        accepted=len(findings) - sum(counts.values()), status=status, previous=previous_name,
+        previous_source=previous_source,
+        json=json_text, text=text, problems=problems,
+    )
+
+
+def _identify_json(reader: Reader, source: Source) -> Outcome | None:
+    """Unit, year and format from a report file's ``meta`` without building the report; None
+    when the file is not plainly one of ours (the full read then says why)."""
+    try:
+        doc = json.loads(reader.read_bytes(source).decode("utf-8-sig"))
+        meta = doc["meta"]
+        agency, year, template = meta.get("agency", ""), meta.get("year"), doc["template"]
+    except Exception:
+        return None
+    if not isinstance(agency, str) or not isinstance(template, str) \
+            or not (year is None or (type(year) is int and 1900 <= year <= 2999)):
+        return None
+    return Outcome(source=source, agency=agency, year=year, template=template)
+
+
+def _problem(report: Report, f: Any) -> Problem:
+    place = finding_place(report.template, f)
+    return Problem(f.severity, place.table, place.row, place.column, f.message, f.rule,
+                   f.explanation if f.accepted else None)
+
+
+def _failed(source: Source, reason: str, options: Options) -> Outcome:
+    json_text = None
+    if options.json:
+        entry: dict[str, Any] = {"path": source.name, "error": reason}
+        if options.status:
+            entry.update(status="unreadable", status_label=STATUS_LABEL["unreadable"])
+        json_text = json.dumps(entry, ensure_ascii=False)
+    return Outcome(source=source, error=reason, status="unreadable", json=json_text)
+
+
+# ---------------------------------------------------------------------- chunks (in a worker or here)
+
+_worker_options: Options | None = None
+_worker_previous: Report | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _worker_options, _worker_previous
+    _worker_options = options
+    _worker_previous = load_previous(options.previous_path) if options.previous_path else None
+
+
+def load_previous(path: str) -> Report:
+    """``--previous``: last year's report for every file. Raises :class:`PreviousUnreadable`."""
+    from importers import ImportFailed, read_report
+    from models.storage import ReportFileError
+
+    try:
+        return read_report(path).report
+    except (ImportFailed, ReportFileError) as exc:
+        raise PreviousUnreadable(str(exc)) from None
+
+
+def run_chunk(jobs: Sequence[Job], options: Options | None = None, previous: Report | None = None) -> list[Outcome]:
+    """Check ``jobs`` in order; last-year reports that come up twice in the chunk are read once."""
+    if options is None:  # in a worker process
+        options, previous = _worker_options, _worker_previous
+        assert options is not None
+    wanted = {j.previous for j in jobs if j.previous is not None}
+    cache: dict[Source, Report] = {}
+    out = []
+    with Reader() as reader:
+        for job in jobs:
+            out.append(check_job(reader, job, options, previous, cache))
+            # keep only what a later job of this chunk will ask for
+            if job.source not in wanted:
+                cache.pop(job.source, None)
+    return out
+
+
+# ---------------------------------------------------------------------- the run
+
+
+def cost(jobs: Sequence[Job]) -> int:
+    return sum(_COST.get(j.source.suffix, 20) for j in jobs)
+
+
+def worker_count() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+    except AttributeError:
+        n = os.cpu_count() or 1
+    return max(1, min(n, 16))
+
+
+def chunks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
+    """Cut ``jobs`` into chunks small enough to share out and to report progress often, without
+    splitting a unit's run of years (its last-year report is then read once)."""
+    size = max(8, min(MAX_CHUNK, len(jobs) // (workers * 8) or 8))
+    out: list[list[Job]] = []
+    current: list[Job] = []
+    for job in jobs:
+        follows = current and job.previous is not None and job.previous == current[-1].source
+        if len(current) >= size and not (follows and len(current) < 2 * size):
+            out.append(current)
+            current = []
+        current.append(job)
+    if current:
+        out.append(current)
+    return out
+
+
+def _start_method() -> str:
+    """fork where it is safe (a plain one-thread process such as the command line): workers start
+    in milliseconds with everything imported; spawn elsewhere (Windows, macOS, the GUI's threads)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
+            and sys.platform != "darwin":
+        return "fork"
+    return "spawn"
+
+
+def run(jobs: Sequence[Job], options: Options, *, workers: int | None = None,
+        cancelled: Callable[[], bool] | None = None) -> Iterator[Outcome]:
+    """Check every job; yields one :class:`Outcome` per job, in the order of ``jobs``.
+
+    Runs in this process when there is little to do (or ``workers`` is 1), else on a pool of
+    worker processes with a bounded number of chunks in flight. ``cancelled`` is polled between
+    chunks; when it returns True the run stops (the generator ends early).
+    Raises :class:`PreviousUnreadable` when ``options.previous_path`` cannot be read.
+    """
+    workers = worker_count() if workers is None else workers
+    if workers <= 1 or cost(jobs) < POOL_THRESHOLD:
+        previous = load_previous(options.previous_path) if options.previous_path else None
+        for chunk in chunks(jobs, 1):
+            if cancelled is not None and cancelled():
+                return
+            yield from run_chunk(chunk, options, previous)
+        return
+    if options.previous_path:
+        load_previous(options.previous_path)  # fail here, once, with the reason
+    yield from _run_pool(chunks(jobs, workers), options, workers, cancelled)
+
+
+def _new_pool(options: Options, workers: int) -> ProcessPoolExecutor:
+    ctx = multiprocessing.get_context(_start_method())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(options,))
+
+
+def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
+              cancelled: Callable[[], bool] | None) -> Iterator[Outcome]:
+    pending: deque[tuple[list[Job], bool]] = deque((c, False) for c in pending_chunks)  # (jobs, alone)
+    inflight: deque[tuple[list[Job], bool, Future[list[Outcome]]]] = deque()
+    window = workers * 2
+    pool = _new_pool(options, workers)
+    try:
+        while pending or inflight:
+            while pending and len(inflight) < window:
+                jobs, alone = pending[0]
+                if alone and inflight:
+                    break  # a suspect runs by itself, so a crash is its own
+                try:
+                    future = pool.submit(run_chunk, jobs)
+                except BrokenProcessPool:  # a worker just died: the chunk in flight will say so
+                    if not inflight:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = _new_pool(options, workers)
+                        continue
+                    break
+                pending.popleft()
+                inflight.append((jobs, alone, future))
+                if alone:
+                    break
+            jobs, alone, future = inflight.popleft()
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory, a crash in a library). Start afresh; retry
+                # what was in flight, and the chunk that broke one report at a time.
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _new_pool(options, workers)
+                again = [(j, a) for j, a, _ in inflight]
+                inflight.clear()
+                if len(jobs) > 1:
+                    retry = [([job], True) for job in jobs]
+                else:
+                    retry = []
+                    yield _failed(jobs[0].source, "读取该文件时处理进程异常退出（文件可能已损坏或过于复杂）", options)
+                pending.extendleft(reversed(retry + again))
+                continue
+            yield from outcomes
+            if cancelled is not None and cancelled():
+                return
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

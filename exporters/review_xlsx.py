@@ -1,0 +1,174 @@
+"""The review workbook: 汇总 (one row per report), 问题清单 (one row per finding) and 提交情况
+(units × years, 未提交 where a unit has no report).
+
+Written as the review runs, in openpyxl's write-only mode (rows go to temporary files, not
+memory), so a review of ten thousand reports holds no more than one row at a time. Every sheet
+has its header frozen, an autofilter over its rows, and prints on A4 landscape, fitted to the
+page width, with the header repeated on every page.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from exporters.xlsx import AUTHOR, display_width, escape_text
+from models.findings import SEVERITY_LABEL
+from models.review import ERRORS, MISSING, PASSED, STATUS_LABEL, TO_CONFIRM, UNREADABLE
+from models.storage import write_atomic
+
+SUMMARY_SHEET = "汇总"
+PROBLEMS_SHEET = "问题清单"
+SUBMISSIONS_SHEET = "提交情况"
+SUMMARY_HEADER = ("单位", "年度", "格式", "错误", "警告", "提示", "已接受", "状态", "上年报告", "文件", "说明")
+PROBLEMS_HEADER = ("单位", "年度", "严重程度", "表/栏目", "行", "列", "问题", "已接受的说明", "规则", "文件")
+MAX_ROWS = 1_048_576  # Excel's limit per sheet
+
+_FONT = "宋体"
+_F_BODY = Font(name=_FONT, size=10.5)
+_F_HEAD = Font(name=_FONT, size=10.5, bold=True)
+_FILL_HEAD = PatternFill("solid", fgColor="D9E1F2")
+_A_HEAD = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_A_CENTER = Alignment(horizontal="center", vertical="center")
+# Status and severity colours (Excel's own 好/差/适中 palette, plus a strong one for 未提交).
+_STYLE: dict[str, tuple[Font, PatternFill]] = {
+    ERRORS: (Font(name=_FONT, size=10.5, bold=True, color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
+    "error": (Font(name=_FONT, size=10.5, bold=True, color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
+    TO_CONFIRM: (Font(name=_FONT, size=10.5, bold=True, color="9C5700"), PatternFill("solid", fgColor="FFEB9C")),
+    "warning": (Font(name=_FONT, size=10.5, bold=True, color="9C5700"), PatternFill("solid", fgColor="FFEB9C")),
+    "info": (Font(name=_FONT, size=10.5, color="1F4E79"), PatternFill("solid", fgColor="DDEBF7")),
+    PASSED: (Font(name=_FONT, size=10.5, color="006100"), PatternFill("solid", fgColor="C6EFCE")),
+    MISSING: (Font(name=_FONT, size=10.5, bold=True, color="FFFFFF"), PatternFill("solid", fgColor="C00000")),
+    UNREADABLE: (Font(name=_FONT, size=10.5, bold=True, color="FFFFFF"), PatternFill("solid", fgColor="7F7F7F")),
+}
+_SUMMARY_WIDTHS = (26, 6, 7, 5, 5, 5, 6, 8, 24, 32, 32)
+_PROBLEM_WIDTHS = (22, 6, 8, 9, 22, 14, 56, 16, 15, 24)
+_A_WRAP = Alignment(vertical="top", wrap_text=True)
+
+
+class ReviewWorkbook:
+    """Build the workbook row by row: :meth:`add_report`, :meth:`add_problem`, then :meth:`save`."""
+
+    def __init__(self, title: str = "年报审核") -> None:
+        self.wb = Workbook(write_only=True)
+        self.wb.properties.creator = AUTHOR
+        self.wb.properties.title = title
+        self.summary = self._sheet(SUMMARY_SHEET, SUMMARY_HEADER, _SUMMARY_WIDTHS)
+        self.problems = self._sheet(PROBLEMS_SHEET, PROBLEMS_HEADER, _PROBLEM_WIDTHS)
+        self.submissions: Any = None
+        self._rows = {SUMMARY_SHEET: 1, PROBLEMS_SHEET: 1}
+        self._dropped = 0
+
+    def _sheet(self, name: str, header: Sequence[str], widths: Sequence[float], *, freeze: str = "A2") -> Any:
+        ws = self.wb.create_sheet(name)
+        for i, w in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        ws.freeze_panes = freeze
+        self._print_setup(ws)  # before the first row: write-only sheets write their properties first
+        ws.append([self._cell(ws, h, _F_HEAD, _FILL_HEAD, _A_HEAD) for h in header])
+        return ws
+
+    @staticmethod
+    def _cell(ws: Any, value: Any, font: Font | None = None, fill: PatternFill | None = None,
+              alignment: Alignment | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=escape_text(value) if isinstance(value, str) else value)
+        cell.font = font or _F_BODY
+        if fill is not None:
+            cell.fill = fill
+        if alignment is not None:
+            cell.alignment = alignment
+        return cell
+
+    def _wrapped(self, ws: Any, text: str | None) -> WriteOnlyCell | None:
+        """Long text wraps in its column (prints whole) instead of running over the next one."""
+        return self._cell(ws, text, alignment=_A_WRAP) if text else None
+
+    def _status(self, ws: Any, status: str, text: str | None = None) -> WriteOnlyCell:
+        font, fill = _STYLE.get(status, (_F_BODY, None))
+        return self._cell(ws, text if text is not None else STATUS_LABEL.get(status, status), font, fill, _A_CENTER)
+
+    # ------------------------------------------------------------------ rows
+
+    def add_report(self, *, agency: str, year: int | None, template: str, errors: int, warnings: int,
+                   infos: int, accepted: int, status: str, previous: str | None, file: str,
+                   reason: str | None = None) -> None:
+        """One row of 汇总: a report, a year a unit has not submitted, or a file not read."""
+        ws = self.summary
+        counted = status not in (MISSING, UNREADABLE)
+        ws.append([
+            agency, year, f"{template}版" if template else None,
+            errors if counted else None, warnings if counted else None, infos if counted else None,
+            accepted if counted else None,
+            self._status(ws, status), self._wrapped(ws, previous), self._wrapped(ws, file), self._wrapped(ws, reason),
+        ])
+        self._rows[SUMMARY_SHEET] += 1
+
+    def add_problem(self, *, agency: str, year: int | None, severity: str, table: str, row: str, column: str,
+                    message: str, accepted: str | None, rule: str, file: str) -> None:
+        """One row of 问题清单."""
+        if self._rows[PROBLEMS_SHEET] >= MAX_ROWS - 1:
+            self._dropped += 1
+            return
+        ws = self.problems
+        shown = SEVERITY_LABEL.get(severity, severity) + ("（已接受）" if accepted is not None else "")
+        ws.append([agency, year, self._status(ws, "accepted" if accepted is not None else severity, shown),
+                   table, row or None, column or None, self._wrapped(ws, message), accepted, rule, file])
+        self._rows[PROBLEMS_SHEET] += 1
+
+    def set_submissions(self, years: Sequence[int], units: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
+        """提交情况: ``units`` = (name, [(status, number of reports) per year]), in ``years`` order."""
+        widths = [max(12, min(40, max((display_width(n) for n, _ in units), default=10) + 2))]
+        widths += [9] * len(years) + [10]
+        ws = self.submissions = self._sheet(SUBMISSIONS_SHEET, ["单位", *(f"{y}年" for y in years), "未提交年数"],
+                                            widths, freeze="B2")
+        for name, cells in units:
+            row: list[Any] = [name]
+            for status, n in cells:
+                text = STATUS_LABEL.get(status, status) + (f"（{n} 份）" if n > 1 else "")
+                row.append(self._status(ws, status, text))
+            row.append(sum(1 for status, _ in cells if status == MISSING))
+            ws.append(row)
+        self._finish(ws, len(units) + 1, 2 + len(years))
+
+    # ------------------------------------------------------------------ the file
+
+    def _print_setup(self, ws: Any) -> None:
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.oddHeader.center.text = f"&A — {self.wb.properties.title}"
+        ws.oddHeader.center.size = 9
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.oddFooter.center.size = 9
+
+    @staticmethod
+    def _finish(ws: Any, rows: int, cols: int) -> None:
+        ws.auto_filter.ref = f"A1:{get_column_letter(cols)}{max(rows, 2)}"
+        ws.print_title_rows = "1:1"
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the file atomically. Raises ``ReportFileError`` (a Chinese message) on failure."""
+        if self._dropped:
+            self.problems.append([self._cell(self.problems, f"另有 {self._dropped} 条问题超出 Excel 的行数上限，未列出；"
+                                                            "请用 review --json 查看全部")])
+            self._rows[PROBLEMS_SHEET] += 1
+        if self.submissions is None:
+            self.set_submissions([], [])
+        self._finish(self.summary, self._rows[SUMMARY_SHEET], len(SUMMARY_HEADER))
+        self._finish(self.problems, self._rows[PROBLEMS_SHEET], len(PROBLEMS_HEADER))
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        write_atomic(Path(path), buf.getvalue())

@@ -1,0 +1,125 @@
+"""The batch engine: parallel, in order, bounded, and never stopped by one bad file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from review_tree import EDU, WRONG, unit_report  # noqa: E402
+
+from batch import engine  # noqa: E402
+from batch.engine import Job, Options, run  # noqa: E402
+from batch.output import ChunkedWriter  # noqa: E402
+from batch.sources import Source  # noqa: E402
+from models import storage  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    folder = tmp_path_factory.mktemp("many")
+    out = []
+    for i in range(60):
+        report = unit_report(f"{EDU}{i:02d}", 2024, 2)
+        if i % 3 == 0:
+            report.values[WRONG] = 9
+        path = folder / f"r{i:02d}.json"
+        storage.save(report, path)
+        out.append(str(path))
+        if i % 10 == 5:
+            bad = folder / f"bad{i}.json"
+            bad.write_text("{", encoding="utf-8")
+            out.append(str(bad))
+    return out
+
+
+def test_the_pool_gives_the_same_outcomes_in_the_same_order(files: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs = [Job(Source(p)) for p in files]
+    options = Options(json=True, text=True, problems=True)
+    serial = list(run(jobs, options, workers=1))
+    monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(engine, "MAX_CHUNK", 7)
+    parallel = list(run(jobs, options, workers=2))
+    assert [o.source for o in parallel] == [j.source for j in jobs]
+    assert parallel == serial
+    assert sum(1 for o in serial if o.error) == 6 and sum(1 for o in serial if o.errors) == 20
+
+
+def test_cancelling_stops_between_chunks(files: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
+    seen = []
+    for outcome in run([Job(Source(p)) for p in files], Options(), workers=2, cancelled=lambda: len(seen) >= 10):
+        seen.append(outcome)
+    assert 10 <= len(seen) < len(files)
+
+
+_run_chunk = engine.run_chunk
+
+
+def _crash_on_marked(jobs: list[Job], *args: object) -> list[engine.Outcome]:
+    import os
+
+    if any("crash" in j.source.path for j in jobs):
+        os._exit(1)  # a worker dying as if the OS killed it
+    return _run_chunk(jobs, *args)  # type: ignore[arg-type]
+
+
+def test_a_dying_worker_costs_only_its_file(files: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    crash = tmp_path / "crash.json"
+    crash.write_text("{}", encoding="utf-8")
+    paths = files[:20] + [str(crash)] + files[20:40]
+    monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(engine, "MAX_CHUNK", 8)
+    monkeypatch.setattr(engine, "run_chunk", _crash_on_marked)
+    outcomes = list(run([Job(Source(p)) for p in paths], Options(), workers=2))
+    assert [o.source.path for o in outcomes] == paths
+    (died,) = [o for o in outcomes if o.source.path == str(crash)]
+    assert "异常退出" in (died.error or "")
+    assert all(o.error is None or "bad" in o.source.path for o in outcomes if o is not died)
+
+
+def test_chunked_writer_writes_few_large_pieces() -> None:
+    class Counting:
+        def __init__(self) -> None:
+            self.writes: list[str] = []
+
+        def write(self, s: str) -> None:
+            self.writes.append(s)
+
+        def flush(self) -> None:
+            pass
+
+    stream = Counting()
+    out = ChunkedWriter(stream, piece=1000)  # type: ignore[arg-type]
+    for _ in range(500):
+        out.write("x" * 10)
+    out.flush()
+    assert "".join(stream.writes) == "x" * 5000 and len(stream.writes) == 5
+
+
+def test_check_over_many_files_keeps_order_and_matches_one_by_one(files: list[str]) -> None:
+    def check(*paths: str) -> tuple[int, list[dict]]:  # type: ignore[type-arg]
+        proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", "--json", *paths],
+                              capture_output=True, cwd=ROOT, timeout=120)
+        return proc.returncode, json.loads(proc.stdout.decode("utf-8"))["files"]
+
+    many = files * 8  # enough work for the pool
+    code, listed = check(*many)
+    assert code == 2
+    assert [f["path"] for f in listed] == many
+    _, first = check(files[0])
+    assert listed[0] == first[0] and listed[len(files)] == first[0]
+
+
+def test_previous_report_unreadable_is_reported_once(files: list[str], tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", "--previous", str(tmp_path / "nope.json"),
+                           *files[:3]], capture_output=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert proc.stderr.decode("utf-8").count("无法读取上年报告") == 1
