@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from models import storage  # noqa: E402
 from models.checker import checker_for  # noqa: E402
 from models.report import Report  # noqa: E402
+from models.template import load_template  # noqa: E402
 from models.values import CellRef  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -43,11 +44,11 @@ def _random_report(rng: random.Random, i: int) -> Report:
     """A filled, consistent report with the odd error, like real submissions."""
     from decimal import Decimal
 
-    report = Report.blank(agency=f"测试机关{i}", year=2024)
+    report = Report.blank(load_template("2021"), agency=f"测试机关{i}", year=2024)
     for ref in report.cell_refs():
         spec = report.template.cell(*ref)
         assert spec is not None
-        report.values[ref] = Decimal(rng.randint(0, 10**6)) / 100 if spec.value == "amount" else rng.randint(0, 40)
+        report.values[ref] = Decimal(rng.randint(0, 10**6)) / 100 if not spec.number.whole else rng.randint(0, 40)
     checker = checker_for(report.template)
     for _ in range(5):  # settle every total from its parts
         for f in checker.check(report).errors:
@@ -76,7 +77,7 @@ def main() -> None:
 
     def one_edit() -> None:
         r = rng.choice(refs)
-        report.values[r] = rng.randint(0, 9) if report.template.cell(*r).value == "count" else None  # type: ignore[union-attr]
+        report.values[r] = rng.randint(0, 9) if report.template.cell(*r).number.whole else None  # type: ignore[union-attr]
         checker.recheck(result, report, [r])
 
     print(f"re-check after one cell change: {_median_us(one_edit, 5000):.1f} µs median")

@@ -31,9 +31,10 @@ from exporters.linebreak import break_lines, label_glue
 from exporters.pdf_table import TableCell, TableSpec, break_row, table_slice, table_spec
 from models.findings import SEVERITY_LABEL
 from models.grid import grid_for
+from models.numbers import format_value
 from models.report import Report
 from models.template import SectionSpec
-from models.values import CellRef, format_value
+from models.values import CellRef
 
 # ----------------------------------------------------------------- page geometry (GB/T 9704)
 

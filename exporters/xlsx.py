@@ -33,10 +33,11 @@ from exporters.linebreak import label_glue, label_lines, widest_unit
 from models.checker import checker_for
 from models.findings import SEVERITY_LABEL, CheckResult, Finding
 from models.grid import Grid, GridCell, grid_for
+from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, Report
 from models.storage import FORMAT_ID as REPORT_FORMAT_ID
 from models.template import ReportTemplate, SectionSpec
-from models.values import CellRef, Value
+from models.values import CellRef, Quantity, Value
 
 # ---------------------------------------------------------------------- shared with importers.xlsx
 
@@ -323,7 +324,7 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
             spec = t.cell(*gc.ref)
             assert spec is not None
             value = report.values.get(gc.ref)
-            _put_value(cell, value, spec.value)
+            _put_value(cell, value, spec.number)
             findings = _cell_findings(result, gc.ref)
             if findings:
                 cell.comment = _comment(findings)
@@ -352,9 +353,12 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
     _print_setup(ws, landscape=sum(widths) > LANDSCAPE_WIDTH)
 
 
-def _put_value(cell: Any, value: Value, kind: str) -> None:
+def _put_value(cell: Any, value: Value, spec: NumberSpec) -> None:
     """Write a value so that reading it back yields exactly the same value."""
     if value is None:
+        return
+    if isinstance(value, Quantity):  # 251000元: the amount with the unit the report printed
+        _set_text(cell, str(value))
         return
     if isinstance(value, Decimal):
         if exact_as_float(value):
@@ -368,7 +372,7 @@ def _put_value(cell: Any, value: Value, kind: str) -> None:
         _set_text(cell, str(value))
         return
     cell.value = value
-    if kind == "count":
+    if spec.whole:
         cell.number_format = "0"
 
 
@@ -445,32 +449,37 @@ def _row_heights(grid: Grid, widths: Sequence[float], texts: Mapping[GridCell, s
 
 
 def _validations(ws: Worksheet, t: ReportTemplate, grid: Grid) -> None:
+    """Data validation from each column's NumberSpec: whole or decimal, its bounds, its words."""
     r0, c0 = TABLE_ORIGIN
-    by_kind: dict[str, list[tuple[int, int]]] = {}
+    by_spec: dict[str, tuple[NumberSpec, list[tuple[int, int]]]] = {}
     for gc in grid.value_cells:
         assert gc.ref is not None
         spec = t.cell(*gc.ref)
         assert spec is not None
-        by_kind.setdefault(spec.value, []).append((r0 + gc.row, c0 + gc.col))
-    for kind, cells in by_kind.items():
-        if kind == "count":
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                showErrorMessage=True, errorTitle="件数无效",
-                                error="请填写不小于 0 的整数（件数）；没有发生请填 0",
-                                showInputMessage=True, promptTitle="件数", prompt="不小于 0 的整数；没有发生请填 0")
-        else:
-            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                showErrorMessage=True, errorTitle="金额无效",
-                                error="请填写不小于 0 的金额（单位：万元），可带小数",
-                                showInputMessage=True, promptTitle="金额（万元）", prompt="不小于 0 的数，单位万元")
+        by_spec.setdefault(spec.number.name, (spec.number, []))[1].append((r0 + gc.row, c0 + gc.col))
+    for spec, cells in by_spec.values():
+        dv = _validation(spec)
         dv.sqref = MultiCellRange(" ".join(r.replace("$", "") for r in cell_ranges(cells)))
         ws.add_data_validation(dv)
+
+
+def _validation(spec: NumberSpec) -> DataValidation:
+    words = dict(showErrorMessage=True, errorTitle=f"{spec.noun}无效", error=f"请填写{spec.describe}",
+                 showInputMessage=True, promptTitle=spec.noun, prompt=spec.prompt or spec.describe, allow_blank=True)
+    if spec.kept_units:  # an amount with its unit is text (251000元): bound only its length
+        return DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(spec.max_length()),
+                              **words)
+    largest = format(spec.largest, "f")
+    smallest = str(spec.minimum) if spec.minimum is not None else "-" + largest
+    return DataValidation(type="whole" if spec.whole else "decimal", operator="between",
+                          formula1=smallest, formula2=largest, **words)
 
 
 def _sum_rules(ws: Worksheet, t: ReportTemplate, section: SectionSpec, grid: Grid) -> None:
     """Red total when SUM(left) ≠ SUM(right), for every equation of the checker in this section.
 
-    Same conditions as the checker: a blank total, or a sum with nothing entered, is not red.
+    Same conditions as the checker: a sum with nothing entered but the total is not red; a
+    blank total whose parts are not all blank is (应为 272，现为空).
     """
     r0, c0 = TABLE_ORIGIN
 
@@ -486,8 +495,8 @@ def _sum_rules(ws: Worksheet, t: ReportTemplate, section: SectionSpec, grid: Gri
         parts = [where(r) for r in eq.left + eq.right if r != eq.total]
         left = ",".join(cell_ranges(where(r) for r in eq.left))
         right = ",".join(cell_ranges(where(r) for r in eq.right))
-        formula = (f"AND(ISNUMBER({total}),COUNT({','.join(cell_ranges(parts))})>0,"
-                   f"SUM({left})<>SUM({right}))")
+        formula = (f"AND(COUNT({','.join(cell_ranges(parts))})>0,"
+                   f"OR(ISBLANK({total}),AND(ISNUMBER({total}),SUM({left})<>SUM({right}))))")
         ws.conditional_formatting.add(total.replace("$", ""),
                                       FormulaRule(formula=[formula], fill=FILL_BAD, font=FONT_BAD))
 

@@ -27,11 +27,12 @@ from importers.layout import (
     wrap_margin,
 )
 from importers.tables import TableRead, read_table
-from models.checker import checker_for
 from models.findings import Finding
+from models.numbers import format_value
+from models.places import locator_for
 from models.report import PREFACE, Report
-from models.template import ReportTemplate, SectionSpec, Severity, load_template, template_for_year
-from models.values import CellRef, Value, format_value
+from models.template import ReportTemplate, SectionSpec, Severity, newest_template, template_for_year
+from models.values import CellRef, Value
 
 # Column headings of 表二 in the 2019 trial format (format-2019.md). There is no 2019 template
 # yet, so these words only serve to recognise such a report and refuse it clearly.
@@ -43,30 +44,25 @@ class _Findings:
     """Findings in the checker's shape, ordered like the checker's (section, then cell)."""
 
     def __init__(self, template: ReportTemplate) -> None:
-        self.checker = checker_for(template)
+        self.locator = locator_for(template)
         self.items: list[Finding] = []
-        self._section_order = {s.key: i for i, s in enumerate(template.sections)}
-        self._order: dict[CellRef, int] = {}
-        for c in template.all_cells():
-            ref = CellRef(c.section, c.row, c.column)
-            self._order[ref] = self._section_order[c.section] * 10_000 + len(self._order)
 
     def add(self, rule: str, severity: Severity, section: str | None, message: str, *,
             cells: Sequence[CellRef] = (), expected: Value | str | None = None,
             actual: Value | str | None = None, place: str = "") -> None:
         cells = tuple(cells)
         if cells:
-            order = self._order[cells[0]]
+            order = self.locator.order(cells[0])
         elif section is not None:
-            order = self._section_order[section] * 10_000
+            order = self.locator.section_order(section)
         else:
             order = -1
-        key = f"{rule}|{place or (str(cells[0]) if cells else section or 'meta')}"
+        key = (rule, place or (cells[0] if cells else section or "meta"))
         self.items.append(Finding(rule=rule, severity=severity, section=section, cells=cells, total_cell=None,
                                   expected=expected, actual=actual, message=message, key=key, order=order))
 
     def where(self, ref: CellRef) -> str:
-        return self.checker.describe(ref)
+        return self.locator.where(ref)
 
 
 def _row_text(template: ReportTemplate, section: str, row: str) -> str:
@@ -85,7 +81,7 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     scan = squash("".join(line.text for line in lines)[:MAX_SCAN_CHARS])
     _refuse_2019(scan, name)
 
-    base = load_template()
+    base = newest_template()
     headings = find_headings(lines, base)
     first_heading = min((h.line for h in headings.values()), default=len(lines))
     preamble = lines[:first_heading] if headings else lines[:40]
@@ -97,9 +93,10 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     stated = period_year(scan)
     year = stated or (title.year if title else None)
     guessed = year is None  # from the first lines of 一 or the file name: too weak to judge the format by
-    if year is None and "overview" in headings:
-        start = headings["overview"].line
-        year = first_year(headings["overview"].rest + " ".join(ln.text for ln in lines[start + 1:start + 4]))
+    opening = base.sections[0].key  # 一: a report opens with its overview
+    if year is None and opening in headings:
+        start = headings[opening].line
+        year = first_year(headings[opening].rest + " ".join(ln.text for ln in lines[start + 1:start + 4]))
     if year is None and source:
         m = re.search(r"(?<!\d)(20\d{2})(?!\d)", PurePath(source).name)
         year = int(m.group(1)) if m else None
@@ -214,7 +211,7 @@ def _store_values(report: Report, found: _Findings, section: SectionSpec, read: 
         spec = section.cell(row, col)
         if tok is None or spec is None or tok.kind == "empty":
             continue
-        r = read_value(tok.text, spec.value)
+        r = read_value(tok.text, spec.number)
         report.values[ref] = r.value
         if r.error:
             found.add("import.unreadable", "warning", key,
@@ -301,7 +298,8 @@ def _apply_text(report: Report, found: _Findings, section: SectionSpec, body: li
                 heading: Heading | None, before: list[str], *, last: bool, margin: float | None) -> None:
     key = section.key
     if heading is None or body is None:
-        if key == "overview":  # no 一 heading: the prose before 二 is the overview, after the 导语
+        opening = section is report.template.sections[0]
+        if opening:  # no 一 heading: the prose before 二 is the overview, after the 导语
             text = [p for p in before if parse_title(p) is None and len(p) > 16]
             preface = leading_intro(text)
             if preface:
@@ -324,6 +322,6 @@ def _apply_text(report: Report, found: _Findings, section: SectionSpec, body: li
         if signature.agency and not report.meta.agency:
             report.meta.agency = signature.agency
     report.texts[key] = "\n".join(paragraphs(texts, margin))
-    intro = intro_paragraphs(before) if key == "overview" else []
+    intro = intro_paragraphs(before) if section is report.template.sections[0] else []
     if intro:  # the 导语 printed between the title and 一 (本报告根据《条例》…编制)
         report.texts[PREFACE] = "\n".join(intro)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
-from models.template import ValueKind
-from models.values import BLANK_MARKS, CellParseError, Value, parse_value
+from models.numbers import BLANK_MARKS, CELL_UNITS, SIGN_WORDS, CellParseError, NumberSpec
+from models.values import Value
 
 # Reports print at most a few million per cell; a longer digit run is garbage, and Python
 # refuses to convert huge digit strings anyway.
@@ -41,10 +41,11 @@ _ENUM = re.compile(
     r")\s*"
 )
 
-UNITS = ("万元", "元", "件", "个", "条", "项", "份", "次", "宗", "起", "%")
+UNITS = CELL_UNITS
 _NUM = r"\d[\d,]*(?:\.\d+)?"
+# A figure, its unit, a remark in brackets; 2019's 本年增/减 prints a sign word or sign (减4, -18).
 _VALUE = re.compile(
-    rf"^(?P<num>{_NUM})(?P<unit>{'|'.join(UNITS)})?(?P<note>\(.*\)|\[.*\]|【.*】)?$"
+    rf"^(?P<sign>{'|'.join(w for w, _ in SIGN_WORDS)}|[-+])?(?P<num>{_NUM})(?P<unit>{'|'.join(UNITS)})?(?P<note>\(.*\)|\[.*\]|【.*】)?$"
 )
 _DIGIT = re.compile(r"\d")
 _LOOKALIKE = re.compile(r"^[OoIl〇○◯]{1,6}$")
@@ -316,7 +317,7 @@ class CellReading:
     error: str | None = None  # why the text could not be read (value left blank)
 
 
-def read_value(text: str, kind: ValueKind) -> CellReading:
+def read_value(text: str, spec: NumberSpec) -> CellReading:
     """Read published cell text: numbers, units, a remark in brackets, blank marks.
 
     Never guesses: unreadable text gives ``value=None`` and the reason in ``error``.
@@ -333,7 +334,7 @@ def read_value(text: str, kind: ValueKind) -> CellReading:
     remark = m.group("note") if m else None
     core = s[: m.start("note")] if m and remark else s
     try:
-        parsed = parse_value(core, kind, allow_units=True)
+        parsed = spec.parse(core, allow_units=True)
     except CellParseError as exc:
         return CellReading(None, raw, error=str(exc))
     dropped = "".join(x for x in (parsed.unit_text, remark) if x) or None

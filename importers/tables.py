@@ -27,6 +27,7 @@ from importers.common import (
     split_cell,
     squash,
 )
+from models.numbers import ANY_NUMBER
 from models.template import EquationRule, HeaderNode, ReportTemplate, SectionSpec
 from models.values import Value
 
@@ -133,7 +134,7 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
     region runs to the end of the document, which may have been cut off in its last row."""
     tokens, notes = tokens_of(lines)
     out = TableRead(notes=notes)
-    all_rules = tuple(r for r in template.rules if r.section == section.key)
+    all_rules = tuple(r for r in template.equations if r.section == section.key)
     rules = tuple(r for r in all_rules if r.along == "row")
     if not any(b.row_labels for b in section.blocks):
         if not has_heading:
@@ -213,7 +214,7 @@ def _in_printed_order(section: SectionSpec, tokens: list[Token],
     numbers = [t for t in tokens if t.kind in ("value", "bad")]
     if len(numbers) != len(cells) or not rules:
         return None
-    grid = {(c.row, c.column): read_value(t.text, c.value).value for c, t in zip(cells, numbers, strict=True)}
+    grid = {(c.row, c.column): read_value(t.text, c.number).value for c, t in zip(cells, numbers, strict=True)}
     rows = section.row_keys
     columns = list(dict.fromkeys(c.column for c in cells))
     checks = 0
@@ -452,8 +453,8 @@ def _row_sums(columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> list
 
 def _all_hold(window: list[Token], columns: tuple[str, ...], rules: list[EquationRule]) -> bool:
     """Whether the numbers, read into ``columns`` from the left, satisfy every sum (a missing
-    number fails a sum that needs it). The kind is ``amount`` so both counts and sums of money read."""
-    values = {c: read_value(t.text, "amount").value for c, t in zip(columns, window, strict=False)}
+    number fails a sum that needs it). Any figure reads, so both counts and sums of money do."""
+    values = {c: read_value(t.text, ANY_NUMBER).value for c, t in zip(columns, window, strict=False)}
     return all(_holds(rule, values) for rule in rules)
 
 

@@ -45,13 +45,15 @@ from exporters.xlsx import (
 )
 from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
 from importers.archive import check_zip
-from models.checker import checker_for
 from models.findings import Finding
 from models.grid import Grid, GridCell, grid_for
+from models.normalise import squash
+from models.numbers import CellParseError, NumberSpec
+from models.places import locator_for
 from models.report import LEVELS, PREFACE, Acceptance, Report
 from models.storage import read_file
 from models.template import ReportTemplate, available_templates, load_template
-from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
+from models.values import CellRef, Value
 
 STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
 
@@ -298,7 +300,7 @@ def _governing(template: ReportTemplate, section: str) -> dict[CellRef, tuple[Gr
 
 def _same_label(expected: str, actual: Any) -> bool:
     text = unescape_text(actual) if isinstance(actual, str) else ("" if actual is None else str(actual))
-    return normalise_text(text) == normalise_text(expected)
+    return squash(text) == squash(expected)
 
 
 # ---------------------------------------------------------------------- reading
@@ -313,7 +315,7 @@ class _WorkbookReader:
         self.t = self.map.template
         self.report = Report.blank(self.t)
         self.findings: list[Finding] = []
-        self.describe = checker_for(self.t).describe
+        self.describe = locator_for(self.t).where
         self.order = {CellRef(c.section, c.row, c.column): i for i, c in enumerate(self.t.all_cells())}
         self.section_order = {s.key: i * 10_000 for i, s in enumerate(self.t.sections)}
 
@@ -340,7 +342,7 @@ class _WorkbookReader:
             section=ref.section if ref else section, cells=(ref,) if ref else (),
             total_cell=ref if ref and rule == "value.type" else None, expected=None,
             actual=actual if actual is None or isinstance(actual, (int, Decimal, str)) else str(actual),
-            message=message, key=f"{rule}|{ref or section or len(self.findings)}",
+            message=message, key=(rule, ref or section or len(self.findings)),
             order=order if order is not None else (
                 self.section_order[ref.section] + self.order[ref] if ref else self.section_order.get(section or "", 0)),
         ))
@@ -401,7 +403,7 @@ class _WorkbookReader:
         spec = self.t.cell(*ref)
         assert spec is not None
         try:
-            value, note = read_number(raw, spec.value, number_format)
+            value, note = read_number(raw, spec.number, number_format)
         except CellParseError as exc:
             self._add("value.type", "error", f"{place}：{exc}", ref=ref, actual=_shown(raw))
             return
@@ -535,8 +537,8 @@ class _WorkbookReader:
 # ---------------------------------------------------------------------- cell values
 
 
-def read_number(raw: Any, kind: str, number_format: str = "General") -> tuple[Value, str | None]:
-    """A cell's value as a count or amount, and a note when a unit or blank mark was dropped.
+def read_number(raw: Any, spec: NumberSpec, number_format: str = "General") -> tuple[Value, str | None]:
+    """A cell's value as its column's spec reads it, and a note when a unit or blank mark was dropped.
 
     Raises :class:`CellParseError` (Chinese message) for anything that is not such a number.
     """
@@ -551,17 +553,17 @@ def read_number(raw: Any, kind: str, number_format: str = "General") -> tuple[Va
         number = Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw)
         if number == number.to_integral_value():
             number = Decimal(int(number))
-        if kind == "amount":
+        if not spec.whole:
             places = _format_places(number_format)
             if places and places > -int(number.as_tuple().exponent):
                 number = number.quantize(Decimal(1).scaleb(-places))  # 68.640 written as 68.64 + "0.000"
-        return parse_value(format(number, "f"), kind).value, None  # type: ignore[arg-type]
+        return spec.parse(format(number, "f")).value, None
     if not isinstance(raw, str):
         raise CellParseError(f"“{raw}”不是数字")
     text = unescape_text(raw)
     if text.strip().startswith("#"):
         raise CellParseError(f"是 Excel 错误值“{text.strip()}”，不是数字；请检查公式")
-    parsed = parse_value(text, kind, allow_units=True)  # type: ignore[arg-type]
+    parsed = spec.parse(text, allow_units=True)
     if parsed.blank_mark:
         return None, f"填写了“{parsed.blank_mark}”，按未填写读取；没有发生请填 0"
     if parsed.unit_text:
@@ -590,7 +592,7 @@ def read_meta(field: str, raw: Any) -> Any:
         if isinstance(raw, int):
             year = raw
         else:
-            m = _YEAR.match(normalise_text(_text(raw)))
+            m = _YEAR.match(squash(_text(raw)))
             if not m:
                 raise ValueError(f"“{_text(raw)}”不是年度，应为四位数字，如 2024")
             year = int(m.group(1))
@@ -613,7 +615,7 @@ def read_meta(field: str, raw: Any) -> Any:
         if isinstance(raw, date):
             return raw.isoformat()
         text = _text(raw)
-        m = _CN_DATE.match(normalise_text(text))
+        m = _CN_DATE.match(squash(text))
         if m and not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
             y, mo, d = (int(x) for x in m.groups())
             try:

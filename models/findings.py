@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from models.template import Severity
-from models.values import CellRef, Value
+from models.values import CellRef, Quantity, Value
+
+#: Where a finding is: a cell, a row ``(section, row)``, a section key, ``"meta"`` …
+Place = Hashable
+#: A finding's identity across re-checks: the rule and the place (one finding per rule and place).
+FindingKey = tuple[str, Place]
 
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -18,8 +23,8 @@ SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info"
 class Finding:
     """One problem or remark, located on cells when it concerns table values.
 
-    ``key`` identifies the finding across re-checks (same rule, same place), so the GUI can
-    update only what changed and acceptances can be matched.
+    ``key`` is ``(rule, place)``: it identifies the finding across re-checks, so the GUI can
+    update only what changed.
     """
 
     rule: str
@@ -30,7 +35,7 @@ class Finding:
     expected: Value | str | None
     actual: Value | str | None
     message: str
-    key: str = ""
+    key: FindingKey = ("", None)
     order: int = 0  # position in the report (section, then cell), for a stable listing
     accepted: bool = False
     explanation: str | None = None
@@ -68,6 +73,8 @@ class Finding:
 
 
 def _json_value(v: Value | str | None) -> int | str | None:
+    if isinstance(v, Quantity):
+        return str(v)
     if isinstance(v, Decimal):
         if not v.is_finite() or abs(v.adjusted()) > 40:  # NaN, 1E+999999: from a broken file
             return str(v)
@@ -82,14 +89,14 @@ class CheckResult:
 
     __slots__ = ("_findings", "_by_cell", "_sorted")
 
-    def __init__(self, findings: dict[str, Finding]) -> None:
+    def __init__(self, findings: dict[FindingKey, Finding]) -> None:
         self._findings = findings
         self._by_cell: dict[CellRef, list[Finding]] | None = None
         self._sorted: list[Finding] | None = None
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> CheckResult:
-        return cls({f.key or f"{f.rule}|{i}": f for i, f in enumerate(findings)})
+        return cls({f.key if f.key[0] else (f.rule, i): f for i, f in enumerate(findings)})
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.sorted())
@@ -97,11 +104,11 @@ class CheckResult:
     def __len__(self) -> int:
         return len(self._findings)
 
-    def get(self, key: str) -> Finding | None:
+    def get(self, key: FindingKey) -> Finding | None:
         return self._findings.get(key)
 
     @property
-    def mapping(self) -> dict[str, Finding]:
+    def mapping(self) -> dict[FindingKey, Finding]:
         return self._findings
 
     def sorted(self) -> list[Finding]:

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from models.values import Quantity
+
 if TYPE_CHECKING:
+    from models.numbers import NumberSpec
     from models.report import Report
 
 # ---------------------------------------------------------------------- the report file
@@ -29,11 +32,9 @@ MAX_EXPLANATION_CHARS = 10_000  # the 说明 of an accepted warning
 MAX_FILE_NUMBER_CHARS = 40  # a number in the file is plain digits, at most this long
 MAX_FILE_COUNT = 10**15  # larger than any count a report can hold (files of older versions load)
 
-# ---------------------------------------------------------------------- values (rule value.type)
-
-COUNT_MAX_DIGITS = 12  # a count: a non-negative whole number of at most 12 digits
-AMOUNT_MAX_INT_DIGITS = 12  # 万元: at most 12 digits before the point …
-AMOUNT_MAX_PLACES = 6  # … and 6 after it (published reports print up to 6: 5949.088667)
+# The bounds of a cell's value (rule value.type: 12 digits, 6 places for 万元) are the template's
+# ``number_kinds``, read by models.numbers.NumberSpec; MAX_FILE_COUNT / MAX_FILE_NUMBER_CHARS
+# above only bound what a file may hold at all.
 
 # ---------------------------------------------------------------------- the GUI
 
@@ -91,46 +92,20 @@ def clean_text(text: str) -> tuple[str, int]:
 # ---------------------------------------------------------------------- numbers
 
 
-def amount_problem(value: Decimal) -> str | None:
-    """Why ``value`` is no valid 万元 amount (a Chinese phrase), or None when it is one.
-
-    Checked on the digits the value holds: no formatting happens first, so ``1E-999999999``
-    costs nothing.
-    """
-    if not value.is_finite():
-        return "不是有效金额"
-    if value < 0:
-        return "金额不能为负"
-    sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
-    places = max(0, -exponent)
-    if places > AMOUNT_MAX_PLACES:
-        return f"小数位数过多（最多 {AMOUNT_MAX_PLACES} 位小数）"
-    whole = len(digits) + exponent  # digits before the point
-    if value != 0 and whole > AMOUNT_MAX_INT_DIGITS:
-        return f"数值过大（整数部分最多 {AMOUNT_MAX_INT_DIGITS} 位）"
-    return None
-
-
-def count_problem(value: int) -> str | None:
-    if value < 0:
-        return "件数不能为负"
-    if value >= 10**COUNT_MAX_DIGITS:
-        return f"数值过大（件数最多 {COUNT_MAX_DIGITS} 位）"
-    return None
-
-
-def fits_file(value: object, kind: str) -> bool:
-    """Whether the loader takes ``value`` back from a file: a count within ``MAX_FILE_COUNT``, an
-    amount that prints as at most ``MAX_FILE_NUMBER_CHARS`` plain digits. Looser than value.type
-    (files of older versions still open; the checker then reports the value), never unbounded."""
+def fits_file(value: object, spec: NumberSpec | None = None) -> bool:
+    """Whether the loader takes ``value`` back from a file: a whole number within
+    ``MAX_FILE_COUNT``, an amount (``spec`` not whole, or no spec) that prints as at most
+    ``MAX_FILE_NUMBER_CHARS`` plain digits. Looser than value.type (files of older versions still
+    open; the checker then reports the value), never unbounded."""
     if value is None:
         return True
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return -MAX_FILE_COUNT <= value <= MAX_FILE_COUNT if kind == "count" else abs(value) <= MAX_FILE_COUNT
-    if isinstance(value, Decimal) and kind == "amount":
+        return abs(value) <= MAX_FILE_COUNT
+    if isinstance(value, Quantity) and (spec is None or spec.kept_units):
+        value = value.amount
+    if isinstance(value, Decimal) and (spec is None or not spec.whole):
         if not value.is_finite():
             return False
         _sign, digits, exponent = value.as_tuple()
@@ -177,7 +152,7 @@ def report_problems(report: Report) -> list[str]:
     t = report.template
     for ref, value in report.values.items():
         spec = t.cell(*ref)
-        if spec is not None and not fits_file(value, spec.value):
+        if spec is not None and not fits_file(value, spec.number):
             problems.append(f"“{t.section(ref.section).title}”中“{spec.row_label}/{spec.column_label}”的数值无法保存"
                             f"（{_short_value(value)}），请改正后再保存")
     return problems

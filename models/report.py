@@ -9,9 +9,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Literal
 
-from models.template import ReportTemplate, load_template
+from models.template import ReportTemplate
 from models.values import CellRef, Value
 
 ChangeKind = Literal["values", "text", "meta", "acceptances", "note"]
@@ -37,8 +38,12 @@ LEVELS: dict[str, str] = {
 
 
 def _differs(a: Value, b: Value) -> bool:
+    """A change the checker must see: another value, another type (0 → False), or the same
+    number written otherwise (1.5 → 1.5000000: its places decide value.type)."""
+    if type(a) is not type(b):
+        return True
     try:
-        return bool(a != b)
+        return bool(a != b) or (isinstance(a, Decimal) and str(a) != str(b))
     except ArithmeticError:  # a signalling NaN from a broken file cannot even be compared
         return True
 
@@ -75,7 +80,7 @@ class Change:
 
 @dataclass
 class Report:
-    template: ReportTemplate = field(default_factory=load_template)
+    template: ReportTemplate  # required: a report is always of one format (no silent default)
     meta: Meta = field(default_factory=Meta)
     texts: dict[str, str] = field(default_factory=dict)
     values: dict[CellRef, Value] = field(default_factory=dict)
@@ -86,10 +91,9 @@ class Report:
     # ------------------------------------------------------------------ construction
 
     @classmethod
-    def blank(cls, template: ReportTemplate | None = None, *, agency: str = "",
-              year: int | None = None) -> Report:
+    def blank(cls, template: ReportTemplate, *, agency: str = "", year: int | None = None) -> Report:
         """A new report with every cell blank and every text empty."""
-        t = template or load_template()
+        t = template
         report = cls(template=t, meta=Meta(agency=agency, year=year))
         report.values = {CellRef(c.section, c.row, c.column): None for c in t.all_cells()}
         report.texts = {s.key: "" for s in t.narrative_sections}  # and PREFACE once there is one

@@ -27,9 +27,10 @@ from models import limits
 from models.findings import Finding
 from models.fingerprint import Fingerprint
 from models.limits import MAX_FILE_BYTES, MAX_FILE_COUNT, MAX_FILE_NUMBER_CHARS, MAX_TEXT_CHARS
+from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, PREFACE_LABEL, Acceptance, Meta, Report
-from models.template import ReportTemplate, available_templates, load_template
-from models.values import CellRef, Value
+from models.template import CellSpec, ReportTemplate, available_templates, load_template
+from models.values import CellRef, Quantity, Value
 
 FORMAT_ID = "gov-info-disclosure-annual-report"
 SCHEMA_VERSION = 1
@@ -106,10 +107,10 @@ def to_dict(report: Report, *, live_keys: set[tuple[str, tuple[CellRef, ...]]] |
 
 
 def _dump_value(value: Value) -> int | str | None:
-    if isinstance(value, Decimal):
-        if not limits.fits_file(value, "amount"):  # never format an unbounded Decimal
+    if isinstance(value, (Decimal, Quantity)):
+        if not limits.fits_file(value):  # never format an unbounded Decimal
             raise ReportFileError(f"数值 {limits._short_value(value)} 无法保存")
-        return format(value, "f")
+        return format(value, "f") if isinstance(value, Decimal) else str(value)  # "251000元": the amount with the unit the report printed
     return value
 
 
@@ -187,7 +188,7 @@ def from_dict(doc: Any, *, source: str = "文件", repairs: list[Finding] | None
                 spec = template.cell(section.key, row, col)
                 if spec is None:
                     raise ReportFileError(f"{source}中“{section.title}”没有单元格 {row}/{col}")
-                report.values[CellRef(section.key, row, col)] = _load_value(raw, spec.value, source, section.title, spec)
+                report.values[CellRef(section.key, row, col)] = _load_value(raw, spec, source, section.title)
     report.acceptances = [
         a if (text := _clean(a.explanation, "已接受警告的说明", None, fixes)) == a.explanation
         else Acceptance(a.rule, a.cells, text, a.accepted_at)
@@ -203,7 +204,7 @@ def _clean(text: str, label: str, section: str | None, fixes: list[Finding]) -> 
             rule="file.characters", severity="warning", section=section, cells=(), total_cell=None,
             expected=None, actual=None, order=len(fixes),
             message=f"{label}中有 {n} 个无法保存的字符（孤立的代理字符），已替换为“{limits.REPLACEMENT}”；请核对",
-            key=f"file.characters|{label}",
+            key=("file.characters", label),
         ))
     return cleaned
 
@@ -228,13 +229,17 @@ def _meta(raw: Any, source: str) -> Meta:
     return meta
 
 
-def _load_value(raw: Any, kind: str, source: str, title: str, spec: Any) -> Value:
+def _load_value(raw: Any, cell: CellSpec, source: str, title: str) -> Value:
+    """A cell as the file holds it: an int for whole numbers, a decimal string for amounts
+    (with the unit a unit-keeping column printed). Only the shape is checked here; whether the
+    value is valid for its column (sign, digits, places) is ``value.type``'s to say."""
     if raw is None:
         return None
-    if type(raw) is int and kind == "count" and -MAX_FILE_COUNT <= raw <= MAX_FILE_COUNT:
+    spec: NumberSpec = cell.number
+    if type(raw) is int and spec.whole and -MAX_FILE_COUNT <= raw <= MAX_FILE_COUNT:
         return raw  # the common case: no message to build
-    where = f"{source}中“{title}”的“{spec.row_label}/{spec.column_label}”"
-    if kind == "count":
+    where = f"{source}中“{title}”的“{cell.row_label}/{cell.column_label}”"
+    if spec.whole:
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ReportFileError(f"{where}应为整数，却是 {_short(raw)}")
         raise ReportFileError(f"{where}数值过大：{_short(raw)}")
@@ -242,16 +247,22 @@ def _load_value(raw: Any, kind: str, source: str, title: str, spec: Any) -> Valu
         raise ReportFileError(f"{where}应为金额字符串（如 \"68.64\"），却是 {_short(raw)}")
     if isinstance(raw, int) and abs(raw) > MAX_FILE_COUNT:
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
+    text, unit = (raw if isinstance(raw, str) else str(raw)), ""
+    for kept in sorted(spec.kept_units, key=len, reverse=True):  # 251000元: the unit the report printed
+        if text.endswith(kept):
+            text, unit = text[: -len(kept)], kept
+            break
+        raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
     # Only plain digits, as the saver writes them: an exponent (1e-999999999) would make a
     # Decimal whose every printing costs gigabytes.
-    text = raw if isinstance(raw, str) else str(raw)
     if len(text) > MAX_FILE_NUMBER_CHARS or not _PLAIN_NUMBER.match(text):
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}（金额应写作不超过 {MAX_FILE_NUMBER_CHARS} 位的数字，"
                               "如 \"68.64\"，最多 6 位小数）")
     try:
-        return Decimal(text)
+        amount = Decimal(text)
     except InvalidOperation:  # pragma: no cover - guarded by the pattern
         raise ReportFileError(f"{where}不是有效金额：{_short(raw)}") from None
+    return Quantity(amount, unit) if spec.kept_units else amount
 
 
 def _short(raw: Any) -> str:

@@ -1,22 +1,33 @@
 """The report format as typed, immutable objects, loaded from ``resources/templates/*.json``.
 
-Nothing else in the code base spells out a label, a row or a rule: every view, exporter and
-importer asks the :class:`ReportTemplate`.
+Nothing else in the code base spells out a label, a row, a rule or its message: every view,
+exporter, importer and the checker ask the :class:`ReportTemplate`. A template declares
+
+- its sections, each table's blocks of row and column labels (the printed form);
+- ``number_kinds``: what each kind of cell may hold (:class:`~models.numbers.NumberSpec`),
+  named by a table's, a row's or a column's ``value``;
+- ``rules``: every check as ``{id, kind, severity, params, message, messages}``; the kind is
+  one of the checker's rule kinds (``models/rules``), which validates its params;
+- ``previous_formats``: how last year's report in another format maps onto this one.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
+from models.numbers import NumberSpec, number_spec
 from models.resources import resource_path
+from models.values import CellRef
 
 SectionKind = Literal["narrative", "table"]
-ValueKind = Literal["count", "amount"]
 Severity = Literal["error", "warning", "info"]
+SEVERITIES = ("error", "warning", "info")
 
 
 class TemplateError(ValueError):
@@ -30,7 +41,7 @@ class HeaderNode:
     label: str
     key: str | None = None
     children: tuple[HeaderNode, ...] = ()
-    value: ValueKind | None = None  # row override of the table's value kind
+    value: str | None = None  # a number kind overriding the table's (row) or the row's (column)
 
     @property
     def is_leaf(self) -> bool:
@@ -88,9 +99,13 @@ class CellSpec:
     section: str
     row: str
     column: str
-    value: ValueKind
+    number: NumberSpec
     row_path: tuple[str, ...]  # labels from the outermost group to the row itself
     column_path: tuple[str, ...]
+
+    @property
+    def ref(self) -> CellRef:
+        return CellRef(self.section, self.row, self.column)
 
     @property
     def row_label(self) -> str:
@@ -110,8 +125,9 @@ class SectionSpec:
     kind: SectionKind
     hint: str
     aliases: tuple[str, ...] = ()
-    required: bool = False
-    value: ValueKind = "count"
+    required: bool = False  # a narrative that must not be left empty (sections.empty)
+    ask: str = ""  # what sections.empty asks the user to write
+    note_hint: str = ""  # placeholder of the note under a table
     blocks: tuple[Block, ...] = ()
     has_note: bool = False
     legacy_rows: tuple[LegacyRow, ...] = ()
@@ -126,6 +142,10 @@ class SectionSpec:
     def row_keys(self) -> list[str]:
         return list(dict.fromkeys(c.row for c in self.cells))
 
+    @property
+    def column_keys(self) -> list[str]:
+        return list(dict.fromkeys(c.column for c in self.cells))
+
     def columns_of(self, row: str) -> list[str]:
         return [c.column for c in self.cells if c.row == row]
 
@@ -133,10 +153,32 @@ class SectionSpec:
         return self._cell_index.get((row, column))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity: its params are mappings
+class RuleSpec:
+    """One rule as the template declares it. ``params`` are read by the rule's kind."""
+
+    id: str
+    kind: str
+    severity: Severity
+    params: Mapping[str, Any]
+    message: str
+    messages: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+    def wording(self, variant: str | None = None) -> str:
+        """The message, or one of its named variants (``messages``), falling back to ``message``."""
+        if variant is None:
+            return self.message
+        return self.messages.get(variant, self.message)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class EquationRule:
     """``sum(left) == sum(right)`` in each row (``along='row'``, keys are columns) or in each
-    column (``along='column'``, keys are rows). ``total`` names the cell said to break it."""
+    column (``along='column'``, keys are rows). ``total`` names the cell said to break it.
+
+    The typed view of a rule of kind ``equation``: the importers check reading order with it,
+    the workbook turns it into conditional formats."""
 
     id: str
     severity: Severity
@@ -145,10 +187,7 @@ class EquationRule:
     left: tuple[str, ...]
     right: tuple[str, ...]
     total: str
-    description: str
-    message: str
-    # Wording for when the parts give a negative total (no count can balance them).
-    message_negative: str | None = None
+    rule: RuleSpec
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -156,77 +195,38 @@ class EquationRule:
         return tuple(k for k in self.left + self.right if k != self.total)
 
 
-@dataclass(frozen=True, slots=True)
-class CarryoverRule:
-    """A rule against last year's report.
+@dataclass(frozen=True, slots=True, eq=False)
+class PreviousFormat:
+    """How last year's report in another format (``template``) is compared with this one.
 
-    ``same_as_last_year``: each cell of ``rows`` equals last year's ``last_year_row`` in the same
-    column. ``stock``: in each of ``rows``, ``total`` = last year's ``total`` + ``plus`` − ``minus``.
-    """
+    ``same``: cells (``section``, ``section.row`` or ``section.row.column``) that mean the same
+    in both formats; every other cell of last year's is not compared. ``incomparable``: rules
+    that cannot be applied across the two formats, with the info that says so."""
 
-    id: str
-    kind: Literal["same_as_last_year", "stock"]
-    severity: Severity
-    section: str
-    rows: tuple[str, ...]
-    message: str
-    description: str = ""
-    last_year_row: str | None = None
-    total: str | None = None
-    plus: str | None = None
-    minus: str | None = None
+    template: str
+    same: tuple[tuple[str, ...], ...]
+    incomparable: Mapping[str, str]
 
-
-@dataclass(frozen=True, slots=True)
-class Links:
-    """Cells the cross-section rules read (other.fee_link, appeals.unmentioned,
-    proactive.regulations_level)."""
-
-    unpaid_fee_cell: tuple[str, str, str]
-    appeal_totals: tuple[tuple[str, str, str], ...]
-    regulations_row: tuple[str, str]
-    levels_without_regulations: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class NarrativeFact:
-    id: str
-    label: str
-    verbs: tuple[str, ...]
-    topics: tuple[str, ...]
-    cells: tuple[tuple[str, str, str], ...]
-    alternatives: tuple[tuple[tuple[str, str, str], ...], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class NarrativeNumbers:
-    sections: tuple[str, ...]
-    context: tuple[str, ...]
-    facts: tuple[NarrativeFact, ...]
-    negations: tuple[str, ...]
-    units: tuple[str, ...]
-    # words between topic and number that make it no plain statement (较上年减少3件, 约100件)
-    qualifiers: tuple[str, ...] = ()
+    def maps(self, ref: CellRef) -> bool:
+        parts = (ref.section, ref.row, ref.column)
+        return any(parts[: len(prefix)] == prefix for prefix in self.same)
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity: cheap to hash, used as a cache key
 class ReportTemplate:
     id: str
     name: str
+    label: str  # 2021年版格式: how messages name the format
+    years: str  # 2021年及以后各年度: which reports it is for, in words
     source: str
     first_year: int
     last_year: int | None
     title_pattern: str
     sections: tuple[SectionSpec, ...]
-    rules: tuple[EquationRule, ...]
-    carryover_rules: tuple[CarryoverRule, ...]
-    links: Links
-    narrative_numbers: NarrativeNumbers
-    fee_section: str
-    fee_mentions: tuple[str, ...]
-    empty_texts: frozenset[str]
-    fee_notices: tuple[str, ...] = ()  # 六 mentions fee notices (收费通知) sent to applicants
-    fee_unpaid: tuple[str, ...] = ()  # 六 says applicants did not pay in time (逾期未缴纳)
+    number_kinds: Mapping[str, NumberSpec]
+    rules: tuple[RuleSpec, ...]
+    equations: tuple[EquationRule, ...]
+    previous_formats: Mapping[str, PreviousFormat] = field(default_factory=dict)
     # Printed labels split into the words a line may break between (社会公益组织 → 社会|公益|组织).
     label_words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _sections: dict[str, SectionSpec] = field(default_factory=dict, repr=False, compare=False)
@@ -255,6 +255,9 @@ class ReportTemplate:
         spec = self._sections.get(section)
         return spec.cell(row, column) if spec else None
 
+    def rules_of(self, kind: str) -> list[RuleSpec]:
+        return [r for r in self.rules if r.kind == kind]
+
     def report_title(self, agency: str, year: int | None) -> str:
         return self.title_pattern.format(agency=agency, year=year if year is not None else "")
 
@@ -265,16 +268,19 @@ class ReportTemplate:
 # --------------------------------------------------------------------------- loading
 
 
-def _node(raw: dict[str, Any], where: str) -> HeaderNode:
+def _node(raw: dict[str, Any], where: str, kinds: Mapping[str, NumberSpec]) -> HeaderNode:
     if not isinstance(raw, dict) or "label" not in raw:
         raise TemplateError(f"{where}: 节点缺少 label")
-    children = tuple(_node(c, f"{where}/{raw['label']}") for c in raw.get("children", ()))
+    children = tuple(_node(c, f"{where}/{raw['label']}", kinds) for c in raw.get("children", ()))
     key = raw.get("key")
     if not children and not key:
         raise TemplateError(f"{where}: 叶节点 {raw['label']!r} 缺少 key")
     if children and key:
         raise TemplateError(f"{where}: 分组 {raw['label']!r} 不应有 key")
-    return HeaderNode(label=raw["label"], key=key, children=children, value=raw.get("value"))
+    value = raw.get("value")
+    if value is not None and value not in kinds:
+        raise TemplateError(f"{where}: 未知的数字类型 {value!r}")
+    return HeaderNode(label=raw["label"], key=key, children=children, value=value)
 
 
 def _paths(nodes: tuple[HeaderNode, ...], prefix: tuple[str, ...] = ()) -> list[tuple[HeaderNode, tuple[str, ...]]]:
@@ -288,12 +294,14 @@ def _paths(nodes: tuple[HeaderNode, ...], prefix: tuple[str, ...] = ()) -> list[
     return out
 
 
-def _section(raw: dict[str, Any]) -> SectionSpec:
+def _section(raw: dict[str, Any], kinds: Mapping[str, NumberSpec]) -> SectionSpec:
     key = raw["key"]
     kind = raw["kind"]
     if kind not in ("narrative", "table"):
         raise TemplateError(f"栏目 {key}: 未知类型 {kind!r}")
-    value_kind: ValueKind = raw.get("value", "count")
+    table_kind = raw.get("value", "count" if kind == "table" else None)
+    if kind == "table" and table_kind not in kinds:
+        raise TemplateError(f"栏目 {key}: 未知的数字类型 {table_kind!r}")
     blocks: list[Block] = []
     cells: list[CellSpec] = []
     for i, b in enumerate(raw.get("blocks", ())):
@@ -301,24 +309,19 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
         block = Block(
             title=b.get("title"),
             corner=b.get("corner"),
-            columns=tuple(_node(c, where) for c in b["columns"]),
-            rows=tuple(_node(r, where) for r in b["rows"]),
+            columns=tuple(_node(c, where, kinds) for c in b["columns"]),
+            rows=tuple(_node(r, where, kinds) for r in b["rows"]),
             row_labels=b.get("row_labels", True),
         )
         blocks.append(block)
         for row, row_path in _paths(block.rows):
             for col, col_path in _paths(block.columns):
                 assert row.key is not None and col.key is not None
-                cells.append(
-                    CellSpec(
-                        section=key,
-                        row=row.key,
-                        column=col.key,
-                        value=row.value or value_kind,
-                        row_path=row_path,
-                        column_path=col_path,
-                    )
-                )
+                cells.append(CellSpec(
+                    section=key, row=row.key, column=col.key,
+                    number=kinds[row.value or col.value or table_kind],
+                    row_path=row_path, column_path=col_path,
+                ))
     index: dict[tuple[str, str], CellSpec] = {}
     for c in cells:
         if (c.row, c.column) in index:
@@ -333,6 +336,8 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
     for r in legacy:
         if r.into not in r.covers or not set(r.covers) <= rows:
             raise TemplateError(f"栏目 {key}: 旧格式行 {r.label!r} 引用了未知的行")
+    if raw.get("required") and kind != "narrative":
+        raise TemplateError(f"栏目 {key}: 只有叙述部分可以是必填的")
     return SectionSpec(
         key=key,
         number=raw["number"],
@@ -342,7 +347,8 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
         hint=raw.get("hint", ""),
         aliases=tuple(raw.get("aliases", ())),
         required=bool(raw.get("required", False)),
-        value=value_kind,
+        ask=raw.get("ask", ""),
+        note_hint=raw.get("note_hint", ""),
         blocks=tuple(blocks),
         has_note=bool(raw.get("has_note", False)),
         legacy_rows=legacy,
@@ -351,69 +357,60 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
     )
 
 
-def _rule(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> EquationRule:
-    if raw.get("kind") != "equation":
-        raise TemplateError(f"规则 {raw.get('id')}: 未知类型 {raw.get('kind')!r}")
-    rule = EquationRule(
-        id=raw["id"],
-        severity=raw["severity"],
-        section=raw["section"],
-        along=raw["along"],
-        left=tuple(raw["left"]),
-        right=tuple(raw["right"]),
-        total=raw["total"],
-        description=raw.get("description", ""),
-        message=raw["message"],
-        message_negative=raw.get("message_negative"),
+def _frozen(value: Any) -> Any:
+    """Params as read-only data: a rule's params must not change once the template is loaded."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+_RULE_FIELDS = {"id", "kind", "severity", "params", "message", "messages", "description"}
+
+
+def _rule(raw: dict[str, Any]) -> RuleSpec:
+    unknown = set(raw) - _RULE_FIELDS
+    if unknown:
+        raise TemplateError(f"规则 {raw.get('id')}: 未知的字段 {sorted(unknown)}")
+    if raw.get("severity") not in SEVERITIES:
+        raise TemplateError(f"规则 {raw.get('id')}: 未知的严重程度 {raw.get('severity')!r}")
+    messages = raw.get("messages", {})
+    if not isinstance(raw.get("message"), str) or not all(isinstance(v, str) for v in messages.values()):
+        raise TemplateError(f"规则 {raw.get('id')}: message 应为文字")
+    return RuleSpec(
+        id=str(raw["id"]), kind=str(raw["kind"]), severity=raw["severity"],
+        params=_frozen(dict(raw.get("params", {}))), message=raw["message"],
+        messages=MappingProxyType(dict(messages)), description=raw.get("description", ""),
     )
-    section = sections.get(rule.section)
+
+
+def _equation(rule: RuleSpec, sections: Mapping[str, SectionSpec]) -> EquationRule:
+    p = rule.params
+    eq = EquationRule(
+        id=rule.id, severity=rule.severity, section=p["section"], along=p["along"],
+        left=tuple(p["left"]), right=tuple(p["right"]), total=p["total"], rule=rule,
+    )
+    section = sections.get(eq.section)
     if section is None or not section.is_table:
-        raise TemplateError(f"规则 {rule.id}: 栏目 {rule.section!r} 不是表格")
-    if rule.total not in rule.left + rule.right:
-        raise TemplateError(f"规则 {rule.id}: 合计 {rule.total!r} 不在等式中")
-    known = {c.column for c in section.cells} if rule.along == "row" else {c.row for c in section.cells}
-    for k in rule.left + rule.right:
+        raise TemplateError(f"规则 {rule.id}: 栏目 {eq.section!r} 不是表格")
+    if eq.along not in ("row", "column"):
+        raise TemplateError(f"规则 {rule.id}: along 应为 row 或 column")
+    if eq.total not in eq.left + eq.right:
+        raise TemplateError(f"规则 {rule.id}: 合计 {eq.total!r} 不在等式中")
+    known = set(section.column_keys) if eq.along == "row" else set(section.row_keys)
+    for k in eq.left + eq.right:
         if k not in known:
             raise TemplateError(f"规则 {rule.id}: 未知的键 {k!r}")
-    return rule
+    return eq
 
 
-def _carryover_rule(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> CarryoverRule:
-    rule = CarryoverRule(
-        id=raw["id"], kind=raw["kind"], severity=raw["severity"], section=raw["section"],
-        rows=tuple(raw["rows"]), message=raw["message"], description=raw.get("description", ""),
-        last_year_row=raw.get("last_year_row"), total=raw.get("total"), plus=raw.get("plus"),
-        minus=raw.get("minus"),
-    )
-    section = sections.get(rule.section)
-    if section is None or not section.is_table:
-        raise TemplateError(f"规则 {rule.id}: 栏目 {rule.section!r} 不是表格")
-    if rule.kind == "same_as_last_year":
-        needed = [(r, c) for r in rule.rows + (rule.last_year_row or "",) for c in section.columns_of(rule.rows[0])]
-    elif rule.kind == "stock":
-        needed = [(r, c) for r in rule.rows for c in (rule.total or "", rule.plus or "", rule.minus or "")]
-    else:
-        raise TemplateError(f"规则 {rule.id}: 未知类型 {rule.kind!r}")
-    for r, c in needed:
-        if section.cell(r, c) is None:
-            raise TemplateError(f"规则 {rule.id}: 未知单元格 {r}/{c}")
-    return rule
-
-
-def _links(raw: dict[str, Any], sections: dict[str, SectionSpec]) -> Links:
-    links = Links(
-        unpaid_fee_cell=tuple(raw["unpaid_fee_cell"]),  # type: ignore[arg-type]
-        appeal_totals=tuple(tuple(c) for c in raw["appeal_totals"]),  # type: ignore[misc]
-        regulations_row=tuple(raw["regulations_row"]),  # type: ignore[arg-type]
-        levels_without_regulations=frozenset(raw["levels_without_regulations"]),
-    )
-    section, row = links.regulations_row
-    for ref in (links.unpaid_fee_cell, *links.appeal_totals):
-        if ref[0] not in sections or sections[ref[0]].cell(ref[1], ref[2]) is None:
-            raise TemplateError(f"links: 未知单元格 {ref}")
-    if section not in sections or row not in sections[section].row_keys or not links.appeal_totals:
-        raise TemplateError(f"links: 未知的行 {links.regulations_row}")
-    return links
+def _previous_format(raw: dict[str, Any], template_id: str) -> PreviousFormat:
+    same = tuple(tuple(s.split(".", 2)) for s in raw.get("same", ()))
+    incomparable = {r["rule"]: r["message"] for r in raw.get("incomparable", ())}
+    if raw["template"] == template_id:
+        raise TemplateError(f"previous_formats: 模板 {template_id} 不必映射到自身")
+    return PreviousFormat(template=str(raw["template"]), same=same, incomparable=MappingProxyType(incomparable))
 
 
 def _block_labels(block: Block) -> list[str]:
@@ -440,68 +437,50 @@ def _label_words(raw: Any, sections: tuple[SectionSpec, ...]) -> dict[str, tuple
 
 
 def parse_template(raw: dict[str, Any]) -> ReportTemplate:
-    """Build a template from its JSON data, validating every reference."""
+    """Build a template from its JSON data, validating every reference (rules included: each
+    rule's kind checks its params against the sections)."""
     try:
-        sections = tuple(_section(s) for s in raw["sections"])
+        try:
+            kinds = {name: number_spec(name, spec) for name, spec in raw["number_kinds"].items()}
+        except ValueError as exc:
+            raise TemplateError(str(exc)) from None
+        sections = tuple(_section(s, kinds) for s in raw["sections"])
         by_key = {s.key: s for s in sections}
-        rules = tuple(_rule(r, by_key) for r in raw.get("rules", ()))
-        carryover = tuple(_carryover_rule(r, by_key) for r in raw.get("carryover_rules", ()))
-        nn = raw["narrative_numbers"]
-        facts = tuple(
-            NarrativeFact(
-                id=f["id"],
-                label=f["label"],
-                verbs=tuple(f.get("verbs", ())),
-                topics=tuple(f["topics"]),
-                cells=tuple(tuple(c) for c in f["cells"]),  # type: ignore[misc]
-                alternatives=tuple(tuple(tuple(c) for c in alt) for alt in f.get("alternatives", ())),  # type: ignore[misc]
-            )
-            for f in nn["facts"]
-        )
-        for fact in facts:
-            for ref in fact.cells + tuple(c for alt in fact.alternatives for c in alt):
-                if ref[0] not in by_key or by_key[ref[0]].cell(ref[1], ref[2]) is None:
-                    raise TemplateError(f"叙述核对 {fact.id}: 未知单元格 {ref}")
-        fee = raw["processing_fee"]
-        return ReportTemplate(
+        if len(by_key) != len(sections):
+            raise TemplateError("栏目的 key 重复")
+        rules = tuple(_rule(r) for r in raw.get("rules", ()))
+        equations = tuple(_equation(r, by_key) for r in rules if r.kind == "equation")
+        previous = {p["template"]: _previous_format(p, str(raw["id"])) for p in raw.get("previous_formats", ())}
+        template = ReportTemplate(
             id=str(raw["id"]),
             name=raw["name"],
+            label=raw.get("label", raw["name"]),
+            years=raw.get("years", ""),
             source=raw.get("source", ""),
             first_year=int(raw["first_year"]),
             last_year=raw.get("last_year"),
             title_pattern=raw["title"],
             sections=sections,
+            number_kinds=MappingProxyType(kinds),
             rules=rules,
-            carryover_rules=carryover,
-            links=_links(raw["links"], by_key),
-            narrative_numbers=NarrativeNumbers(
-                sections=tuple(nn["sections"]),
-                context=tuple(nn["context"]),
-                facts=facts,
-                negations=tuple(nn["negations"]),
-                units=tuple(nn["units"]),
-                qualifiers=tuple(nn.get("qualifiers", ())),
-            ),
-            fee_section=fee["section"],
-            fee_mentions=tuple(fee["mentions"]),
-            empty_texts=frozenset(raw.get("empty_text", ())),
-            fee_notices=tuple(fee.get("notices", ())),
-            fee_unpaid=tuple(fee.get("unpaid", ())),
+            equations=equations,
+            previous_formats=MappingProxyType(previous),
             label_words=_label_words(raw.get("label_words", ()), sections),
             _sections=by_key,
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise TemplateError(f"模板格式错误: {exc!r}") from exc
+    from models.rules import compile_rules  # the kinds validate their own params
+
+    compile_rules(template)
+    return template
 
 
 def template_dir() -> Path:
     return resource_path("templates")
 
 
-DEFAULT_TEMPLATE = "2021"
-
-
-def load_template(template_id: str = DEFAULT_TEMPLATE) -> ReportTemplate:
+def load_template(template_id: str) -> ReportTemplate:
     """Load a shipped template by id (cached: templates are immutable and compared by identity)."""
     return _load_template(template_id)
 
@@ -525,11 +504,20 @@ def _shipped_template_ids() -> tuple[str, ...]:
     return tuple(p.stem.removeprefix("format-") for p in sorted(template_dir().glob("format-*.json")))
 
 
+def shipped_templates() -> list[ReportTemplate]:
+    """Every shipped template, oldest format first."""
+    return sorted((load_template(t) for t in available_templates()), key=lambda t: t.first_year)
+
+
 def template_for_year(year: int) -> ReportTemplate | None:
     """The newest shipped template in force for reports on ``year``, or None."""
     best: ReportTemplate | None = None
-    for tid in available_templates():
-        t = load_template(tid)
+    for t in shipped_templates():
         if t.covers_year(year) and (best is None or t.first_year > best.first_year):
             best = t
     return best
+
+
+def newest_template() -> ReportTemplate:
+    """The format of new reports when nothing says otherwise (the newest in force)."""
+    return max(shipped_templates(), key=lambda t: t.first_year)

@@ -25,7 +25,7 @@ from models.template import ReportTemplate, load_template  # noqa: E402
 
 @pytest.fixture(scope="session")
 def template() -> ReportTemplate:
-    return load_template()
+    return load_template("2021")
 
 
 @pytest.fixture(scope="session")

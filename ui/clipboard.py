@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from models.grid import Grid, GridCell
-from models.template import ValueKind
-from models.values import CellParseError, CellRef, Value, normalise_text, parse_value
+from models.normalise import squash
+from models.numbers import ANY_NUMBER, CellParseError, NumberSpec
+from models.values import CellRef, Value
 
 #: Refusals quoted in the status message; the rest are counted.
 SHOWN_REFUSALS = 3
@@ -80,7 +81,7 @@ def _field_kind(raw: str) -> str:
     if not raw:
         return "empty"
     try:
-        parse_value(raw, "amount")
+        ANY_NUMBER.parse(raw)
     except CellParseError:
         return "text"
     return "value"
@@ -156,7 +157,7 @@ class PastePlan:
 
 
 def plan_paste(text: str, grid: Grid, *, origin: tuple[int, int], selected: Iterable[CellRef],
-               kind_of: Callable[[CellRef], ValueKind], describe: Callable[[CellRef], str]) -> PastePlan:
+               spec_of: Callable[[CellRef], NumberSpec], describe: Callable[[CellRef], str]) -> PastePlan:
     """Where each field of the clipboard ``text`` goes, pasted at grid position ``origin``.
 
     Field ``j`` of a pasted row goes to grid column ``origin + j`` (spreadsheets put a merged
@@ -174,7 +175,7 @@ def plan_paste(text: str, grid: Grid, *, origin: tuple[int, int], selected: Iter
         for ref in selected:
             cell = grid.cell_of(ref)
             if cell is not None:
-                _put(plan, cell, rows[0][0], kind_of, describe)
+                _put(plan, cell, rows[0][0], spec_of, describe)
         return plan
     origin_cell = grid.at(*origin)
     if origin_cell is not None and origin_cell.kind == "value":
@@ -194,19 +195,19 @@ def plan_paste(text: str, grid: Grid, *, origin: tuple[int, int], selected: Iter
             if anchor in seen and not raw:
                 continue  # the empty rest of a merged cell, as spreadsheets copy it
             seen.add(anchor)
-            _put(plan, cell, raw, kind_of, describe)
+            _put(plan, cell, raw, spec_of, describe)
     return plan
 
 
-def _put(plan: PastePlan, cell: GridCell, raw: str, kind_of: Callable[[CellRef], ValueKind],
+def _put(plan: PastePlan, cell: GridCell, raw: str, spec_of: Callable[[CellRef], NumberSpec],
          describe: Callable[[CellRef], str]) -> None:
     if cell.kind != "value":
-        if raw and normalise_text(raw) != normalise_text(cell.text):
+        if raw and squash(raw) != squash(cell.text):
             plan.refused.append(f"“{cell.text[:14]}”是表格标签，不能覆盖")
         return
     assert cell.ref is not None
     try:
-        value = parse_value(raw, kind_of(cell.ref)).value
+        value = spec_of(cell.ref).parse(raw).value
     except CellParseError as exc:
         plan.refused.append(f"{describe(cell.ref)}：{exc}")
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
@@ -13,13 +15,21 @@ CURRENT_FRAME = QColor("#1F5FA8")
 
 
 class CellDelegate(QStyledItemDelegate):
-    """Plain line edit (no validator: a refused entry must be explained, not silently blocked)."""
+    """Plain line edit (no validator: a refused entry must be explained, not silently blocked).
+
+    Its length leaves room past the longest valid entry of the cell's NumberSpec, so a figure
+    with too many digits is typed in full and refused with the reason."""
+
+    def __init__(self, parent: Any = None, spec_role: int | None = None) -> None:
+        super().__init__(parent)
+        self._spec_role = spec_role
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:  # noqa: N802
         editor = QLineEdit(parent)
         editor.setFrame(False)
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        editor.setMaxLength(60)
+        spec = index.data(self._spec_role) if self._spec_role is not None else None
+        editor.setMaxLength(spec.max_length() + 8 if spec is not None else 60)
         return editor
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:  # noqa: N802

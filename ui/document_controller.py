@@ -24,7 +24,7 @@ import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models import fingerprint, owner_file, storage
 from models.owner_file import OwnerFile
 from models.report import Report
-from models.template import template_for_year
+from models.template import newest_template, template_for_year
 from ui import dialogs, errors
 from ui.recovery import RecoveryManager
 from ui.session import DocumentSession
@@ -100,7 +100,7 @@ class DocumentController(QObject):
         elif (self.settings.last_file and Path(self.settings.last_file).is_file()
               and self._open_path(self.settings.last_file, ask=False, quiet=True)):
             return
-        self.adopt(DocumentSession(Report.blank()))
+        self.adopt(DocumentSession(Report.blank(newest_template())))
 
     def adopt(self, session: DocumentSession, owner: OwnerFile | None = None) -> None:
         """Show ``session``; ``owner`` is our claim on its file (the previous one is released)."""

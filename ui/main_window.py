@@ -55,7 +55,7 @@ class TableSectionPage(QWidget):
         self.note: QLineEdit | None = None
         if section.has_note:
             self.note = QLineEdit(session.report.notes.get(section_key, ""))
-            self.note.setPlaceholderText("表下注（可选），如：注：行政复议、行政诉讼数量含上年度结转数量。")
+            self.note.setPlaceholderText(section.note_hint or "表下注（可选）")
             self.note.installEventFilter(UndoKeysToWindow(self))
             self.note.textEdited.connect(lambda text: session.set_note(section_key, text))
             session.noteChanged.connect(self._note_changed)

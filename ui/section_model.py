@@ -16,13 +16,15 @@ from PySide6.QtGui import QBrush, QFont
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import SEVERITY_LABEL, Finding
 from models.grid import Grid, GridCell, grid_for
-from models.values import CellParseError, CellRef, format_value, parse_value
+from models.numbers import CellParseError, format_value
+from models.values import CellRef
 from ui import theme
 from ui.session import DocumentSession
 
 R = Qt.ItemDataRole
 CellRefRole = Qt.ItemDataRole.UserRole + 1
 KindRole = Qt.ItemDataRole.UserRole + 2
+NumberSpecRole = Qt.ItemDataRole.UserRole + 3  # what a value cell may hold (models.numbers.NumberSpec)
 
 #: Roles that change when a value or its findings change.
 VALUE_ROLES = [R.DisplayRole, R.EditRole, R.BackgroundRole, R.DecorationRole, R.ToolTipRole]
@@ -131,7 +133,7 @@ class SectionTableModel(QAbstractTableModel):
         assert spec is not None
         text = "" if value is None else str(value)
         try:
-            parsed = parse_value(text, spec.value)
+            parsed = spec.number.parse(text)
         except CellParseError as exc:
             self.editRejected.emit(f"{self.describe(ref)}：{exc}；已保留原值")
             return False
@@ -167,6 +169,8 @@ class SectionTableModel(QAbstractTableModel):
             return ref
         if role == KindRole:
             return cell.kind
+        if role == NumberSpecRole:
+            return self.session.checker.spec(ref)
         return None
 
     def _label_data(self, cell: GridCell, role: int) -> Any:

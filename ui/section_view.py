@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLabel, 
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.grid import GridCell
-from models.template import ValueKind
+from models.numbers import NumberSpec
 from models.values import CellRef
 from ui.clipboard import copy_block, plan_paste
 from ui.delegates import CellDelegate
-from ui.section_model import SectionTableModel
+from ui.section_model import NumberSpecRole, SectionTableModel
 
 CELL_PAD = 14  # horizontal padding inside a cell, px
 NOTICE_MS = 8000  # how long the note under a refused cell stays
@@ -53,7 +53,7 @@ class SectionView(QTableView):
         )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setItemDelegate(CellDelegate(self))
+        self.setItemDelegate(CellDelegate(self, spec_role=NumberSpecRole))
         self.setStyleSheet("QTableView { gridline-color: #9AA8B8; }")
         for cell in model.grid.merged:
             self.setSpan(cell.row, cell.col, cell.rowspan, cell.colspan)
@@ -147,13 +147,13 @@ class SectionView(QTableView):
         model = self._model
         template = model.session.report.template
 
-        def kind_of(ref: CellRef) -> ValueKind:
+        def spec_of(ref: CellRef) -> NumberSpec:
             spec = template.cell(*ref)
             assert spec is not None
-            return spec.value
+            return spec.number
 
         plan = plan_paste(text, model.grid, origin=self._paste_origin(), selected=self.selected_refs(),
-                          kind_of=kind_of, describe=model.describe)
+                          spec_of=spec_of, describe=model.describe)
         n = model.session.set_cells(plan.changes, "粘贴") if plan.changes else 0
         self.statusMessage.emit(plan.message(n))
         return n, plan.refused

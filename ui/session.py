@@ -17,8 +17,9 @@ import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.checker import Checker, checker_for
 from models.findings import CheckResult, Finding
 from models.fingerprint import Fingerprint
+from models.numbers import format_value
 from models.report import Change, Report
-from models.values import CellRef, Value, format_value
+from models.values import CellRef, Value
 from ui.commands import (
     AcceptCommand,
     SetCellsCommand,
@@ -146,7 +147,7 @@ class DocumentSession(QObject):
 
     def equation_findings(self, section: str) -> list[Finding]:
         """Open findings of the template's sum rules in ``section`` (what 填写合计 can fix)."""
-        rules = {r.id for r in self.report.template.rules if r.section == section}
+        rules = self.checker.equation_rules(section)
         return [f for f in self.result.for_section(section) if f.rule in rules and f.is_open]
 
     def fill_totals(self, section: str) -> tuple[int, int]:
@@ -164,10 +165,7 @@ class DocumentSession(QObject):
 
     def _on_report_change(self, change: Change) -> None:
         old = self.result
-        if change.kind == "values":
-            self.result = self.checker.recheck(old, self.report, change.cells)
-        else:
-            self.result = self.checker.recheck_text(old, self.report)
+        self.result = self.checker.recheck_change(old, self.report, change)
         touched: dict[str, set[CellRef]] = {}
         for ref in change.cells:
             touched.setdefault(ref.section, set()).add(ref)

@@ -26,6 +26,7 @@ from exporters import render  # noqa: E402
 from models import storage  # noqa: E402
 from models.checker import check_report  # noqa: E402
 from models.report import Report  # noqa: E402
+from models.template import load_template  # noqa: E402
 from models.values import CellRef, Value  # noqa: E402
 
 EDU = "某某县教育局"
@@ -36,7 +37,7 @@ YEARS = (2022, 2023, 2024)
 
 def steady_values(scale: int = 1) -> dict[CellRef, Value]:
     """Figures a unit could report every year: nothing carried over, no 规章 issued."""
-    report = Report.blank()
+    report = Report.blank(load_template("2021"))
     v = {ref: 0 for ref in report.cell_refs()}
     for column, n in (("natural", 2 * scale), ("commercial", scale)):
         v[CellRef("requests", "new", column)] = n
@@ -59,7 +60,7 @@ def narrative(agency: str, year: int, scale: int = 1) -> dict[str, str]:
 
 
 def unit_report(agency: str, year: int, scale: int = 1) -> Report:
-    report = Report.blank(agency=agency, year=year)
+    report = Report.blank(load_template("2021"), agency=agency, year=year)
     report.values.update(steady_values(scale))
     report.texts.update(narrative(agency, year, scale))
     assert not check_report(report).mapping, check_report(report).sorted()

@@ -39,7 +39,7 @@ def run_json(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
 
 
 def test_the_cell_label_comes_from_the_template() -> None:
-    t = load_template()
+    t = load_template("2021")
     assert str(cell_place(t, WRONG)) == WRONG_PLACE
     # 四's 总计 repeats under each group: the group is named too
     assert str(cell_place(t, CellRef("appeals", "data", "review.total"))) == "表四 “行政复议·总计”"

@@ -28,7 +28,7 @@ pypdf = pytest.importorskip("pypdf")
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "samples" / "wulong-hrss-2021.json"
-TEMPLATE = load_template()
+TEMPLATE = load_template("2021")
 BROKEN_BEFORE = ("商业企", "科研机", "社会公", "法律服")  # the faults the issue reports
 
 
@@ -72,7 +72,7 @@ def huaian() -> Report:
             for column, value in cols.items():
                 spec = TEMPLATE.cell(section.key, row, column)
                 assert spec is not None
-                report.values[CellRef(section.key, row, column)] = Decimal(value) if spec.value == "amount" else value
+                report.values[CellRef(section.key, row, column)] = Decimal(value) if spec.number.name == "amount" else value
     return report
 
 

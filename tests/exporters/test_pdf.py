@@ -41,14 +41,14 @@ def sample_report() -> Report:
 def huaian_report() -> Report:
     """淮安市人民政府 2024 (real four-digit figures), filled from the transcribed fixture."""
     data: dict[str, Any] = json.loads((FIXTURES / "huaian-city-2024.expected.json").read_text(encoding="utf-8"))
-    t = load_template()
+    t = load_template("2021")
     report = Report.blank(t, agency=data["agency"], year=data["year"])
     for section in t.table_sections:
         for row, cols in data[section.key].items():
             for column, raw in cols.items():
                 spec = t.cell(section.key, row, column)
                 assert spec is not None
-                report.values[CellRef(section.key, row, column)] = Decimal(raw) if spec.value == "amount" else raw
+                report.values[CellRef(section.key, row, column)] = Decimal(raw) if spec.number.name == "amount" else raw
     report.texts["overview"] = (
         "2024年，我市严格落实《中华人民共和国政府信息公开条例》各项规定，圆满完成了各项任务。\n"
         "（一）主动公开情况。2024年，市政府网站主动公开各类政府信息5500余条，组织召开新闻发布会12场，"
@@ -83,7 +83,7 @@ def squeeze(text: str) -> str:
 
 def printed_labels() -> list[str]:
     """Every title, header, corner and row label of the three tables, from the template's Grid."""
-    t = load_template()
+    t = load_template("2021")
     labels = []
     for section in t.table_sections:
         labels += [c.text for c in grid_for(t, section.key).cells if c.kind != "value" and c.text]
@@ -143,7 +143,7 @@ def test_huaian_rows_of_table_three_print_their_seven_numbers_in_order(huaian_pd
 
 
 def test_table_three_repeats_its_header_on_every_page_it_spans(huaian_pdf: pypdf.PdfReader) -> None:
-    t = load_template()
+    t = load_template("2021")
     grid = grid_for(t, "requests")
     corner = squeeze(grid.at(0, 0).text)  # type: ignore[union-attr]
     rows = [squeeze(c.text) for c in grid.cells if c.kind == "label" and c.colspan < 3 and c.rowspan == 1]
@@ -225,7 +225,7 @@ def test_render_by_suffix_gives_the_same_kind_of_pdf() -> None:
 
 
 def test_blank_report_with_missing_values_and_empty_narratives_exports() -> None:
-    report = Report.blank()  # no agency, no year, every cell None, every text ""
+    report = Report.blank(load_template("2021"))  # no agency, no year, every cell None, every text ""
     reader = export(report)
     text = squeeze("".join(page_texts(reader)))
     for section in report.template.sections:

@@ -15,7 +15,7 @@ TABLES = ("proactive", "requests", "appeals")
 
 @pytest.fixture(scope="module")
 def template() -> ReportTemplate:
-    return load_template()
+    return load_template("2021")
 
 
 def _texts(grid: Grid, text: str = "1234") -> dict[CellRef, str]:

@@ -18,6 +18,7 @@ from models import storage
 from models.checker import check_report, checker_for
 from models.grid import grid_for
 from models.report import Report
+from models.template import load_template
 from models.values import CellRef
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -168,12 +169,14 @@ def test_every_value_cell_is_validated(wb: openpyxl.Workbook, sample: Report) ->
             dvs = covered.get(position(section.key, ref), [])
             assert len(dvs) == 1, ref
             dv = dvs[0]
-            assert dv.type == ("whole" if spec.value == "count" else "decimal")
-            assert dv.operator == "greaterThanOrEqual" and dv.formula1 == "0"
+            assert dv.type == ("whole" if spec.number.name == "count" else "decimal")
+            # the column's NumberSpec: ≥ 0 and at most 12 integer digits (6 places for the fee)
+            assert dv.operator == "between" and dv.formula1 == "0"
+            assert dv.formula2 == ("999999999999" if spec.number.whole else "999999999999.999999")
             assert dv.showErrorMessage and re.search(r"[\u4e00-\u9fff]", dv.error + dv.errorTitle)
             assert dv.prompt and dv.allow_blank
     fee = CellRef("proactive", "fees", "amount")
-    assert sample.template.cell(*fee).value == "amount"
+    assert sample.template.cell(*fee).number.name == "amount"
 
 
 def test_findings_become_comments(sample: Report) -> None:
@@ -240,7 +243,7 @@ def test_basic_sheet_holds_meta_and_narratives(wb: openpyxl.Workbook, sample: Re
 
 @pytest.mark.parametrize("amount", ["68.640", "5949.088667", "12345678901234.56789", "0.000001", "7"])
 def test_amounts_keep_every_digit(amount: str) -> None:
-    report = Report.blank(agency="某局", year=2024)
+    report = Report.blank(load_template("2021"), agency="某局", year=2024)
     fee = CellRef("proactive", "fees", "amount")
     report.values[fee] = Decimal(amount)
     cell = workbook(report)["二、主动公开"].cell(*position("proactive", fee))
@@ -253,7 +256,7 @@ def test_amounts_keep_every_digit(amount: str) -> None:
 
 
 def test_text_that_looks_like_a_formula_stays_text() -> None:
-    report = Report.blank(agency="=HYPERLINK(\"http://x\")", year=2024)
+    report = Report.blank(load_template("2021"), agency="=HYPERLINK(\"http://x\")", year=2024)
     report.texts["overview"] = "=1+1\n@SUM(A1)"
     ws = workbook(report)[BASIC_SHEET]
     values = [c.value for row in ws.iter_rows() for c in row]

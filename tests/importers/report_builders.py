@@ -17,11 +17,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from models.grid import grid_for
+from models.numbers import format_value
 from models.template import load_template
-from models.values import CellRef, Value, format_value
+from models.values import CellRef, Value
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-T = load_template()
+T = load_template("2021")
 Rows = list[list[str]]
 
 

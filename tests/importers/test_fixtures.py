@@ -17,7 +17,7 @@ from models.template import load_template
 from models.values import CellRef
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-T = load_template()
+T = load_template("2021")
 FOOTER_WORDS = ("版权所有", "ICP", "网站标识码", "主办单位", "国务院部门网站", "公网安备")
 
 

@@ -20,11 +20,12 @@ from importers.html import import_html
 from importers.text import import_text
 from models.checker import check_report
 from models.grid import grid_for
+from models.numbers import format_value
 from models.template import load_template
-from models.values import CellRef, Value, format_value
+from models.values import CellRef, Value
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-T = load_template()
+T = load_template("2021")
 
 
 VALUES = expected_values()

@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WULONG = (FIXTURES / "wulong-hrss-2021.txt").read_text(encoding="utf-8")
 HUAIAN = (FIXTURES / "huaian-city-2024.txt").read_text(encoding="utf-8")
 PINGTAN = (FIXTURES / "pingtan-2023.html").read_text(encoding="utf-8")
-T = load_template()
+T = load_template("2021")
 REQUEST_COLUMNS = T.section("requests").columns_of("new")
 
 

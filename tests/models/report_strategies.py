@@ -13,11 +13,11 @@ from models.report import LEVELS, Acceptance, Report
 from models.template import load_template
 from models.values import CellRef, Value
 
-TEMPLATE = load_template()
+TEMPLATE = load_template("2021")
 REFS = [CellRef(c.section, c.row, c.column) for c in TEMPLATE.all_cells()]
-KIND = {ref: TEMPLATE.cell(*ref).value for ref in REFS}  # type: ignore[union-attr]
+KIND = {ref: TEMPLATE.cell(*ref).number.name for ref in REFS}  # type: ignore[union-attr]
 NARRATIVES = [s.key for s in TEMPLATE.narrative_sections]
-BASES = (make_huaian, make_pingtan, make_wulong, Report.blank)
+BASES = (make_huaian, make_pingtan, make_wulong, lambda: Report.blank(TEMPLATE))
 
 cell_refs = st.sampled_from(REFS)
 
@@ -93,7 +93,7 @@ def realistic_reports(draw: st.DrawFn, *, with_acceptances: bool = True) -> Repo
 @st.composite
 def hostile_reports(draw: st.DrawFn) -> Report:
     """Any value of any type in any cell, any texts, odd metadata and stray keys."""
-    report = Report.blank(year=draw(st.one_of(st.none(), st.integers(1900, 2999))))
+    report = Report.blank(load_template("2021"), year=draw(st.one_of(st.none(), st.integers(1900, 2999))))
     # A small pool of values spread over all 200 cells: as hostile, and far cheaper to draw.
     pool = draw(st.lists(hostile_values, min_size=1, max_size=8))
     rng = random.Random(draw(st.integers(0, 2**32)))

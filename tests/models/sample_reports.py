@@ -96,14 +96,14 @@ def fixture_data(name: str = "huaian-city-2024") -> dict[str, Any]:
 
 def report_from_expected(data: dict[str, Any], template: ReportTemplate | None = None) -> Report:
     """A report holding every value of a transcribed ``.expected.json`` (texts left empty)."""
-    t = template or load_template()
+    t = template or load_template("2021")
     report = Report.blank(t, agency=data["agency"], year=data["year"])
     for section in t.table_sections:
         for row, cols in data[section.key].items():
             for column, raw in cols.items():
                 spec = t.cell(section.key, row, column)
                 assert spec is not None, (section.key, row, column)
-                report.values[CellRef(section.key, row, column)] = Decimal(raw) if spec.value == "amount" else raw
+                report.values[CellRef(section.key, row, column)] = Decimal(raw) if spec.number.name == "amount" else raw
     assert all(v is not None for v in report.values.values()), "fixture must fill all 200 cells"
     return report
 
@@ -123,7 +123,7 @@ def make_pingtan() -> Report:
 
 def make_wulong() -> Report:
     """The 武隆 2021 report: every cell 0 except 行政许可 62, 行政处罚 7 and the fee 68.64万元."""
-    report = Report.blank(agency="重庆市武隆区人力资源和社会保障局", year=2021)
+    report = Report.blank(load_template("2021"), agency="重庆市武隆区人力资源和社会保障局", year=2021)
     for ref in report.cell_refs():
         report.values[ref] = 0
     report.values[CellRef("proactive", "licensing", "decisions")] = 62

@@ -9,10 +9,17 @@ from __future__ import annotations
 import pytest
 from sample_reports import HUAIAN_OVERVIEW, PINGTAN_OVERVIEW, WULONG_OVERVIEW
 
-from models.checker import Checker, narrative_statements
+from models.checker import Checker, checker_for
 from models.report import Report
+from models.rules.prose import NarrativeNumberCheck
 from models.template import ReportTemplate
 from models.values import CellRef
+
+
+def narrative_statements(template: ReportTemplate, text: str) -> dict[str, tuple[int, str]]:
+    """What the template's narrative_numbers rule reads in a text."""
+    check = next(c for c in checker_for(template).checks if isinstance(c, NarrativeNumberCheck))
+    return check.reader.statements(text)
 
 
 def stated(template: ReportTemplate, text: str) -> dict[str, int]:

@@ -16,6 +16,7 @@ from sample_reports import HUAIAN_OVERVIEW, essence, new_findings
 from models.checker import Checker
 from models.findings import Finding
 from models.report import Report
+from models.template import load_template
 from models.values import CellRef
 
 
@@ -63,7 +64,7 @@ def essences(findings: list[Finding]) -> set[tuple[object, ...]]:
 
 def small_report() -> Report:
     """The brief's example: 一、本年新收 2+3+0+0+2+0 = 7, all granted."""
-    report = Report.blank(agency="某某区某某局", year=2024)
+    report = Report.blank(load_template("2021"), agency="某某区某某局", year=2024)
     for ref in report.cell_refs():
         report.values[ref] = 0
     for row in ("new", "granted", "results_total"):
@@ -102,10 +103,11 @@ def test_value_type(checker: Checker, huaian: Report, ref: CellRef, value: objec
 
 def test_value_type_message(checker: Checker, huaian: Report) -> None:
     [f] = after_change(checker, huaian, {pro("licensing", "decisions"): -5})
-    assert f.message == "二、“行政许可”的“本年处理决定数量”填写了“-5”，件数应为不小于 0 的整数"
+    assert f.message == "二、“行政许可”的“本年处理决定数量”填写了“-5”，件数应为不小于 0 的整数（最多 12 位）"
     huaian.set_values({pro("licensing", "decisions"): 447228, pro("fees", "amount"): Decimal("-0.5")})
     [f] = checker.check(huaian)
-    assert f.message == "二、“行政事业性收费”的“本年收费金额（单位：万元）”填写了“-0.5”，金额应为不小于 0 的数"
+    assert f.message == ("二、“行政事业性收费”的“本年收费金额（单位：万元）”填写了“-0.5”，"
+                         "金额应为不小于 0 的数（单位万元，整数部分最多 12 位，最多 6 位小数）")
 
 
 def test_value_type_accepts_any_decimal_places_for_amounts(checker: Checker, huaian: Report) -> None:
@@ -339,8 +341,14 @@ def test_sections_empty_other_also_lacks_the_fee(checker: Checker, pingtan: Repo
     assert empty.message.startswith("“六、其他需要报告的事项”只写了“无。”；请说明依据《政府信息公开信息处理费管理办法》")
 
 
-def test_overview_is_not_required(checker: Checker, wulong: Report) -> None:
-    assert after_change(checker, wulong, texts={"overview": ""}) == []
+def test_empty_overview_is_a_warning(checker: Checker, wulong: Report) -> None:
+    """一 is required like 五 and 六 (the template says so: ``required``), asking for its five parts."""
+    [f] = after_change(checker, wulong, texts={"overview": "  "})
+    assert essence(f) == ("sections.empty", "warning", "overview", None, None, None)
+    assert f.message.startswith("“一、总体情况”为空；请概述本年度政府信息公开工作")
+    wulong.set_text("overview", "无。")
+    [f] = checker.check(wulong).mapping.values()
+    assert f.message.startswith("“一、总体情况”只写了“无。”；")
 
 
 def test_processing_fee(checker: Checker, pingtan: Report) -> None:

@@ -61,7 +61,7 @@ def test_all_blank_parts_leave_the_total_blank(checker: Checker) -> None:
 def test_random_parts_always_settle_to_a_clean_table(checker: Checker) -> None:
     rng = random.Random(3)
     totals = _totals(checker, "requests")
-    outcome_rows = checker.template.rules[1].right  # requests.results_total: the 21 outcome rows
+    outcome_rows = checker.template.equations[1].right  # requests.results_total: the 21 outcome rows
     columns = ["natural", "commercial", "research", "nonprofit", "legal", "other_org"]
     for _ in range(25):
         report = Report.blank(checker.template)

@@ -20,9 +20,10 @@ from sample_reports import make_huaian
 from models import storage
 from models.report import LEVELS, Acceptance, Meta, Report
 from models.storage import NewerVersionError, ReportFileError
+from models.template import load_template
 from models.values import CellRef
 
-KIND = {ref: make_huaian().template.cell(*ref).value for ref in REFS}  # type: ignore[union-attr]
+KIND = {ref: make_huaian().template.cell(*ref).number.name for ref in REFS}  # type: ignore[union-attr]
 
 
 def _is_chinese(message: str) -> bool:
@@ -42,7 +43,7 @@ counts = st.one_of(count_values(), st.integers(-(10**15), 10**15))
 
 @st.composite
 def reports(draw: st.DrawFn) -> Report:
-    report = Report.blank(agency=draw(st.text(max_size=60)), year=draw(st.one_of(st.none(), st.integers(1900, 2999))))
+    report = Report.blank(load_template("2021"), agency=draw(st.text(max_size=60)), year=draw(st.one_of(st.none(), st.integers(1900, 2999))))
     report.meta.title = draw(st.one_of(st.none(), st.text(max_size=80)))
     report.meta.date = draw(st.one_of(st.none(), st.dates().map(str)))
     report.meta.level = draw(st.one_of(st.none(), st.sampled_from(list(LEVELS))))
@@ -122,7 +123,7 @@ def test_file_layout(tmp_path: Path) -> None:
 
 
 def test_blank_cells_are_null_and_notes_are_kept() -> None:
-    report = Report.blank(agency="某局", year=2024)
+    report = Report.blank(load_template("2021"), agency="某局", year=2024)
     report.notes["appeals"] = "注：行政复议、行政诉讼数量含上年度结转数量。"
     doc = json.loads(storage.dumps(report))
     assert doc["sections"]["requests"]["new"]["natural"] is None
@@ -471,5 +472,5 @@ def test_os_errors_are_explained_in_chinese(tmp_path: Path) -> None:
 
     missing_folder = tmp_path / "no such folder" / "r.json"
     with pytest.raises(ReportFileError) as exc:
-        save(Report.blank(), missing_folder)
+        save(Report.blank(load_template("2021")), missing_folder)
     assert "文件或文件夹不存在" in str(exc.value) and "No such file" not in str(exc.value)

@@ -1,4 +1,5 @@
-"""Parsing what a user types (or an importer reads) into a count or a 万元 amount."""
+"""Parsing what a user types (or an importer reads) into a value of its column's NumberSpec:
+a count, a 万元 amount, and (2019) a signed 本年增/减 and an amount that keeps its unit."""
 
 from __future__ import annotations
 
@@ -8,16 +9,30 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.values import (
-    CellParseError,
-    CellRef,
-    Parsed,
-    format_value,
-    normalise_text,
-    parse_cell,
-    parse_value,
-    value_is_valid,
-)
+from models.normalise import squash as normalise_text
+from models.numbers import CellParseError, NumberSpec, Parsed, format_value, number_spec
+from models.template import load_template
+from models.values import CellRef, Quantity
+
+SPECS = dict(load_template("2021").number_kinds)
+# The 2019 format's kinds, declared here as the 2019 template declares them.
+SPECS["change"] = number_spec("change", {"noun": "增减数", "describe": "整数（减少的填负数，如 -4 或 减4）",
+                                         "requirement": "增减数应为整数", "signed": True})
+SPECS["money"] = number_spec("money", {"noun": "金额", "describe": "金额（可带单位元或万元，如 251000元）",
+                                       "requirement": "金额应为不小于 0 的数", "places": 6,
+                                       "kept_units": ["元", "万元"]})
+
+
+def parse_value(text: str, kind: str, *, allow_units: bool = False) -> Parsed:
+    return SPECS[kind].parse(text, allow_units=allow_units)
+
+
+def parse_cell(text: str, kind: str) -> object:
+    return SPECS[kind].parse_cell(text)
+
+
+def value_is_valid(value: object, kind: str) -> bool:
+    return SPECS[kind].valid(value)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +176,7 @@ def test_amount_round_trip(x: Decimal) -> None:
     assert format_value(parsed) == format_value(x)  # same places, not just the same number
 
 
-@given(st.text(max_size=30), st.sampled_from(["count", "amount"]), st.booleans())
+@given(st.text(max_size=30), st.sampled_from(["count", "amount", "change", "money"]), st.booleans())
 def test_parse_never_raises_anything_else(text: str, kind: str, units: bool) -> None:
     try:
         parsed = parse_value(text, kind, allow_units=units)  # type: ignore[arg-type]
@@ -169,3 +184,89 @@ def test_parse_never_raises_anything_else(text: str, kind: str, units: bool) -> 
         assert str(exc)
     else:
         assert value_is_valid(parsed.value, kind)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------- bounds (value.type)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "words"),
+    [
+        ("1" + "0" * 12, "count", "位数过多"),  # 13 digits
+        ("1" + "0" * 12, "amount", "位数过多"),
+        ("0.0000001", "amount", "小数位数过多"),  # 7 places
+        ("1.1234567", "money", "小数位数过多"),
+    ],
+)
+def test_bounds_are_refused_with_the_reason(text: str, kind: str, words: str) -> None:
+    with pytest.raises(CellParseError, match=words):
+        parse_value(text, kind)
+
+
+def test_bounds_allow_the_limits() -> None:
+    assert parse_value("9" * 12, "count").value == int("9" * 12)
+    assert parse_value("999999999999.999999", "amount").value == Decimal("999999999999.999999")
+    assert value_is_valid(int("9" * 12), "count") and not value_is_valid(10**12, "count")
+    assert not value_is_valid(Decimal("1E-999999999"), "amount")  # a broken file: value.type, never formatted out
+    assert value_is_valid(Decimal("0.000001"), "amount") and not value_is_valid(Decimal("0.0000001"), "amount")
+
+
+# ---------------------------------------------------------------------- signed (2019's 本年增/减)
+
+
+@pytest.mark.parametrize(("text", "value"), [("减4", -4), ("-4", -4), ("－18", -18), ("增3", 3), ("+3", 3),
+                                             ("0", 0), ("减0", 0), ("12", 12), ("１，２００", 1200)])
+def test_signed_change(text: str, value: int) -> None:
+    assert parse_value(text, "change").value == value
+    assert value_is_valid(value, "change")
+
+
+@pytest.mark.parametrize("text", ["减", "减减4", "减-4", "4.5", "减4万元", "abc"])
+def test_signed_change_refuses(text: str) -> None:
+    with pytest.raises(CellParseError):
+        parse_value(text, "change")
+
+
+def test_counts_take_no_sign_words() -> None:
+    with pytest.raises(CellParseError, match="不是数字"):
+        parse_value("减4", "count")
+
+
+# ---------------------------------------------------------------------- amounts that keep their unit (采购总金额)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("251000元", Quantity(Decimal(251000), "元")),
+    ("3.2万元", Quantity(Decimal("3.2"), "万元")),
+    ("3.2 万元", Quantity(Decimal("3.2"), "万元")),
+    ("251,000", Quantity(Decimal(251000), "")),
+])
+def test_money_keeps_its_unit(text: str, value: Quantity) -> None:
+    parsed = parse_value(text, "money")  # no allow_units: the unit is part of the value
+    assert parsed == Parsed(value)
+    assert format_value(parsed.value) == format_value(value)
+    assert value_is_valid(value, "money")
+
+
+def test_money_validity() -> None:
+    assert not value_is_valid(Decimal(5), "money")  # a bare Decimal: not how this column stores it
+    assert not value_is_valid(Quantity(Decimal(-1), "元"), "money")
+    assert not value_is_valid(Quantity(Decimal(1), "亿元"), "money")
+    assert not value_is_valid(Quantity(Decimal(1), "元"), "amount")
+    with pytest.raises(CellParseError, match="负数"):
+        parse_value("-5元", "money")
+    assert parse_value("12件", "money", allow_units=True).unit_text == "件"
+
+
+def test_a_spec_from_bad_template_data_is_refused() -> None:
+    with pytest.raises(ValueError):
+        number_spec("x", {"describe": "x", "requirement": "x", "unit": "斤"})
+    with pytest.raises(ValueError):
+        number_spec("x", {"describe": "x", "requirement": "x", "colour": "red"})
+    with pytest.raises(ValueError):
+        number_spec("x", {"describe": "x", "requirement": "x", "places": -1})
+
+
+def test_editor_length_leaves_room_for_a_refusal() -> None:
+    spec: NumberSpec = SPECS["count"]
+    assert spec.max_length() > len("999,999,999,999") and SPECS["amount"].max_length() > len("999999999999.999999")

@@ -21,6 +21,7 @@ import pytest  # noqa: E402
 
 import ui.qtfix  # noqa: E402, F401  (PySide6 6.12's emit()/disconnect() reference bug)
 from models.report import Report  # noqa: E402
+from models.template import load_template
 from models.values import CellRef  # noqa: E402
 
 DIALOGS = ("ask_save_changes", "ask_yes_no", "get_open_path", "get_save_path", "ask_new_report",
@@ -66,7 +67,7 @@ def dialogs_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
 
 def zero_report(agency: str = "某某区某某局", year: int = 2024) -> Report:
     """Every cell 0, narratives written: no error, no warning."""
-    report = Report.blank(agency=agency, year=year)
+    report = Report.blank(load_template("2021"), agency=agency, year=year)
     for ref in report.cell_refs():
         report.values[ref] = 0
     report.texts.update(

@@ -13,20 +13,20 @@ from models.template import load_template
 from models.values import CellRef
 from ui.clipboard import copy_block, format_tsv, parse_tsv, plan_paste
 
-T = load_template()
+T = load_template("2021")
 GRID = grid_for(T, "requests")
 
 
-def kind_of(ref: CellRef) -> Any:
+def spec_of(ref: CellRef) -> Any:
     spec = T.cell(*ref)
     assert spec is not None
-    return spec.value
+    return spec.number
 
 
 def plan(text: str, at: CellRef | tuple[int, int], selected: tuple[CellRef, ...] = ()) -> Any:
     origin = GRID.position(at) if isinstance(at, CellRef) else at
     assert origin is not None
-    return plan_paste(text, GRID, origin=origin, selected=selected, kind_of=kind_of, describe=str)
+    return plan_paste(text, GRID, origin=origin, selected=selected, spec_of=spec_of, describe=str)
 
 
 def test_a_quoted_line_break_stays_inside_its_cell() -> None:

@@ -15,6 +15,7 @@ from ui_helpers import make_view
 
 from models import storage
 from models.report import Report
+from models.template import load_template
 from models.values import CellRef
 from ui import errors
 from ui.clipboard import parse_tsv
@@ -297,7 +298,7 @@ def test_the_date_calendar_opens_on_this_month_when_no_date_is_set(window: MainW
 def test_the_users_own_problems_list_height_comes_back(qtbot: Any, settings: Any, tmp_path: Path) -> None:
     first = MainWindow(settings, tmp_path / "rec1")
     qtbot.addWidget(first)
-    first.set_session(DocumentSession(Report.blank(agency="某局", year=2024)))
+    first.set_session(DocumentSession(Report.blank(load_template("2021"), agency="某局", year=2024)))
     first.resize(1300, 900)
     first.show()
     qtbot.waitExposed(first)
@@ -309,7 +310,7 @@ def test_the_users_own_problems_list_height_comes_back(qtbot: Any, settings: Any
     first.recovery.store.release()
     second = MainWindow(settings, tmp_path / "rec2")
     qtbot.addWidget(second)
-    second.set_session(DocumentSession(Report.blank(agency="某局", year=2024)))
+    second.set_session(DocumentSession(Report.blank(load_template("2021"), agency="某局", year=2024)))
     second.show()
     qtbot.waitExposed(second)
     qtbot.waitUntil(lambda: second.problems.height() > 300)  # not squeezed back to the default

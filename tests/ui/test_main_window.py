@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from models import storage
 from models.findings import Finding
 from models.report import Report
+from models.template import load_template
 from models.values import CellRef
 from ui import theme
 from ui.main_window import MainWindow, TableSectionPage
@@ -237,7 +238,7 @@ def test_import_shows_a_summary_and_leaves_the_report_unsaved(window: MainWindow
 
     src = tmp_path / "年报.txt"
     src.write_text("x", encoding="utf-8")
-    imported = Report.blank(agency="某某局", year=2022)
+    imported = Report.blank(load_template("2021"), agency="某某局", year=2022)
     note = Finding("value.unit_text", "info", "proactive", (), None, None, "68.64万元", "读到了单位", key="k")
     monkeypatch.setattr(importers, "read_report", lambda p: importers.ImportResult(imported, [note]))
     dialogs_log.answers["get_open_path"] = str(src)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from models.grid import grid_for
 from models.report import Report
+from models.template import load_template
 from models.values import CellRef
 from ui import theme
 from ui.section_model import CellRefRole, SectionTableModel
@@ -36,7 +37,7 @@ def test_every_table_model_passes_qt_model_tester(qtmodeltester: Any, zeros: Rep
 
 @pytest.mark.parametrize("section", TABLES)
 def test_blank_report_models_pass_the_tester_too(qtmodeltester: Any, section: str) -> None:
-    qtmodeltester.check(model_for(Report.blank(), section))
+    qtmodeltester.check(model_for(Report.blank(load_template("2021")), section))
 
 
 @pytest.mark.parametrize("section", TABLES)
@@ -140,6 +141,6 @@ def test_problems_model_passes_qt_model_tester(qtmodeltester: Any) -> None:
     from ui.problems_panel import ProblemsModel
 
     model = ProblemsModel()
-    model.set_session(DocumentSession(Report.blank()))  # many warnings: every cell blank
+    model.set_session(DocumentSession(Report.blank(load_template("2021"))))  # many warnings: every cell blank
     assert model.rowCount() > 10
     qtmodeltester.check(model)

@@ -1,0 +1,179 @@
+"""What every rule kind is made of.
+
+A template's rule (``{id, kind, severity, params, message}``) is compiled by its kind into
+:class:`Check`\\ s: small objects that each own a fixed set of finding keys
+(``(rule id, place)``) and declare what they read (:class:`Reads`: cells, narrative texts,
+metadata fields, last year's report). The checker runs all of them for a full check and,
+after an edit, only those that read what changed: no string-prefix bookkeeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from models.findings import Finding, FindingKey
+from models.last_year import LastYearView
+from models.numbers import NumberSpec, format_value
+from models.places import Locator, locator_for
+from models.template import ReportTemplate, RuleSpec, SectionSpec, TemplateError
+from models.values import CellRef, Value
+
+Found = dict[FindingKey, Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a check reads: the checker re-runs it when one of these changes."""
+
+    cells: tuple[CellRef, ...] = ()
+    texts: tuple[str, ...] = ()  # narrative section keys
+    meta: tuple[str, ...] = ()  # Meta field names
+    previous: bool = False  # last year's report (runs only when one is given)
+
+
+class Env:
+    """What checks share: the template, where its cells are and what they may hold."""
+
+    def __init__(self, template: ReportTemplate) -> None:
+        self.template = template
+        self.locator: Locator = locator_for(template)
+        self.spec: dict[CellRef, NumberSpec] = {c.ref: c.number for c in template.all_cells()}
+        self.rows: dict[tuple[str, str], tuple[CellRef, ...]] = {}
+        for c in template.all_cells():
+            self.rows[(c.section, c.row)] = self.rows.get((c.section, c.row), ()) + (c.ref,)
+
+    # ------------------------------------------------------------------ validating params
+
+    def table(self, rule: RuleSpec, key: Any) -> SectionSpec:
+        if not isinstance(key, str) or not self.template.has_section(key) or not self.template.section(key).is_table:
+            raise TemplateError(f"规则 {rule.id}: 栏目 {key!r} 不是表格")
+        return self.template.section(key)
+
+    def narrative(self, rule: RuleSpec, key: Any) -> SectionSpec:
+        if not isinstance(key, str) or not self.template.has_section(key) or self.template.section(key).is_table:
+            raise TemplateError(f"规则 {rule.id}: 栏目 {key!r} 不是叙述部分")
+        return self.template.section(key)
+
+    def ref(self, rule: RuleSpec, raw: Any) -> CellRef:
+        """A cell named in params as ``[section, row, column]``."""
+        if not isinstance(raw, (list, tuple)) or len(raw) != 3 or self.template.cell(*raw) is None:
+            raise TemplateError(f"规则 {rule.id}: 未知单元格 {raw!r}")
+        return CellRef(*raw)
+
+    def row(self, rule: RuleSpec, section: str, row: Any) -> tuple[CellRef, ...]:
+        cells = self.rows.get((section, row)) if isinstance(row, str) else None
+        if not cells:
+            raise TemplateError(f"规则 {rule.id}: 栏目 {section} 没有行 {row!r}")
+        return cells
+
+    def cell(self, rule: RuleSpec, section: str, row: str, column: Any) -> CellRef:
+        ref = CellRef(section, row, column) if isinstance(column, str) else None
+        if ref is None or ref not in self.spec:
+            raise TemplateError(f"规则 {rule.id}: 未知单元格 {section}/{row}/{column}")
+        return ref
+
+    # ------------------------------------------------------------------ findings
+
+    def finding(self, rule: RuleSpec, place: Hashable, message: str, *, section: str | None,
+                cells: tuple[CellRef, ...] = (), total_cell: CellRef | None = None,
+                expected: Value | str | None = None, actual: Value | str | None = None, order: int = 0,
+                severity: str | None = None) -> Finding:
+        return Finding(
+            rule=rule.id, severity=severity or rule.severity,  # type: ignore[arg-type]
+            section=section, cells=cells, total_cell=total_cell,
+            expected=expected, actual=actual, message=message, key=(rule.id, place), order=order,
+        )
+
+
+class Context:
+    """One run of the checks over a report (and last year's, when given)."""
+
+    __slots__ = ("report", "values", "last")
+
+    def __init__(self, report: Any, last: LastYearView | None) -> None:
+        self.report = report
+        self.values: Mapping[CellRef, Value] = report.values
+        self.last = last
+
+
+class Check:
+    """One compiled piece of a rule. Subclasses set ``reads`` and ``places`` and implement
+    :meth:`run`, which puts its findings (keys among :attr:`keys`) into ``found``."""
+
+    __slots__ = ("rule", "reads", "keys")
+
+    def __init__(self, rule: RuleSpec, reads: Reads, places: Iterable[Hashable]) -> None:
+        self.rule = rule
+        self.reads = reads
+        self.keys: tuple[FindingKey, ...] = tuple((rule.id, p) for p in places)
+
+    def run(self, ctx: Context, found: Found) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class RuleKind:
+    """A kind of rule: turns a template's rule into checks, validating its params."""
+
+    name: ClassVar[str]
+    #: Params the kind understands (anything else is a typo in the template).
+    params: ClassVar[frozenset[str]] = frozenset()
+    #: Message variants (``messages``) the kind may use besides ``message``.
+    variants: ClassVar[frozenset[str]] = frozenset()
+    #: Fields its messages may name (``{expected}``); ``*`` allows any.
+    fields: ClassVar[frozenset[str]] = frozenset()
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+KINDS: dict[str, RuleKind] = {}
+
+
+def kind(cls: type[RuleKind]) -> type[RuleKind]:
+    """Class decorator: register a rule kind under its ``name``."""
+    KINDS[cls.name] = cls()
+    return cls
+
+
+# ---------------------------------------------------------------------- small helpers for kinds
+
+
+def usable(value: Value, spec: NumberSpec) -> bool:
+    """A value the rules may add and compare: one that ``value.type`` accepts (not blank).
+
+    Anything else (a negative count, a Decimal in a count, NaN, a float or a string from a
+    hand-edited file…) is reported by ``value.type`` and kept out of every sum, so the checker
+    never raises."""
+    if type(value) is int and spec.plain_count:  # the common case, without the look-ups
+        return 0 <= value < spec.limit
+    return value is not None and spec.valid(value)
+
+
+def total(values: Iterable[Value]) -> int | Decimal:
+    out: int | Decimal = 0
+    for v in values:
+        if v is not None:
+            out += v  # type: ignore[operator]
+    return out
+
+
+def shown(value: Value | object) -> str:
+    """A value in a message: its printed form, ``空`` for a blank."""
+    return "空" if value is None else format_value(value)
+
+
+def words(rule: RuleSpec, name: str, *, required: bool = True) -> tuple[str, ...]:
+    value = rule.params.get(name, ())
+    if isinstance(value, str) or not all(isinstance(w, str) and w for w in value) or (required and not value):
+        raise TemplateError(f"规则 {rule.id}: {name} 应为词语的列表")
+    return tuple(value)
+
+
+def message(rule: RuleSpec, variant: str | None = None, **fields: Any) -> str:
+    return rule.wording(variant).format(**fields)
+
+
+Compile = Callable[[RuleSpec, Env], list[Check]]

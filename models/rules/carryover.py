@@ -1,0 +1,237 @@
+"""Rule kinds against last year's report (``carryover.*``): they read last year through
+:class:`~models.last_year.LastYearView` (cells in this year's keys, texts), never a whole report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from models.narrative import copied_paragraphs
+from models.numbers import format_value
+from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
+from models.template import SEVERITIES, RuleSpec, SectionSpec, TemplateError
+from models.values import CellRef
+
+# ---------------------------------------------------------------------- carryover.requests
+
+
+class SameAsLastYearCheck(Check):
+    """This year's cell equals last year's ``last_ref`` (三's 上年结转 = last year's 结转下年度)."""
+
+    __slots__ = ("env", "ref", "last_ref")
+
+    def __init__(self, rule: RuleSpec, env: Env, ref: CellRef, last_ref: CellRef) -> None:
+        super().__init__(rule, Reads(cells=(ref,), previous=True), [ref])
+        self.env, self.ref, self.last_ref = env, ref, last_ref
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        spec = self.env.spec
+        this, last = ctx.values.get(self.ref), ctx.last.values.get(self.last_ref)
+        if not (usable(this, spec[self.ref]) and usable(last, spec[self.last_ref])) or this == last:
+            return
+        loc = self.env.locator
+        cell = self.env.template.cell(*self.ref)
+        last_cell = self.env.template.cell(*self.last_ref)
+        assert cell is not None and last_cell is not None
+        section = self.env.template.section(self.ref.section)
+        text = message(self.rule, section_number=section.number, column_label=cell.column_label,
+                       row_label=cell.row_label, last_year_row_label=last_cell.row_label,
+                       expected=format_value(last), actual=format_value(this))
+        f = self.env.finding(self.rule, self.ref, text, section=self.ref.section, cells=(self.ref,),
+                             total_cell=self.ref, expected=last, actual=this, order=loc.order(self.ref))
+        found[f.key] = f
+
+
+@kind
+class SameAsLastYear(RuleKind):
+    """Each cell of ``rows`` equals last year's ``last_year_row`` in the same column."""
+
+    name = "same_as_last_year"
+    params = frozenset({"section", "rows", "last_year_row"})
+    fields = frozenset({"section_number", "column_label", "row_label", "last_year_row_label", "expected", "actual"})
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
+        section = env.table(rule, rule.params.get("section"))
+        last_row = rule.params.get("last_year_row")
+        out: list[Check] = []
+        for row in rule.params.get("rows", ()):
+            for ref in env.row(rule, section.key, row):
+                out.append(SameAsLastYearCheck(rule, env, ref, env.cell(rule, section.key, last_row, ref.column)))
+        if not out:
+            raise TemplateError(f"规则 {rule.id}: rows 不能为空")
+        return out
+
+
+# ---------------------------------------------------------------------- carryover.in_force / items / total_public
+
+
+class CarryoverCompareCheck(Check):
+    """In one row: this year's ``cell`` (op) last year's ``last_year`` cells + this year's ``plus``
+    − ``minus`` cells."""
+
+    __slots__ = ("env", "cell", "last", "plus", "minus", "op")
+
+    def __init__(self, rule: RuleSpec, env: Env, cell: CellRef, last: tuple[CellRef, ...],
+                 plus: tuple[CellRef, ...], minus: tuple[CellRef, ...], op: str) -> None:
+        reads = tuple(dict.fromkeys((cell, *plus, *minus)))
+        super().__init__(rule, Reads(cells=reads, previous=True), [cell])
+        self.env, self.cell, self.last, self.plus, self.minus, self.op = env, cell, last, plus, minus, op
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        spec, values, last_values = self.env.spec, ctx.values, ctx.last.values
+        this = values.get(self.cell)
+        last = [last_values.get(r) for r in self.last]
+        plus = [values.get(r) for r in self.plus]
+        minus = [values.get(r) for r in self.minus]
+        checked = [(this, self.cell), *zip(last, self.last, strict=True), *zip(plus, self.plus, strict=True),
+                   *zip(minus, self.minus, strict=True)]
+        if not all(usable(v, spec[r]) for v, r in checked):
+            return
+        expected: int | Decimal = total(last) + total(plus) - total(minus)
+        if (this == expected) if self.op == "==" else (this >= expected):  # type: ignore[operator]
+            return
+        cell = self.env.template.cell(*self.cell)
+        assert cell is not None
+        section = self.env.template.section(self.cell.section)
+        text = message(self.rule, section_number=section.number, row_label=cell.row_label,
+                       column_label=cell.column_label, last_year=format_value(total(last)),
+                       plus=format_value(total(plus)), minus=format_value(total(minus)),
+                       expected=format_value(expected), actual=format_value(this))
+        f = self.env.finding(self.rule, self.cell, text, section=self.cell.section,
+                             cells=tuple(dict.fromkeys((self.cell, *self.plus, *self.minus))), total_cell=self.cell,
+                             expected=expected, actual=this, order=self.env.locator.order(self.cell))
+        found[f.key] = f
+
+
+@kind
+class CarryoverCompare(RuleKind):
+    """In each of ``rows``: this year's ``column`` == (or ``>=``, ``op``) the sum of last year's
+    ``last_year`` columns + this year's ``plus`` columns − this year's ``minus`` columns.
+
+    现行有效件数 = 上年现行有效件数 + 本年制发 − 本年废止; 2019's 上一年项目数量 = last year's
+    上一年项目数量 + 本年增/减; 对外公开总数量 ≥ last year's."""
+
+    name = "carryover_compare"
+    params = frozenset({"section", "rows", "column", "op", "last_year", "plus", "minus"})
+    fields = frozenset({"section_number", "row_label", "column_label", "last_year", "plus", "minus", "expected",
+                        "actual"})
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
+        p = rule.params
+        section = env.table(rule, p.get("section"))
+        op = p.get("op", "==")
+        if op not in ("==", ">="):
+            raise TemplateError(f"规则 {rule.id}: op 应为 == 或 >=")
+        out: list[Check] = []
+        for row in p.get("rows", ()):
+            env.row(rule, section.key, row)
+
+            def cells(name: str, row: str = row) -> tuple[CellRef, ...]:
+                return tuple(env.cell(rule, section.key, row, c) for c in p.get(name, ()))
+
+            last = cells("last_year")
+            if not last:
+                raise TemplateError(f"规则 {rule.id}: last_year 不能为空")
+            out.append(CarryoverCompareCheck(rule, env, env.cell(rule, section.key, row, p.get("column")), last,
+                                             cells("plus"), cells("minus"), op))
+        if not out:
+            raise TemplateError(f"规则 {rule.id}: rows 不能为空")
+        return out
+
+
+# ---------------------------------------------------------------------- carryover.copied_text
+
+
+class CopiedTextCheck(Check):
+    __slots__ = ("env", "section", "min_chars", "warn_share", "above")
+
+    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, min_chars: int, warn_share: float,
+                 above: str) -> None:
+        super().__init__(rule, Reads(texts=(section.key,), previous=True), [section.key])
+        self.env, self.section, self.min_chars, self.warn_share, self.above = env, section, min_chars, warn_share, above
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        last = ctx.last.texts.get(self.section.key)
+        if not last:
+            return
+        copied, share = copied_paragraphs(ctx.report.text(self.section.key), last, self.min_chars)
+        if not copied:
+            return
+        over = share > self.warn_share
+        text = message(self.rule, "above" if over else None, section_title=self.section.title, count=len(copied),
+                       share=f"{share:.0%}", first=copied[0][:18])
+        f = self.env.finding(self.rule, self.section.key, text, section=self.section.key, actual=f"{share:.0%}",
+                             order=self.env.locator.section_order(self.section.key) + 3,
+                             severity=self.above if over else None)
+        found[f.key] = f
+
+
+@kind
+class CopiedText(RuleKind):
+    """Paragraphs of a narrative copied word for word from last year's; above ``warn_share`` of
+    the text the finding takes ``severity_above`` (assessment rules deduct points)."""
+
+    name = "copied_text"
+    params = frozenset({"min_paragraph", "warn_share", "severity_above", "sections"})
+    variants = frozenset({"above"})
+    fields = frozenset({"section_title", "count", "share", "first"})
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
+        p = rule.params
+        above = p.get("severity_above", rule.severity)
+        if above not in SEVERITIES:
+            raise TemplateError(f"规则 {rule.id}: 未知的严重程度 {above!r}")
+        keys = p.get("sections")
+        sections = [env.narrative(rule, k) for k in keys] if keys is not None else env.template.narrative_sections
+        return [CopiedTextCheck(rule, env, s, int(p.get("min_paragraph", 20)), float(p.get("warn_share", 0.5)), above)
+                for s in sections]
+
+
+# ---------------------------------------------------------------------- carryover.outlier
+
+
+class OutlierCheck(Check):
+    __slots__ = ("env", "cells", "factor", "floor")
+
+    def __init__(self, rule: RuleSpec, env: Env, cells: tuple[CellRef, ...], factor: int, floor: int) -> None:
+        super().__init__(rule, Reads(cells=cells, previous=True), cells)
+        self.env, self.cells, self.factor, self.floor = env, cells, factor, floor
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        spec, values, last_values = self.env.spec, ctx.values, ctx.last.values
+        for ref in self.cells:
+            this, last = values.get(ref), last_values.get(ref)
+            if not (usable(this, spec[ref]) and usable(last, spec[ref])) or not last:
+                continue
+            if not (this == 0 or (this > self.factor * last and this >= self.floor)):  # type: ignore[operator]
+                continue
+            loc = self.env.locator
+            text = message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this))
+            f = self.env.finding(self.rule, ref, text, section=ref.section, cells=(ref,), actual=this,
+                                 order=loc.order(ref))
+            found[f.key] = f
+
+
+@kind
+class Outlier(RuleKind):
+    """A figure (of the ``number_kinds`` named) that jumps more than ``factor``-fold (to at least
+    ``floor``) or falls to 0 from last year."""
+
+    name = "outlier"
+    params = frozenset({"factor", "floor", "number_kinds"})
+    fields = frozenset({"where", "last_year", "actual"})
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
+        p = rule.params
+        kinds = set(p.get("number_kinds", ()))
+        if not kinds or not kinds <= set(env.template.number_kinds):
+            raise TemplateError(f"规则 {rule.id}: number_kinds 应为模板中的数字类型")
+        out: list[Check] = []
+        for refs in env.rows.values():
+            cells = tuple(r for r in refs if env.spec[r].name in kinds)
+            if cells:
+                out.append(OutlierCheck(rule, env, cells, int(p.get("factor", 5)), int(p.get("floor", 10))))
+        return out
