@@ -42,8 +42,8 @@ from exporters.document import (
     xml_text,
 )
 from models.grid import Grid, grid_for
+from models.numbers import format_value
 from models.report import Report
-from models.values import format_value
 
 SIZE_TITLE = 22.0  # 二号
 SIZE_BODY = 16.0  # 三号

@@ -25,8 +25,8 @@ from exporters.document import (
     xml_text,
 )
 from models.grid import Grid, grid_for
+from models.numbers import format_value
 from models.report import Report
-from models.values import format_value
 
 _BODY = "font-family:'仿宋_GB2312','仿宋',FangSong,STFangsong,serif;font-size:16pt;line-height:28.95pt;"
 _CSS = {

@@ -23,9 +23,10 @@ from importers.assemble import _Findings as ImportFindings  # the importers' fin
 from importers.common import read_value, squash
 from importers.layout import parse_date, parse_title
 from models.grid import grid_for
+from models.numbers import ANY_NUMBER, format_value
 from models.report import LEVELS, PREFACE, Acceptance, Report
-from models.template import ReportTemplate, TemplateError, load_template, template_for_year
-from models.values import CellRef, Value, format_value
+from models.template import ReportTemplate, TemplateError, load_template, newest_template, template_for_year
+from models.values import CellRef, Value
 
 MAX_DATA_CHARS = 2_000_000  # the extra data: a few KB (acceptances with their explanations)
 _PLAIN = re.compile(r"^-?\d{1,15}(?:\.\d{1,12})?$")
@@ -93,7 +94,7 @@ def _template(data: dict[str, Any], title: str) -> ReportTemplate:
         except (TemplateError, KeyError, OSError, ValueError):
             pass
     t = parse_title(title)
-    return (template_for_year(t.year) if t and t.year else None) or load_template()
+    return (template_for_year(t.year) if t and t.year else None) or newest_template()
 
 
 def _fill_table(report: Report, found: ImportFindings, key: str, cells: dict[tuple[int, int], str]) -> bool:
@@ -118,15 +119,15 @@ def _value(found: ImportFindings, ref: CellRef, text: str, report: Report) -> Va
     if not s:
         return None
     spec = report.template.cell(*ref)
-    kind = spec.value if spec else "count"
+    number = spec.number if spec else ANY_NUMBER
     if _PLAIN.match(s):
         try:
-            if kind == "count" and "." not in s:
+            if number.whole and "." not in s:
                 return int(s)
             return Decimal(s)
         except (InvalidOperation, ValueError):
             pass
-    r = read_value(s, kind)
+    r = read_value(s, number)
     if r.error:
         found.add("import.unreadable", "warning", ref.section,
                   f"{found.where(ref)}写作“{r.text}”，无法读取（{r.error}）；已留空，请填写", cells=(ref,), actual=r.text)

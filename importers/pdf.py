@@ -358,9 +358,10 @@ def _same_row(a: list[str | None], b: list[str | None]) -> bool:
 def _label_strength(text: str) -> float:
     """How well the words name a row label of the form (0 … 3), as the table reader scores."""
     from importers.layout import table_label_score
-    from models.template import load_template
+    from models.template import shipped_templates
 
-    return table_label_score(enumerated(text), load_template())
+    e = enumerated(text)
+    return max(table_label_score(e, t) for t in shipped_templates())
 
 
 def _margins(pages: list[_Page]) -> tuple[float, float]:
