@@ -28,7 +28,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a real report is ~30 KB; refuse anything abs
 MAX_AGENCY_CHARS = 200  # 机关名称
 MAX_META_CHARS = 500  # the published title, the date
 MAX_TEXT_CHARS = 500_000  # one narrative section, one table's note
-MAX_EXPLANATION_CHARS = 10_000  # the 说明 of an accepted warning
+MAX_EXPLANATION_CHARS = MAX_TEXT_CHARS  # the 说明 of an accepted warning: a text like any other
 MAX_FILE_NUMBER_CHARS = 40  # a number in the file is plain digits, at most this long
 MAX_FILE_COUNT = 10**15  # larger than any count a report can hold (files of older versions load)
 
@@ -127,6 +127,8 @@ def text_limits(report: Report) -> list[tuple[TextLimit, str]]:
         value = getattr(report.meta, name)
         if value is not None:
             out.append((TextLimit(name, label, MAX_META_CHARS), value))
+    if report.preface:
+        out.append((_preface_limit(), report.preface))
     for section in t.sections:
         if not section.is_table:
             out.append((TextLimit(f"text:{section.key}", f"“{section.title}”", MAX_TEXT_CHARS), report.text(section.key)))
@@ -136,6 +138,12 @@ def text_limits(report: Report) -> list[tuple[TextLimit, str]]:
     for a in report.acceptances:
         out.append((TextLimit("explanation", "已接受警告的说明", MAX_EXPLANATION_CHARS), a.explanation))
     return out
+
+
+def _preface_limit() -> TextLimit:
+    from models.report import PREFACE, PREFACE_LABEL  # here: models.report imports this module's users
+
+    return TextLimit(f"text:{PREFACE}", f"“{PREFACE_LABEL}”", MAX_TEXT_CHARS)
 
 
 def report_problems(report: Report) -> list[str]:
@@ -174,6 +182,7 @@ class Fitted:
     kind: str  # "cut" or "characters"
     before: int  # characters before the cut, or characters replaced
     section: str | None
+    limit: int = 0  # the limit it was cut to
 
 
 def fit_report(report: Report) -> list[Fitted]:
@@ -186,7 +195,7 @@ def fit_report(report: Report) -> list[Fitted]:
         if n:
             changes.append(Fitted(limit.field, limit.label, "characters", n, section))
         if len(cleaned) > limit.max_chars:
-            changes.append(Fitted(limit.field, limit.label, "cut", len(cleaned), section))
+            changes.append(Fitted(limit.field, limit.label, "cut", len(cleaned), section, limit.max_chars))
             cleaned = cleaned[: limit.max_chars]
         return cleaned
 
@@ -196,6 +205,9 @@ def fit_report(report: Report) -> list[Fitted]:
         value = getattr(meta, name)
         if value is not None:
             setattr(meta, name, fit(TextLimit(name, label, MAX_META_CHARS), value, None))
+    if report.preface:
+        preface = _preface_limit()
+        report.texts[preface.field.removeprefix("text:")] = fit(preface, report.preface, None)
     for section in report.template.sections:
         if not section.is_table:
             if report.text(section.key):
@@ -217,9 +229,6 @@ def fit_report(report: Report) -> list[Fitted]:
 
 def fitted_message(change: Fitted) -> str:
     if change.kind == "cut":
-        limit = MAX_AGENCY_CHARS if change.field == "agency" else (
-            MAX_META_CHARS if change.field in ("title", "date") else
-            MAX_EXPLANATION_CHARS if change.field == "explanation" else MAX_TEXT_CHARS)
-        return (f"{change.label}有 {change.before:,} 字，超过上限 {limit:,} 字；只导入了前 {limit:,} 字，"
+        return (f"{change.label}有 {change.before:,} 字，超过上限 {change.limit:,} 字；只导入了前 {change.limit:,} 字，"
                 "请核对结尾")
     return f"{change.label}中有 {change.before} 个无法保存的字符（孤立的代理字符），已替换为“{REPLACEMENT}”"
