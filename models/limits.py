@@ -57,6 +57,16 @@ XLSX_MAX_RATIO = 100
 XLSX_STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
 XLSX_MAX_MAP_ROWS = 20_000  # rows of our hidden map sheet (a report needs ~450)
 
+# ---------------------------------------------------------------------- many reports (review, roll-up)
+
+ZIP_MAX_NESTING = 2  # a .zip of reports inside a .zip is read; one more level is refused
+ZIP_MAX_MEMBERS = 100_000  # files in one archive
+ZIP_MAX_NESTED_BYTES = 200 * 1024 * 1024  # an inner archive is held in memory while its members are read
+ZIP_MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024  # declared uncompressed total: bounds the work of one archive
+ZIP_MAX_RATIO = 100  # uncompressed / compressed, for members above ZIP_RATIO_FLOOR (zip bombs)
+ZIP_RATIO_FLOOR = 1024 * 1024
+MAX_ROLLUP_UNITS = 20_000  # units summed into one report (meta.units)
+
 
 @dataclass(frozen=True, slots=True)
 class TextLimit:
