@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import Finding
+from models.limits import MAX_TEXT_CHARS
 from models.report import PREFACE
 from ui import errors, theme
 from ui.document_controller import DocumentController
@@ -35,6 +36,7 @@ from ui.section_model import SectionTableModel
 from ui.section_view import SectionView
 from ui.session import DocumentSession
 from ui.settings import AppSettings
+from ui.text_limit import limit_line_edit
 from ui.text_section import TextSectionEditor, UndoKeysToWindow, section_page_layout
 
 APP_NAME = "年报编辑器"
@@ -59,8 +61,10 @@ class TableSectionPage(QWidget):
             self.note.setPlaceholderText(section.note_hint or "表下注（可选）")
             self.note.installEventFilter(UndoKeysToWindow(self))
             self.note.textEdited.connect(lambda text: session.set_note(section_key, text))
+            self.note_counter = limit_line_edit(self.note, MAX_TEXT_CHARS)
             session.noteChanged.connect(self._note_changed)
             layout.addWidget(self.note)
+            layout.addWidget(self.note_counter)
         layout.addStretch(0)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
@@ -321,6 +325,9 @@ class MainWindow(QMainWindow):
                 page.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             else:
                 page = TextSectionEditor(session, section)
+                page.editor.limitHit.connect(self.show_message)
+                if page.preface is not None:
+                    page.preface.editor.limitHit.connect(self.show_message)
             self.pages[section.key] = page
             self.tabs.addTab(page, f"{section.number}、{section.short}")
         self.tabs.blockSignals(False)
