@@ -140,6 +140,8 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         previous_source = job.previous if last is not None else None
     elif previous is not None:
         previous_name = options.previous_path
+    # Last year in another format (2020 → 2021) is compared where the templates map its cells;
+    # the rules that cannot compare say so.
     try:
         checked = checker_for(report.template).check(report, previous)
     except Exception as exc:
