@@ -32,7 +32,7 @@ from models.report import Report
 from models.review import STATUS_LABEL, status_of
 
 # Rough cost of one document by kind (a .json report = 1): decides whether a pool pays off.
-_COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60}
+_COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60, ".docx": 40, ".pdf": 150}
 POOL_THRESHOLD = 400  # below this much work one process is faster than starting workers
 MAX_CHUNK = 200
 
