@@ -25,7 +25,7 @@ from models.template import load_template
 from models.values import CellRef  # noqa: E402
 
 DIALOGS = ("ask_save_changes", "ask_yes_no", "get_open_path", "get_save_path", "ask_new_report",
-           "ask_explanation", "ask_restore", "show_import_summary", "ask_disk_conflict", "ask_owner")
+           "ask_explanation", "ask_restore", "show_import_summary", "ask_disk_conflict", "ask_owner", "get_folder")
 
 
 @dataclass
