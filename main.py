@@ -3,6 +3,7 @@
     python main.py [FILE]                     open the editor (FILE, else the last file)
     python main.py check FILE... [--json] [--previous LAST_YEAR]
     python main.py review FOLDER... [--out REVIEW.xlsx] [--json] [--previous-folder LAST]
+    python main.py rollup OUT REPORT... --agency NAME [--year Y]
     python main.py convert IN OUT
     python main.py new OUT.json --from LAST_YEAR [--year Y] [--copy-texts]
     python main.py new OUT.json --agency NAME --year Y [--level L]
@@ -34,6 +35,7 @@ _ARGPARSE_ZH = {
     "unrecognized arguments: %s": "无法识别的参数：%s",
     "expected one argument": "需要一个参数",
     "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r（应为整数）",
 }
 
 
@@ -82,6 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     review.add_argument("--previous-folder", metavar="上年文件夹", action="append", default=[],
                         help="上一年度报告所在的文件夹（只用于核对结转数，不列入审核；可多次指定）")
+    rollup = sub.add_parser(
+        "rollup",
+        help="把各单位的报告汇总成一份报告",
+        description="把多个单位同一年度、同一格式的报告逐项相加（金额精确到分毫），写成一份汇总报告；"
+        "某单位未填写的单元格汇总后留空并列出单位（不按 0 计算）。按输出文件的扩展名写出 .json、.xlsx"
+        "（另含“分单位明细”表）或 .pdf。年度或格式不一致时拒绝汇总，不写任何文件。"
+        "退出码：0 已写出；1 已写出但有需要核对的问题；2 未汇总。",
+    )
+    rollup.add_argument("output", metavar="输出文件", help="汇总报告（.json、.xlsx 或 .pdf）")
+    rollup.add_argument("reports", nargs="+", metavar="报告", help="各单位的报告（文件、文件夹或 .zip）")
+    rollup.add_argument("--agency", required=True, metavar="机关名称", help="汇总报告的机关名称，如“某某县人民政府”")
+    rollup.add_argument("--year", type=int, metavar="年度", help="只汇总这一年度（有其他年度的报告时拒绝汇总）")
     convert = sub.add_parser(
         "convert",
         help="转换报告格式",
@@ -121,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _gui_parser() -> argparse.ArgumentParser:
     _install_argparse_chinese()
-    parser = _Parser(prog=COMMAND, description=f"打开年报编辑器。子命令 check、review、convert、new、compare 见 {COMMAND} 子命令 -h。")
+    parser = _Parser(prog=COMMAND,
+                     description=f"打开年报编辑器。子命令 check、review、rollup、convert、new、compare 见 {COMMAND} 子命令 -h。")
     parser.add_argument("file", nargs="?", metavar="文件", help="要打开的报告（默认打开上次的文件）")
     _add_version(parser)
     return parser
@@ -199,6 +214,31 @@ def cmd_review(folders: Sequence[str], out: str | None, as_json: bool, previous_
     if out is not None and not as_json:
         print(f"审核结果已写入 {out}")
     return status
+
+
+def cmd_rollup(output: str, reports: Sequence[str], agency: str, year: int | None) -> int:
+    from batch.rollup import check_target, read_rollup, write_rollup
+    from exporters import ExportFailed
+    from models.findings import SEVERITY_LABEL
+    from models.rollup import RollupRefused
+    from models.storage import ReportFileError
+
+    try:
+        check_target(output)
+        rollup = read_rollup(reports, agency, year)
+        assert rollup is not None
+        write_rollup(rollup, output)
+    except RollupRefused as exc:
+        _err(f"未汇总：{exc}")
+        return 2
+    except (ExportFailed, ReportFileError) as exc:
+        _err(str(exc))
+        return 2
+    meta = rollup.report.meta
+    print(f"已把 {len(rollup.units)} 个单位的 {meta.year} 年度报告汇总为“{meta.agency}”的报告，写入 {output}")
+    for f in rollup.findings:
+        print(f"  [{SEVERITY_LABEL[f.severity]}] {f.message}")
+    return 1 if rollup.findings else 0
 
 
 def cmd_convert(src: str, dst: str, check_page: bool = False) -> int:
@@ -329,12 +369,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a GBK console must not crash on a rare character
     try:
-        if args and args[0] in ("check", "review", "convert", "new", "compare"):
+        if args and args[0] in ("check", "review", "rollup", "convert", "new", "compare"):
             ns = build_parser().parse_args(args)
             if ns.command == "check":
                 return cmd_check(ns.files, ns.json, ns.previous)
             if ns.command == "review":
                 return cmd_review(ns.folders, ns.out, ns.json, ns.previous_folder)
+            if ns.command == "rollup":
+                return cmd_rollup(ns.output, ns.reports, ns.agency, ns.year)
             if ns.command == "new":
                 return cmd_new(ns.output, ns.source, ns.year, ns.agency, ns.level, ns.copy_texts, ns.force)
             if ns.command == "compare":

@@ -140,8 +140,6 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         previous_source = job.previous if last is not None else None
     elif previous is not None:
         previous_name = options.previous_path
-    if previous is not None and previous.template is not report.template:
-        previous, previous_name, previous_source = None, None, None  # carry-over across formats is not defined
     if previous is None and report.previous is not None:  # last year's figures kept in the file itself
         kept = report.previous
         previous_name = f"{kept.source.name if kept.source else '上年报告'}（报告文件中保存的上年数据）"

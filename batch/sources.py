@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from importers import MAX_IMPORT_BYTES, SUFFIXES, ImportFailed, ImportResult, read_report, read_report_data
+from models import limits
 from models.storage import os_error_text
 
 ZIP_SUFFIX = ".zip"
@@ -29,12 +30,12 @@ UNSUPPORTED_DOCUMENTS = {
     ".rar": "RAR 压缩包", ".7z": "7z 压缩包",
 }
 
-MAX_NESTING = 2  # a zip inside a zip is read; one more level is refused
-MAX_ZIP_MEMBERS = 100_000
-MAX_NESTED_ZIP_BYTES = 200 * 1024 * 1024  # an inner archive is held in memory while its members are read
-MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024  # declared uncompressed total: bounds the work of one archive
-MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR (zip bombs)
-RATIO_FLOOR = 1024 * 1024
+MAX_NESTING = limits.ZIP_MAX_NESTING
+MAX_ZIP_MEMBERS = limits.ZIP_MAX_MEMBERS
+MAX_NESTED_ZIP_BYTES = limits.ZIP_MAX_NESTED_BYTES
+MAX_ARCHIVE_BYTES = limits.ZIP_MAX_TOTAL_BYTES
+MAX_RATIO = limits.ZIP_MAX_RATIO
+RATIO_FLOOR = limits.ZIP_RATIO_FLOOR
 MEMBER_SEPARATOR = "!/"  # how a member is named: 报告.zip!/2023/某局.json
 
 

@@ -151,6 +151,11 @@ MAX_ROW_PT = 409  # Excel's limit
 
 def export_xlsx(report: Report, stream: BinaryIO) -> None:
     """Write ``report`` as an .xlsx workbook to ``stream``."""
+    build_workbook(report).save(stream)
+
+
+def build_workbook(report: Report) -> Workbook:
+    """The workbook of ``report`` (another exporter may add sheets before the hidden map sheet)."""
     t = report.template
     result = checker_for(t).check(report)
     wb = Workbook()
@@ -178,7 +183,7 @@ def export_xlsx(report: Report, stream: BinaryIO) -> None:
                 _set_text(meta.cell(r, c), v)
             else:
                 meta.cell(r, c, v)
-    wb.save(stream)
+    return wb
 
 
 # ---------------------------------------------------------------------- 基本情况

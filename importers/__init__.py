@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.findings import Finding
+from models.limits import MAX_IMPORT_BYTES, Fitted  # MAX_IMPORT_BYTES: importers take it from here
 from models.report import Report
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a saved web page with inline images stays far below this
+__all__ = ["MAX_IMPORT_BYTES", "ImportFailed", "ImportResult", "read_report", "read_report_data"]
 
 
 class ImportFailed(Exception):
@@ -23,8 +24,31 @@ class ImportFailed(Exception):
 
 @dataclass
 class ImportResult:
+    """An imported report, always one a report file can hold.
+
+    Whatever importer made it, a text past its limit is cut and characters UTF-8 cannot hold
+    are replaced (:func:`models.limits.fit_report`), each with a finding, so the user can never
+    save an import into a file that does not open again.
+    """
+
     report: Report
     findings: list[Finding] = field(default_factory=list)  # how the document was written / what was missing
+
+    def __post_init__(self) -> None:
+        from models.limits import fit_report
+
+        self.findings.extend(fitted_finding(change, len(self.findings) + i)
+                             for i, change in enumerate(fit_report(self.report)))
+
+
+def fitted_finding(change: Fitted, order: int) -> Finding:
+    """The finding for one cut or replacement :func:`models.limits.fit_report` made."""
+    from models.limits import fitted_message
+
+    rule = "import.limit" if change.kind == "cut" else "import.characters"
+    return Finding(rule=rule, severity="warning", section=change.section, cells=(), total_cell=None,
+                   expected=None, actual=None, message=fitted_message(change), key=f"{rule}|{change.field}",
+                   order=order)
 
 
 SUFFIXES = {

@@ -1,20 +1,18 @@
 """How a person names a place in a report: 表三 “（七）总计”×“自然人”.
 
-Labels come from the template's row and column trees. Where a leaf label repeats inside a table
-(四's 总计 under 行政复议 and under each kind of 行政诉讼), its parents are put in front until the
-name is unique (“行政复议·总计”). A table with one unlabelled row (四) is named by its column only.
+The row and column names are the checker's own (:mod:`models.places`, from the template's label
+trees: a row under its group, a column label that repeats in a table — 四's 总计 — with its
+group). A table printed without row labels (四) is named by its column only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from models.findings import Finding
-from models.template import ReportTemplate, SectionSpec
+from models.places import has_row_labels, locator_for
+from models.template import ReportTemplate
 from models.values import CellRef
-
-JOIN = "·"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,42 +29,6 @@ class Place:
         return f"{self.table} {cell}" if cell else self.table
 
 
-def _unique_suffixes(paths: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
-    """For each path, its shortest tail that no other path ends with, joined by ·."""
-    out: dict[tuple[str, ...], str] = {}
-    distinct = list(dict.fromkeys(paths))
-    for path in distinct:
-        for n in range(1, len(path) + 1):
-            tail = path[-n:]
-            if sum(1 for other in distinct if other[-n:] == tail) == 1:
-                break
-        out[path] = JOIN.join(tail)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class _TableLabels:
-    number: str
-    rows: dict[str, str]
-    columns: dict[str, str]
-    labelled_rows: bool
-
-
-@cache
-def _labels(template: ReportTemplate, section_key: str) -> _TableLabels:
-    section: SectionSpec = template.section(section_key)
-    row_paths = {c.row: c.row_path for c in section.cells}
-    col_paths = {c.column: c.column_path for c in section.cells}
-    rows = _unique_suffixes(list(row_paths.values()))
-    columns = _unique_suffixes(list(col_paths.values()))
-    return _TableLabels(
-        number=section.number,
-        rows={k: rows[p] for k, p in row_paths.items()},
-        columns={k: columns[p] for k, p in col_paths.items()},
-        labelled_rows=all(b.row_labels for b in section.blocks),
-    )
-
-
 def table_name(template: ReportTemplate, section_key: str) -> str:
     """表三 for a table, the section's title (五、存在的主要问题及改进情况) for a text."""
     section = template.section(section_key)
@@ -74,12 +36,12 @@ def table_name(template: ReportTemplate, section_key: str) -> str:
 
 
 def cell_place(template: ReportTemplate, ref: CellRef) -> Place:
-    labels = _labels(template, ref.section)
-    return Place(
-        table=f"表{labels.number}",
-        row=labels.rows.get(ref.row, ref.row) if labels.labelled_rows else "",
-        column=labels.columns.get(ref.column, ref.column),
-    )
+    spec = template.cell(*ref)
+    assert spec is not None
+    section = template.section(ref.section)
+    locator = locator_for(template)
+    row = locator.row_text(spec.row_path) if has_row_labels(section) else ""
+    return Place(table=f"表{section.number}", row=row, column=locator.column_text(ref))
 
 
 def finding_place(template: ReportTemplate, finding: Finding) -> Place:

@@ -28,7 +28,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a real report is ~30 KB; refuse anything abs
 MAX_AGENCY_CHARS = 200  # 机关名称
 MAX_META_CHARS = 500  # the published title, the date
 MAX_TEXT_CHARS = 500_000  # one narrative section, one table's note
-MAX_EXPLANATION_CHARS = 10_000  # the 说明 of an accepted warning
+MAX_EXPLANATION_CHARS = MAX_TEXT_CHARS  # the 说明 of an accepted warning: a text like any other
 MAX_PREVIOUS_TEXT_CHARS = 100_000  # one of last year's texts kept in this year's file (``previous``)
 MAX_FILE_NUMBER_CHARS = 40  # a number in the file is plain digits, at most this long
 MAX_FILE_COUNT = 10**15  # larger than any count a report can hold (files of older versions load)
@@ -57,6 +57,16 @@ XLSX_RATIO_FLOOR = 16 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
 XLSX_MAX_MAP_ROWS = 20_000  # rows of our hidden map sheet (a report needs ~450)
+
+# ---------------------------------------------------------------------- many reports (review, roll-up)
+
+ZIP_MAX_NESTING = 2  # a .zip of reports inside a .zip is read; one more level is refused
+ZIP_MAX_MEMBERS = 100_000  # files in one archive
+ZIP_MAX_NESTED_BYTES = 200 * 1024 * 1024  # an inner archive is held in memory while its members are read
+ZIP_MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024  # declared uncompressed total: bounds the work of one archive
+ZIP_MAX_RATIO = 100  # uncompressed / compressed, for members above ZIP_RATIO_FLOOR (zip bombs)
+ZIP_RATIO_FLOOR = 1024 * 1024
+MAX_ROLLUP_UNITS = 20_000  # units summed into one report (meta.units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +138,8 @@ def text_limits(report: Report) -> list[tuple[TextLimit, str]]:
         value = getattr(report.meta, name)
         if value is not None:
             out.append((TextLimit(name, label, MAX_META_CHARS), value))
+    if report.preface:
+        out.append((_preface_limit(), report.preface))
     for section in t.sections:
         if not section.is_table:
             out.append((TextLimit(f"text:{section.key}", f"“{section.title}”", MAX_TEXT_CHARS), report.text(section.key)))
@@ -137,6 +149,12 @@ def text_limits(report: Report) -> list[tuple[TextLimit, str]]:
     for a in report.acceptances:
         out.append((TextLimit("explanation", "已接受警告的说明", MAX_EXPLANATION_CHARS), a.explanation))
     return out
+
+
+def _preface_limit() -> TextLimit:
+    from models.report import PREFACE, PREFACE_LABEL  # here: models.report imports this module's users
+
+    return TextLimit(f"text:{PREFACE}", f"“{PREFACE_LABEL}”", MAX_TEXT_CHARS)
 
 
 def report_problems(report: Report) -> list[str]:
@@ -182,6 +200,7 @@ class Fitted:
     kind: str  # "cut" or "characters"
     before: int  # characters before the cut, or characters replaced
     section: str | None
+    limit: int = 0  # the limit it was cut to
 
 
 def fit_report(report: Report) -> list[Fitted]:
@@ -194,7 +213,7 @@ def fit_report(report: Report) -> list[Fitted]:
         if n:
             changes.append(Fitted(limit.field, limit.label, "characters", n, section))
         if len(cleaned) > limit.max_chars:
-            changes.append(Fitted(limit.field, limit.label, "cut", len(cleaned), section))
+            changes.append(Fitted(limit.field, limit.label, "cut", len(cleaned), section, limit.max_chars))
             cleaned = cleaned[: limit.max_chars]
         return cleaned
 
@@ -204,6 +223,9 @@ def fit_report(report: Report) -> list[Fitted]:
         value = getattr(meta, name)
         if value is not None:
             setattr(meta, name, fit(TextLimit(name, label, MAX_META_CHARS), value, None))
+    if report.preface:
+        preface = _preface_limit()
+        report.texts[preface.field.removeprefix("text:")] = fit(preface, report.preface, None)
     for section in report.template.sections:
         if not section.is_table:
             if report.text(section.key):
@@ -225,9 +247,6 @@ def fit_report(report: Report) -> list[Fitted]:
 
 def fitted_message(change: Fitted) -> str:
     if change.kind == "cut":
-        limit = MAX_AGENCY_CHARS if change.field == "agency" else (
-            MAX_META_CHARS if change.field in ("title", "date") else
-            MAX_EXPLANATION_CHARS if change.field == "explanation" else MAX_TEXT_CHARS)
-        return (f"{change.label}有 {change.before:,} 字，超过上限 {limit:,} 字；只导入了前 {limit:,} 字，"
+        return (f"{change.label}有 {change.before:,} 字，超过上限 {change.limit:,} 字；只导入了前 {change.limit:,} 字，"
                 "请核对结尾")
     return f"{change.label}中有 {change.before} 个无法保存的字符（孤立的代理字符），已替换为“{REPLACEMENT}”"

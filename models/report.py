@@ -49,6 +49,15 @@ def _differs(a: Value, b: Value) -> bool:
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class UnitSource:
+    """One unit's report summed into a roll-up (``meta.units``): who, which file, its SHA-256."""
+
+    agency: str
+    file: str
+    sha256: str
+
+
 @dataclass(slots=True)
 class Meta:
     agency: str = ""
@@ -56,6 +65,7 @@ class Meta:
     title: str | None = None  # the title as published (imports)
     date: str | None = None  # date of the 落款, ISO yyyy-mm-dd
     level: str | None = None  # one of LEVELS
+    units: tuple[UnitSource, ...] = ()  # a roll-up: the units' reports it sums
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from models.fingerprint import Fingerprint
 from models.last_year import LastYear, SourceFile
 from models.limits import MAX_FILE_BYTES, MAX_FILE_COUNT, MAX_FILE_NUMBER_CHARS, MAX_TEXT_CHARS
 from models.numbers import NumberSpec
-from models.report import LEVELS, PREFACE, PREFACE_LABEL, Acceptance, Meta, Report
+from models.report import LEVELS, PREFACE, PREFACE_LABEL, Acceptance, Meta, Report, UnitSource
 from models.template import CellSpec, ReportTemplate, available_templates, load_template
 from models.values import CellRef, Quantity, Value
 
@@ -72,6 +72,8 @@ def to_dict(report: Report, *, live_keys: set[tuple[str, tuple[CellRef, ...]]] |
         value = getattr(report.meta, name)
         if value is not None:  # "" too: save → load must give back exactly what was saved
             meta[name] = value
+    if report.meta.units:  # a roll-up: which units' reports it sums
+        meta["units"] = [{"agency": u.agency, "file": u.file, "sha256": u.sha256} for u in report.meta.units]
     sections: dict[str, Any] = {}
     if report.preface:  # optional: a file without one stays readable by older versions
         sections[PREFACE] = {"text": report.preface}
@@ -307,7 +309,21 @@ def _meta(raw: Any, source: str) -> Meta:
         setattr(meta, name, value)
     if meta.level is not None and meta.level not in LEVELS:
         raise ReportFileError(f"{source}中的机关层级 {_short(meta.level)} 无效")
+    meta.units = _units(raw.get("units", []), source)
     return meta
+
+
+def _units(raw: Any, source: str) -> tuple[UnitSource, ...]:
+    """``meta.units`` of a roll-up: a list of {"agency", "file", "sha256"}."""
+    if not isinstance(raw, list) or len(raw) > limits.MAX_ROLLUP_UNITS:
+        raise ReportFileError(f"{source}中的 meta.units（汇总的单位）格式错误")
+    out = []
+    for item in raw:
+        fields = [item.get(k) for k in ("agency", "file", "sha256")] if isinstance(item, dict) else []
+        if len(fields) != 3 or not all(isinstance(f, str) and len(f) <= limits.MAX_META_CHARS for f in fields):
+            raise ReportFileError(f"{source}中的 meta.units（汇总的单位）格式错误")
+        out.append(UnitSource(*fields))
+    return tuple(out)
 
 
 def _load_value(raw: Any, cell: CellSpec, source: str, title: str) -> Value:

@@ -229,6 +229,8 @@ class ReportTemplate:
     previous_formats: Mapping[str, PreviousFormat] = field(default_factory=dict)
     # Printed labels split into the words a line may break between (社会公益组织 → 社会|公益|组织).
     label_words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # The figures that sum up a report (a roll-up's 分单位明细 lists them for every unit).
+    key_figures: tuple[tuple[str, str, str], ...] = ()
     _sections: dict[str, SectionSpec] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, key: str) -> SectionSpec:
@@ -436,6 +438,15 @@ def _label_words(raw: Any, sections: tuple[SectionSpec, ...]) -> dict[str, tuple
     return out
 
 
+def _key_figures(raw: Any, sections: dict[str, SectionSpec]) -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for ref in raw:
+        if len(ref) != 3 or ref[0] not in sections or sections[ref[0]].cell(ref[1], ref[2]) is None:
+            raise TemplateError(f"key_figures: 未知单元格 {ref}")
+        out.append((str(ref[0]), str(ref[1]), str(ref[2])))
+    return tuple(out)
+
+
 def parse_template(raw: dict[str, Any]) -> ReportTemplate:
     """Build a template from its JSON data, validating every reference (rules included: each
     rule's kind checks its params against the sections)."""
@@ -466,6 +477,7 @@ def parse_template(raw: dict[str, Any]) -> ReportTemplate:
             equations=equations,
             previous_formats=MappingProxyType(previous),
             label_words=_label_words(raw.get("label_words", ()), sections),
+            key_figures=_key_figures(raw.get("key_figures", ()), by_key),
             _sections=by_key,
         )
     except (KeyError, TypeError, AttributeError) as exc:

@@ -166,6 +166,7 @@ SUBCOMMANDS: dict[str, Callable[[Bundle], object]] = {
     "check": lambda b: b.run("check", SAMPLE_NAME),
     "convert": lambda b: b.run("convert", SAMPLE_NAME, "sub.pdf"),
     "review": check_review,
+    "rollup": lambda b: b.run("rollup", "rollup.xlsx", SAMPLE_NAME, "--agency", "某某县人民政府"),
 }
 
 

@@ -38,6 +38,7 @@ from ui.settings import AppSettings
 from ui.text_section import TextSectionEditor, UndoKeysToWindow, section_page_layout
 
 APP_NAME = "年报编辑器"
+WINDOW_FRAME_PX = 48  # title bar and borders a desktop adds around the window
 
 
 class TableSectionPage(QWidget):
@@ -104,13 +105,12 @@ class MainWindow(QMainWindow):
         self._make_toolbar()
         self._make_status_bar()
         screen = QApplication.primaryScreen()
-        room = screen.availableGeometry().size() if screen is not None else QSize(1360, 900)
-        self.resize(min(1360, int(room.width() * 0.95)), min(900, int(room.height() * 0.92)))  # 1366×768 laptops too
+        self.resize(initial_size(screen.availableGeometry().size() if screen is not None else QSize(1360, 900)))
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
         if settings.window_state is None or not self.restoreState(settings.window_state):
             # First start only: later the user's own dock height comes back with the state.
-            self.resizeDocks([self.problems], [160], Qt.Orientation.Vertical)
+            self.resizeDocks([self.problems], [self.problems.compact_height()], Qt.Orientation.Vertical)
 
     # ------------------------------------------------------------------ construction
 
@@ -576,3 +576,9 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.documents.closed()
         event.accept()
+
+
+def initial_size(available: QSize) -> QSize:
+    """The window's first size on a screen with ``available`` free room: up to 1360×900, and on a
+    1366×768 laptop the whole height less the title bar and frame the desktop adds."""
+    return QSize(min(1360, int(available.width() * 0.95)), min(900, available.height() - WINDOW_FRAME_PX))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtWidgets import QDialog, QWidget
 
 PRINT_DPI = 200  # sharp text on paper, ~12 MB per A4 page while it is drawn
@@ -106,9 +106,19 @@ def _images(count: int, render: PageRenderer, dpi: int) -> Iterator[QImage]:
         yield render(i, dpi)
 
 
+PREVIEW_SIZE = QSize(900, 1000)  # an A4 page and the toolbar, where the screen has room
+PREVIEW_FRAME_PX = 48  # title bar and borders a desktop adds around the dialog
+
+
+def preview_size(available: QSize) -> QSize:
+    """The preview's size: A4-shaped, never taller or wider than the screen's free area."""
+    return QSize(min(PREVIEW_SIZE.width(), available.width() - 16),
+                 min(PREVIEW_SIZE.height(), available.height() - PREVIEW_FRAME_PX))
+
+
 def make_preview_dialog(parent: QWidget | None, pages: list[QImage]) -> QDialog:
     """Qt's print preview of the rendered pages; its print button opens the system's print dialog."""
-    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -117,8 +127,14 @@ def make_preview_dialog(parent: QWidget | None, pages: list[QImage]) -> QDialog:
     printer.setDocName("政府信息公开工作年度报告")
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle("打印预览")
-    dialog.resize(900, 1000)
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().size() if screen is not None else QSize(1366, 728)
+    dialog.resize(preview_size(room))
     dialog.paintRequested.connect(lambda p: paint_images(p, pages))
+    preview = dialog.findChild(QPrintPreviewWidget)
+    if preview is not None:  # a whole page in view, however small the screen (1366×768 laptops)
+        preview.setViewMode(QPrintPreviewWidget.ViewMode.SinglePageView)
+        preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitInView)
     dialog.printer = printer  # type: ignore[attr-defined]  # keep it alive with the dialog
     return dialog
 

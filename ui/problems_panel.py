@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ R = Qt.ItemDataRole
 FindingRole = Qt.ItemDataRole.UserRole + 10
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("级别", "栏目", "问题")
+COMPACT_ROWS = 4  # problems the dock shows when the editor starts for the first time
 
 
 class ProblemsModel(QAbstractTableModel):
@@ -119,32 +121,23 @@ class ProblemsPanel(QDockWidget):
         super().__init__("问题列表", parent)
         self.setObjectName("problems")
         self.model = ProblemsModel(self)
+        # The dock's own title bar holds the summary and the buttons: one line instead of two,
+        # so four problems show even on a 1366×768 laptop.
+        self.setTitleBarWidget(self._title_bar())
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(6, 4, 6, 6)
-        bar = QHBoxLayout()
-        self.summary = QLabel()
-        bar.addWidget(self.summary, 1)
-        self.infos = QCheckBox("显示提示")
-        self.infos.setChecked(True)
-        self.infos.toggled.connect(self._toggle_infos)
-        bar.addWidget(self.infos)
-        self.accept_button = QPushButton(theme.severity_icon("accepted"), "接受警告…")
-        self.accept_button.setToolTip("写明理由后接受所选警告；说明随报告保存")
-        self.accept_button.clicked.connect(self.accept_selected)
-        bar.addWidget(self.accept_button)
-        self.withdraw_button = QPushButton("撤回接受")
-        self.withdraw_button.clicked.connect(self.withdraw_selected)
-        bar.addWidget(self.withdraw_button)
-        layout.addLayout(bar)
+        layout.setContentsMargins(6, 0, 6, 4)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
+        self.view.horizontalHeader().hide()  # 级别 · 栏目 · 问题 read for themselves, as in an IDE's list
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -158,6 +151,45 @@ class ProblemsPanel(QDockWidget):
         self._selected_key: str | None = None
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._after_reset()
+
+    def _title_bar(self) -> QWidget:
+        bar = QWidget()
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(6, 2, 2, 2)
+        row.setSpacing(6)
+        title = QLabel("问题列表")
+        title.setStyleSheet("font-weight: bold;")
+        row.addWidget(title)
+        self.summary = QLabel()
+        row.addWidget(self.summary, 1)
+        self.infos = QCheckBox("显示提示")
+        self.infos.setChecked(True)
+        self.infos.toggled.connect(self._toggle_infos)
+        row.addWidget(self.infos)
+        self.accept_button = QPushButton(theme.severity_icon("accepted"), "接受警告…")
+        self.accept_button.setToolTip("写明理由后接受所选警告；说明随报告保存")
+        self.accept_button.clicked.connect(self.accept_selected)
+        row.addWidget(self.accept_button)
+        self.withdraw_button = QPushButton("撤回接受")
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+        row.addWidget(self.withdraw_button)
+        for tip, icon, slot in (("浮动/停靠", "SP_TitleBarNormalButton", lambda: self.setFloating(not self.isFloating())),
+                                ("关闭问题列表（Ctrl+L 重新打开）", "SP_TitleBarCloseButton", self.close)):
+            button = QToolButton()
+            button.setIcon(theme.std_icon(icon))
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        return bar
+
+    def compact_height(self, rows: int = COMPACT_ROWS) -> int:
+        """The dock's height showing ``rows`` problems: what it starts with."""
+        bar = self.titleBarWidget()
+        bar_h = bar.sizeHint().height() if bar is not None else 0
+        margins = self.widget().layout().contentsMargins()
+        return (bar_h + rows * self.view.verticalHeader().defaultSectionSize() + 2 * self.view.frameWidth()
+                + margins.top() + margins.bottom())
 
     @property
     def session(self) -> DocumentSession | None:

@@ -20,9 +20,11 @@ from models.numbers import NumberSpec
 from models.values import CellRef
 from ui.clipboard import copy_block, plan_paste
 from ui.delegates import CellDelegate
+from ui.frozen import FrozenPanes
 from ui.section_model import NumberSpecRole, SectionTableModel
 
 CELL_PAD = 14  # horizontal padding inside a cell, px
+ROW_PAD = 10  # vertical padding of a one-line row, px (表二 fits a 1366×768 laptop without scrolling)
 NOTICE_MS = 8000  # how long the note under a refused cell stays
 NOTICE_STYLE = ("QLabel#cell_notice { background: #FFF6D5; color: #4A3800; border: 1px solid #C9A227;"
                 " border-radius: 3px; padding: 4px 6px; }")
@@ -34,6 +36,7 @@ class SectionView(QTableView):
     """
 
     statusMessage = Signal(str)
+    frozen: FrozenPanes | None = None
 
     def __init__(self, model: SectionTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,8 +58,10 @@ class SectionView(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegate(CellDelegate(self, spec_role=NumberSpecRole))
         self.setStyleSheet("QTableView { gridline-color: #9AA8B8; }")
-        for cell in model.grid.merged:
-            self.setSpan(cell.row, cell.col, cell.rowspan, cell.colspan)
+        # 冻结窗格: the header rows (one block of headers only: 表二 stacks four) and the label columns.
+        self.frozen = FrozenPanes(self, model.grid.header_rows, model.grid.label_cols,
+                                  lambda pane: CellDelegate(pane, spec_role=NumberSpecRole))
+        self.frozen.set_spans((c.row, c.col, c.rowspan, c.colspan) for c in model.grid.merged)
         self._laid_out_width = -1
         self._available: int | None = None  # set by the page that hosts the view
         self._refused = False  # the open editor's text was just refused
@@ -247,7 +252,7 @@ class SectionView(QTableView):
         widths = [int(w) for w in label_w + value_w]
         for c, w in enumerate(widths):
             self.setColumnWidth(c, w)
-        base = fm.height() + 14
+        base = fm.height() + ROW_PAD
         heights = [base] * grid.n_rows
         tall: list[tuple[GridCell, int]] = []
         for cell in grid.cells:
@@ -283,6 +288,25 @@ class SectionView(QTableView):
         self.setMaximumWidth(min(self._available, content + 2 * self.frameWidth() + vbar))
 
     # ------------------------------------------------------------------ Qt overrides
+
+    def updateGeometries(self) -> None:  # noqa: N802
+        super().updateGeometries()
+        if self.frozen is not None:  # None while QTableView.__init__ lays out
+            self.frozen.place()
+
+    def scrollTo(self, index: QModelIndex,  # noqa: N802
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        """Scroll as Qt does, then further so the cell is not hidden under the frozen panes."""
+        super().scrollTo(index, hint)
+        if not index.isValid():
+            return
+        if self.frozen is None:
+            return
+        dx, dy = self.frozen.covers(self.visualRect(index), index)
+        if dy:
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - dy)
+        if dx:
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - dx)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
