@@ -331,9 +331,8 @@ def cmd_compare(last_path: str, this_path: str, out: str) -> int:
     from dataclasses import replace
     from pathlib import Path
 
-    from exporters.compare import COMPARE_SUFFIXES, write_comparison
-
     from exporters import ExportFailed
+    from exporters.compare import COMPARE_SUFFIXES, write_comparison
     from models.compare import compare
     from models.last_year import LastYear
     from models.previous import source_of
