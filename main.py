@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="校验报告，列出所有问题",
-        description="校验一份或多份报告（.json 报告文件、年报网页 .html、年报文本 .txt、Excel 工作簿 .xlsx）。"
+        description="校验一份或多份报告（.json 报告文件、年报网页 .html、年报文本 .txt、Word 文档 .docx、PDF、Excel 工作簿 .xlsx）。"
         "退出码：0 无错误；1 有错误；2 有文件无法读取。",
     )
     check.add_argument("files", nargs="+", metavar="文件", help="要校验的报告")
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert = sub.add_parser(
         "convert",
         help="转换报告格式",
-        description="读取 .json/.txt/.html/.xlsx，按输出文件的扩展名写出 .json、.pdf 或 .xlsx。",
+        description="读取 .json/.txt/.html/.docx/.pdf/.xlsx，按输出文件的扩展名写出 .json、.pdf、.xlsx、.docx 或 .html。",
     )
     convert.add_argument("input", metavar="输入文件")
     convert.add_argument("output", metavar="输出文件")

@@ -1,4 +1,5 @@
-"""Writing a report out: our .json file, a printable PDF, an Excel workbook.
+"""Writing a report out: our .json file, a printable PDF, an Excel workbook, a Word document,
+a web page.
 
 Exporters take a report snapshot and write bytes to a binary stream; :func:`write_report`
 picks the exporter by suffix and writes the file atomically.
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from models.report import Report
 
-EXPORT_SUFFIXES = {".json": "报告文件", ".pdf": "PDF", ".xlsx": "Excel 工作簿"}
+EXPORT_SUFFIXES = {".json": "报告文件", ".pdf": "PDF", ".xlsx": "Excel 工作簿", ".docx": "Word 文档",
+                   ".html": "网页", ".htm": "网页"}
 
 
 class ExportFailed(Exception):
@@ -20,7 +22,8 @@ class ExportFailed(Exception):
 
 
 def render(report: Report, suffix: str, *, include_check_page: bool = False) -> bytes:
-    """The bytes of ``report`` in the format named by ``suffix`` ('.json', '.pdf', '.xlsx').
+    """The bytes of ``report`` in the format named by ``suffix`` ('.json', '.pdf', '.xlsx',
+    '.docx', '.html').
 
     ``include_check_page`` adds the reviewer's 校验说明 page to a PDF.
     """
@@ -42,6 +45,14 @@ def render(report: Report, suffix: str, *, include_check_page: bool = False) -> 
         from exporters.xlsx import export_xlsx
 
         export_xlsx(report, buf)
+    elif suffix == ".docx":
+        from exporters.docx import export_docx
+
+        export_docx(report, buf)
+    elif suffix in (".html", ".htm"):
+        from exporters.html import export_html
+
+        export_html(report, buf)
     else:
         raise ExportFailed(f"不支持导出为“{suffix}”；支持：{'、'.join(EXPORT_SUFFIXES)}")
     return buf.getvalue()

@@ -1,7 +1,8 @@
 """Reading what agencies already have into a :class:`~models.report.Report`.
 
 ``read_report(path)`` dispatches by suffix: our own .json report file, a published report's
-flattened text (.txt), its saved web page (.html/.htm), or a workbook exported by us (.xlsx).
+flattened text (.txt), its saved web page (.html/.htm), its Word file (.docx), its PDF (.pdf),
+or a workbook exported by us (.xlsx).
 Importers read and write the domain model only.
 """
 
@@ -57,7 +58,12 @@ SUFFIXES = {
     ".html": "年报网页",
     ".htm": "年报网页",
     ".xlsx": "Excel 工作簿",
+    ".docx": "Word 文档",
+    ".pdf": "PDF 文件",
 }
+# Old binary word-processor files: python-docx reads only the .docx (Office Open XML) format.
+OLD_WORD = {".doc": "Word 97-2003 文档", ".wps": "WPS 文字文档", ".dot": "Word 97-2003 模板",
+            ".wpt": "WPS 文字模板", ".rtf": "RTF 文档"}
 
 
 def read_report(path: str | os.PathLike[str]) -> ImportResult:
@@ -90,6 +96,14 @@ def read_report_data(data: bytes, name: str) -> ImportResult:
         from importers.xlsx import import_workbook_data
 
         return import_workbook_data(data, f"“{Path(name).name}”")
+    if suffix == ".pdf":
+        from importers.pdf import import_pdf
+
+        return import_pdf(data, source=name)
+    if suffix == ".docx":
+        from importers.docx import import_docx
+
+        return import_docx(data, source=name)
     if suffix == ".txt":
         from importers.text import decode_text, import_text
 
@@ -101,6 +115,11 @@ def read_report_data(data: bytes, name: str) -> ImportResult:
 
 def _known_suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
+    if suffix in OLD_WORD:
+        raise ImportFailed(
+            f"“{Path(name).name}”是{OLD_WORD[suffix]}（旧格式），无法直接读取。请用 WPS 或 Word 打开它，"
+            "“另存为”Word 文档（*.docx）后再导入"
+        )
     if suffix not in SUFFIXES:
         raise ImportFailed(
             f"无法识别“{Path(name).name}”的类型；支持：{'、'.join(f'{k}（{v}）' for k, v in SUFFIXES.items())}"

@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from importers import ImportFailed, ImportResult
 from importers.common import Line, display_name, enumerated, read_value, squash
+from importers.formats import choose_template, document_core
 from importers.layout import (
     Heading,
     Title,
@@ -34,9 +35,6 @@ from models.report import PREFACE, Report
 from models.template import ReportTemplate, SectionSpec, Severity, newest_template, template_for_year
 from models.values import CellRef, Value
 
-# Column headings of 表二 in the 2019 trial format (format-2019.md). There is no 2019 template
-# yet, so these words only serve to recognise such a report and refuse it clearly.
-FORMAT_2019_COLUMNS = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
 MAX_SCAN_CHARS = 400_000  # year and format markers are looked for in this much text
 
 
@@ -79,9 +77,8 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     if not any(line.filled for line in lines):
         raise ImportFailed(f"{name}是空的，没有可导入的内容")
     scan = squash("".join(line.text for line in lines)[:MAX_SCAN_CHARS])
-    _refuse_2019(scan, name)
 
-    base = newest_template()
+    base = newest_template()  # the six sections are the same in every format: enough to find the title
     headings = find_headings(lines, base)
     first_heading = min((h.line for h in headings.values()), default=len(lines))
     preamble = lines[:first_heading] if headings else lines[:40]
@@ -101,9 +98,9 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
         m = re.search(r"(?<!\d)(20\d{2})(?!\d)", PurePath(source).name)
         year = int(m.group(1)) if m else None
 
-    template = template_for_year(year) if year is not None else None
-    wrong_format = year is not None and template is None
-    template = template or base
+    # The format is the one the tables are printed in; a year outside it is a finding.
+    template, _ = choose_template(document_core(scan), year)
+    wrong_format = year is not None and not template.covers_year(year)
     if template is not base:
         headings = find_headings(lines, template)
     report = Report.blank(template, agency=title.agency if title else "", year=year)
@@ -120,13 +117,15 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     if wrong_format and guessed:
         found.add("meta.year", "warning", None,
                   f"没有找到标题或统计期限，按正文推断报告年度为 {year} 年，"
-                  f"但表格是{template.first_year}年版格式；请核对年度",
+                  f"但表格是{template.label}（适用于{template.years}）；请核对年度",
                   expected=None, actual=year, place="meta")
     elif wrong_format:
+        expected = template_for_year(year) if year is not None else None
+        should = f"，{year} 年的报告应使用{expected.label}" if expected is not None else ""
         found.add("format.version", "error", None,
-                  f"报告年度为 {year} 年，应使用2019年版（试行）格式，但表格是{template.first_year}年版格式；"
-                  f"已按{template.first_year}年版导入，请核对年度",
-                  expected="2019", actual=template.id, place="meta")
+                  f"报告年度为 {year} 年，但表格是{template.label}（适用于{template.years}）{should}；"
+                  f"已按表格的格式导入，请核对年度", expected=expected.id if expected else None,
+                  actual=template.id, place="meta")
 
     spans = regions(headings, template, len(lines))
     evidence = sum(1 for h in headings.values() if h.meaning >= 2.0)
@@ -174,15 +173,6 @@ def _blank_running_headers(lines: list[Line], start: int, title: Title) -> None:
             lines[i] = Line([])
     for i in named[:-1]:
         lines[i] = Line([])
-
-
-def _refuse_2019(scan: str, name: str) -> None:
-    hits = [w for w in FORMAT_2019_COLUMNS if w in scan]
-    if len(hits) >= 2:
-        raise ImportFailed(
-            f"{name}使用2019年版（试行）年报格式（表二有“{'”“'.join(hits)}”栏），"
-            "本程序暂不支持导入2019年版格式；请新建报告后按原文手工录入"
-        )
 
 
 def _table_evidence(section: SectionSpec, read: TableRead) -> int:

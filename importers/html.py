@@ -284,5 +284,10 @@ def import_html(data: bytes | str, *, source: str = "") -> ImportResult:
         raise ImportFailed(f"{name}是空的，没有可导入的内容")
     if not _LOOKS_HTML.search(page[:200_000]):  # text saved with an .html suffix
         return build_report(text_lines(page), source=source, wrapped=True)
+    from importers.own import own_page, own_report
+
+    ours = own_page(page)
+    if ours is not None and (result := own_report(ours)) is not None:
+        return result
     lines, hints = html_lines(page)
     return build_report(lines, source=source, title_hints=hints)

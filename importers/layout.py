@@ -119,7 +119,12 @@ def _table_labels(template: ReportTemplate) -> tuple[tuple[Enumerated, frozenset
 
 
 def _is_table_label(e: Enumerated, template: ReportTemplate) -> bool:
-    return any(label_score(e, lab, bg) >= 2.5 for lab, bg in _table_labels(template))
+    return table_label_score(e, template) >= 2.5
+
+
+def table_label_score(e: Enumerated, template: ReportTemplate) -> float:
+    """How well the words name a row label of one of the template's tables (0 … 3)."""
+    return max((label_score(e, lab, bg) for lab, bg in _table_labels(template)), default=0.0)
 
 
 def _candidate(line: Line) -> tuple[str, str] | None:

@@ -34,7 +34,7 @@ _BOMS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls other than \t\n\v\f\r
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
-_PAGE_LINE = re.compile(
+PAGE_LINE = re.compile(
     r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]"  # - 3 -, — 3 —
     r"|(?:共\s*\d{1,4}\s*页\s*[,，]?\s*)?第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共9页
     r"|\d{1,4}\s*/\s*\d{1,4}"  # 3/9
@@ -130,7 +130,7 @@ def text_lines(text: str) -> list[Line]:
             while cells and not cells[-1]:
                 cells.pop()
             lines.append(Line(cells, row=True, raw=s))
-        elif not _PAGE_LINE.match(s):
+        elif not PAGE_LINE.match(s):
             lines.append(Line([s]))
     return lines
 

@@ -46,6 +46,7 @@ from exporters.xlsx import (
     unescape_text,
 )
 from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
+from importers.archive import check_zip
 from models.findings import Finding
 from models.grid import Grid, GridCell, grid_for
 from models.normalise import squash
@@ -56,13 +57,6 @@ from models.storage import ReportFileError, previous_from_dict, read_file
 from models.template import ReportTemplate, available_templates, load_template
 from models.values import CellRef, Value
 
-# Limits checked on the zip directory before any XML is parsed (a real workbook of ours is
-# ~40 KB with ~15 members; Python's zipfile never inflates a member beyond its declared size).
-MAX_MEMBERS = 1000
-MAX_MEMBER_BYTES = 50 * 1024 * 1024
-MAX_TOTAL_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
-RATIO_FLOOR = 1024 * 1024
 STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
@@ -103,27 +97,7 @@ def check_archive(data: bytes, name: str = "工作簿") -> None:
     """Refuse what is not a plain .xlsx, or would inflate to more than we are willing to read."""
     if data.startswith(_OLE_MAGIC):
         raise ImportFailed(f"{name}是加密的或旧版（.xls）Excel 文件；请在 Excel/WPS 中去掉打开密码、另存为 .xlsx 后再导入")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            members = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise ImportFailed(f"{name}不是有效的 .xlsx 工作簿（文件已损坏、不完整，或不是 Excel 文件）") from None
-    if len(members) > MAX_MEMBERS:
-        raise ImportFailed(f"{name}内含 {len(members)} 个部件，超过上限 {MAX_MEMBERS}，疑似恶意文件，已拒绝打开")
-    total = 0
-    for m in members:
-        total += m.file_size
-        if m.file_size > MAX_MEMBER_BYTES:
-            raise ImportFailed(
-                f"{name}中的“{m.filename}”解压后达 {m.file_size // 1024 // 1024} MB，超过上限"
-                f" {MAX_MEMBER_BYTES // 1024 // 1024} MB，疑似恶意文件（压缩炸弹），已拒绝打开")
-        if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            raise ImportFailed(
-                f"{name}中的“{m.filename}”压缩比异常（{m.file_size // max(m.compress_size, 1)} 倍），"
-                "疑似恶意文件（压缩炸弹），已拒绝打开")
-    if total > MAX_TOTAL_BYTES:
-        raise ImportFailed(f"{name}解压后共 {total // 1024 // 1024} MB，超过上限，疑似恶意文件（压缩炸弹），已拒绝打开")
-    names = {m.filename for m in members}
+    names = check_zip(data, name, broken=f"{name}不是有效的 .xlsx 工作簿（文件已损坏、不完整，或不是 Excel 文件）")
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise ImportFailed(f"{name}不是 Excel 工作簿（.xlsx）：缺少工作簿内容；如果是 WPS 或 OpenDocument 格式，请另存为 .xlsx")
 

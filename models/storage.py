@@ -349,7 +349,6 @@ def _load_value(raw: Any, cell: CellSpec, source: str, title: str) -> Value:
         if text.endswith(kept):
             text, unit = text[: -len(kept)], kept
             break
-        raise ReportFileError(f"{where}不是有效金额：{_short(raw)}")
     # Only plain digits, as the saver writes them: an exponent (1e-999999999) would make a
     # Decimal whose every printing costs gigabytes.
     if len(text) > MAX_FILE_NUMBER_CHARS or not _PLAIN_NUMBER.match(text):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from models.grid import grid_for
 from models.numbers import format_value
-from models.template import load_template
+from models.template import ReportTemplate, load_template
 from models.values import CellRef, Value
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -26,13 +26,19 @@ T = load_template("2021")
 Rows = list[list[str]]
 
 
-def expected_values(name: str = "huaian-city-2024") -> dict[CellRef, Value]:
+def expected_values(name: str = "huaian-city-2024", template: ReportTemplate = T) -> dict[CellRef, Value]:
+    """The printed values of a fixture (``null``: a cell printed blank), as the template's
+    columns hold them (a 万元 amount a Decimal, 2019's ``251000元`` a Quantity)."""
     data = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
     out: dict[CellRef, Value] = {}
-    for section in T.table_sections:
+    for section in template.table_sections:
         for row, cols in data[section.key].items():
             for col, raw in cols.items():
-                out[CellRef(section.key, row, col)] = Decimal(raw) if isinstance(raw, str) else raw
+                spec = template.cell(section.key, row, col)
+                assert spec is not None, (section.key, row, col)
+                out[CellRef(section.key, row, col)] = (
+                    (spec.number.parse(raw).value if spec.number.kept_units else Decimal(raw))
+                    if isinstance(raw, str) else raw)
     return out
 
 
@@ -53,10 +59,12 @@ NARRATIVE = {
 
 
 def grid_rows(section_key: str, values: dict[CellRef, Value] = VALUES, *,
-              continuation: str | None = "") -> Rows:
+              continuation: str | None = "", template: ReportTemplate = T,
+              printed: dict[CellRef, str] | None = None) -> Rows:
     """The printed rows of a table, each grid row's cells left to right. A merged cell's
-    continuation prints as ``continuation`` or is left out (``None``, like a browser's copy)."""
-    grid = grid_for(T, section_key)
+    continuation prints as ``continuation`` or is left out (``None``, like a browser's copy);
+    ``printed`` overrides how a value cell prints (``减4`` for −4)."""
+    grid = grid_for(template, section_key)
     rows: Rows = []
     for r in range(grid.n_rows):
         cells: list[str] = []
@@ -69,27 +77,31 @@ def grid_rows(section_key: str, values: dict[CellRef, Value] = VALUES, *,
                     cells.append(continuation)
                 continue
             v = values.get(cell.ref) if cell.ref else cell.text
+            if cell.ref is not None and printed and cell.ref in printed:
+                v = printed[cell.ref]
             cells.append(v if isinstance(v, str) else format_value(v))  # text stands as printed
         rows.append(cells)
     return rows
 
 
 def is_number(cell: str) -> bool:
-    return bool(re.fullmatch(r"[\d.,，]+", cell))
+    return bool(re.fullmatch(r"(?:减|增|-)?[\d.,，]+(?:元|万元)?", cell))
 
 
 def document(render: Callable[[Rows], list[str]], values: dict[CellRef, Value] = VALUES, *,
              continuation: str | None = "", title: str = TITLE, headings: dict[str, str] | None = None,
-             narrative: dict[str, str] | None = None, before: str = "", after: str = "") -> str:
+             narrative: dict[str, str] | None = None, before: str = "", after: str = "",
+             template: ReportTemplate = T, printed: dict[CellRef, str] | None = None) -> str:
     """A whole report: title, the six sections (tables rendered by ``render``), and what a page
     prints before the title and after the last section."""
     texts = narrative or NARRATIVE
     out = [before.rstrip("\n")] if before else []
     out.append(title)
-    for section in T.sections:
+    for section in template.sections:
         out.append((headings or {}).get(section.key, section.title))
         if section.is_table:
-            out.extend(render(grid_rows(section.key, values, continuation=continuation)))
+            out.extend(render(grid_rows(section.key, values, continuation=continuation, template=template,
+                                        printed=printed)))
         else:
             out.append(texts[section.key])
     if after:
@@ -155,10 +167,11 @@ def replace_cells(mapping: dict[str, str]) -> Callable[[Callable[[Rows], list[st
 
 
 def html_table(section_key: str, values: dict[CellRef, Value] = VALUES, *, cell: str = "td",
-               split_words: bool = True) -> str:
+               split_words: bool = True, template: ReportTemplate = T,
+               printed: dict[CellRef, str] | None = None) -> str:
     """A real HTML table from the grid with rowspan/colspan; header words split over ``<p>``
     (``商业</p><p>企业``) and long labels broken by ``<br/>``, as CMS editors leave them."""
-    grid = grid_for(T, section_key)
+    grid = grid_for(template, section_key)
     rows = []
     for r in range(grid.n_rows):
         tds = []
@@ -167,6 +180,8 @@ def html_table(section_key: str, values: dict[CellRef, Value] = VALUES, *, cell:
             if g is None or (g.row, g.col) != (r, c):
                 continue
             v = values.get(g.ref) if g.ref else g.text
+            if g.ref is not None and printed and g.ref in printed:
+                v = printed[g.ref]
             text = html.escape(v if isinstance(v, str) else format_value(v))
             if split_words and not g.ref and len(text) == 4:
                 text = f"<p>{text[:2]}</p><p>{text[2:]}</p>"
@@ -182,12 +197,12 @@ def html_table(section_key: str, values: dict[CellRef, Value] = VALUES, *, cell:
 
 def html_page(values: dict[CellRef, Value] = VALUES, *, charset: str = '<meta charset="utf-8">',
               table: Callable[[str], str] | None = None, article_wrap: str = "{}",
-              narrative: dict[str, str] | None = None) -> str:
+              narrative: dict[str, str] | None = None, template: ReportTemplate = T, title: str = TITLE) -> str:
     """A CMS article page: site navigation, a script and style with report-like words, the title,
     the article, a footer."""
     texts = narrative or NARRATIVE
     body = []
-    for section in T.sections:
+    for section in template.sections:
         body.append(f"<p><strong>&nbsp;{section.title}</strong>&nbsp;</p>")
         if section.is_table:
             body.append(table(section.key) if table else html_table(section.key, values))
@@ -198,8 +213,8 @@ def html_page(values: dict[CellRef, Value] = VALUES, *, charset: str = '<meta ch
     script = ("<script>var t = '<p>一、总体情况</p><table><tr><td>12</td></tr></table>';</script>"
               "<style>/* 二、主动公开政府信息情况 */ p {margin:0}</style>")
     footer = "<div class=footer><p>网站地图 | 联系我们</p><p>版权所有：某某市某某区人民政府 ICP备案号：苏ICP备00000000号</p></div>"
-    return (f"<!DOCTYPE html><html><head>{charset}<title>{TITLE}_某某区人民政府</title>{script}</head>"
-            f"<body>{nav}<div class=\"title\">{TITLE}</div><div class=\"TRS_Editor\">{article}</div>"
+    return (f"<!DOCTYPE html><html><head>{charset}<title>{title}_某某区人民政府</title>{script}</head>"
+            f"<body>{nav}<div class=\"title\">{title}</div><div class=\"TRS_Editor\">{article}</div>"
             f"{footer}</body></html>")
 
 

@@ -298,20 +298,6 @@ def test_old_single_row_other_processing(shape: str) -> None:
     assert not check_report(result.report).errors
 
 
-@pytest.mark.parametrize("shape", ["tabs", "html"])
-def test_2019_format_is_refused(shape: str) -> None:
-    old = {"本年制发件数": "本年新制作数量", "本年废止件数": "本年新公开数量", "现行有效件数": "对外公开总数量"}
-    if shape == "html":
-        page = html_page(table=lambda key: html_table(key, split_words=False))
-        for a, b in old.items():
-            page = page.replace(a, b)
-        with pytest.raises(ImportFailed, match="2019年版"):
-            import_html(page.encode("utf-8"))
-    else:
-        with pytest.raises(ImportFailed, match="2019年版.*暂不支持"):
-            import_text(document(replace_cells(old)(tabs), continuation=None))
-
-
 # ---------------------------------------------------------------------- chapters and titles
 
 

@@ -108,8 +108,12 @@ def test_read_report_refuses_unknown_suffix_and_missing_file(tmp_path: Path) -> 
         read_report(tmp_path / "none.txt")
     doc = tmp_path / "a.docx"
     doc.write_bytes(b"PK\x03\x04")
-    with pytest.raises(ImportFailed, match="无法识别"):
+    with pytest.raises(ImportFailed, match="不是有效的 Word 文档"):
         read_report(doc)
+    other = tmp_path / "a.pages"
+    other.write_bytes(b"PK\x03\x04")
+    with pytest.raises(ImportFailed, match="无法识别"):
+        read_report(other)
 
 
 # ---------------------------------------------------------------------- hypothesis

@@ -276,14 +276,6 @@ def test_old_single_row_other_processing_goes_to_3_other_with_a_warning() -> Non
     assert not check_report(result.report).errors  # the sums still hold
 
 
-def test_2019_format_is_refused_with_a_clear_message() -> None:
-    text = document(pipes).replace("本年制发件数 | 本年废止件数 | 现行有效件数", "本年新制作数量 | 本年新公开数量 | 对外公开总数量")
-    from importers import ImportFailed
-
-    with pytest.raises(ImportFailed, match="2019年版"):
-        import_text(text)
-
-
 def test_2020_report_in_the_2021_format_is_an_error_finding() -> None:
     text = document(pipes).replace("2024年", "2020年")
     result = import_text(text)

@@ -6,9 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
-from importers import ImportFailed
 from importers.html import import_html
 from importers.text import import_text
 from models.checker import check_report
@@ -84,13 +81,6 @@ def test_wulong_old_single_row_other_processing() -> None:
     (f,) = [f for f in result.findings if f.rule == "format.version"]
     assert f.severity == "warning" and "3.其他" in f.message
     assert CellRef("requests", "other_other", "total") in f.cells
-
-
-def test_wulong_2019_format_refused() -> None:
-    text = WULONG.replace("本年制发件数", "本年新制作数量").replace("本年废止件数", "本年新公开数量")
-    text = text.replace("现行有效件数", "对外公开总数量")
-    with pytest.raises(ImportFailed, match="2019年版.*暂不支持"):
-        import_text(text, source="w.txt")
 
 
 def test_wulong_with_title_line_and_appeals_note() -> None:

@@ -104,7 +104,8 @@ def test_template_identity(template: ReportTemplate) -> None:
     assert template.source == "国办公开办函〔2021〕30号"
     assert template.first_year == 2021 and template.last_year is None
     assert template_for_year(2021) is template and template_for_year(2030) is template
-    assert template_for_year(2020) is None  # the 2019 format is not shipped yet
+    assert template_for_year(2020).id == "2019" and template_for_year(2019).id == "2019"  # type: ignore[union-attr]
+    assert template_for_year(2018) is None  # the 条例 as revised (2019) has no older report format here
     assert template.report_title("淮安市人民政府", 2024) == "淮安市人民政府2024年政府信息公开工作年度报告"
 
 

@@ -35,7 +35,8 @@ def _is_chinese(message: str) -> bool:
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)  # any unicode but lone surrogates
 amounts = st.one_of(st.none(), st.decimals(min_value=0, max_value=10**12, places=6, allow_nan=False),
-                    st.decimals(min_value=-(10**6), max_value=10**6, allow_nan=False, allow_infinity=False)
+                    # at most 6 places: models/limits.py refuses to save more (a loaded file never has them)
+                    st.decimals(min_value=-(10**6), max_value=10**6, places=6, allow_nan=False, allow_infinity=False)
                     .filter(lambda d: abs(d.adjusted()) < 12))
 counts = st.one_of(count_values(), st.integers(-(10**15), 10**15))
 
@@ -267,7 +268,7 @@ def test_invalid_schema_version(version: Any) -> None:
     assert not isinstance(_refused(doc), NewerVersionError)
 
 
-@pytest.mark.parametrize("template", ["2019", "", None, 2021, "../2021"])
+@pytest.mark.parametrize("template", ["2018", "", None, 2021, "../2021"])
 def test_unknown_template(template: Any) -> None:
     doc = _valid_doc()
     doc["template"] = template

@@ -1,0 +1,432 @@
+"""Import a published report from its PDF, directly (no ``pdftotext`` step), with pdfplumber.
+
+Each page becomes :class:`~importers.common.Line`\\ s in reading order (top to bottom):
+
+* tables from their drawn ruling lines (``find_tables`` on the strokes, not the invisible white
+  boxes WPS puts behind paragraphs); a merged cell is one cell, as in a web page's ``<tr>``,
+  and a table broken across pages is joined (repeated header rows dropped, a row or a merged
+  label the page break cut re-joined);
+* a page without ruling lines falls back to word positions: a line whose words stand apart in
+  columns is a table row;
+* prose lines re-joined into paragraphs by their geometry (a line that runs to the right
+  margin continues on the next one unless that one is indented);
+* page numbers and running headers dropped.
+
+A scanned PDF (pages that are pictures, no text layer) is refused: there is no OCR.
+:func:`importers.assemble.build_report` does the rest, as for every importer.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
+from importers.common import Line, display_name, enumerated, is_value_text, squash
+from importers.tables import STRONG
+from importers.text import PAGE_LINE
+
+MAX_PAGES = 80  # a report has 5–30 pages; a bigger PDF is a compilation, not one report
+MAX_PAGE_OBJECTS = 60_000  # characters + drawn shapes on one page
+MAX_EDGES = 4_000  # ruling lines on one page; table finding is quadratic in them
+TIME_BUDGET = 20.0  # seconds for the whole document, checked between pages
+FURNITURE_BAND = 0.1  # page numbers and running headers live in the top/bottom tenth of a page
+COLUMN_GAP = 2.0  # a gap of this many character widths separates table cells (no ruling lines)
+
+# The text layer says nothing; the pages are pictures.
+SCANNED = ("{name}是扫描件（页面是图片，没有文字层），无法读取其中的文字。本程序不做文字识别（OCR）；"
+           "请改用原始的 Word 文件或网页，或用 WPS/Acrobat 的文字识别功能转成 Word 后再导入")
+
+
+@dataclass(slots=True)
+class _TextLine:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # character size (height), for indentation and gaps
+    cells: list[str] | None = None  # set when the words stand apart in columns (no ruling lines)
+
+
+@dataclass(slots=True)
+class _Table:
+    rows: list[list[str | None]]  # None: covered by a merged cell above or to the left
+    starts: list[list[bool]]  # per cell: a cell starts here (False: covered from the left)
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class _Page:
+    height: float
+    items: list[tuple[float, _TextLine | _Table]] = field(default_factory=list)
+
+
+def import_pdf(data: bytes, *, source: str = "") -> ImportResult:
+    """Import a published report's PDF. Raises :class:`ImportFailed` only."""
+    from importers.assemble import build_report
+
+    lines, hints = pdf_lines(data, source=source)
+    return build_report(lines, source=source, title_hints=hints)
+
+
+def pdf_lines(data: bytes, *, source: str = "") -> tuple[list[Line], list[str]]:
+    """The PDF as lines of cells, and its declared title (document information) as a hint."""
+    name = display_name(source, "该 PDF")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"{name}过大（{len(data) // 1024 // 1024} MB），不像一份年度报告")
+    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF-" not in data[:1024]:
+        raise ImportFailed(f"{name}不是 PDF 文件（文件头不对），可能已损坏或扩展名有误")
+    pages, hints = _read_pages(data, name)
+    return _lines(pages), hints
+
+
+# ---------------------------------------------------------------------- reading the pages
+
+
+def _read_pages(data: bytes, name: str) -> tuple[list[_Page], list[str]]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.psparser import PSException  # the root of pdfminer's parse errors (PSEOF, PDFSyntaxError…)
+    try:  # pdfplumber ≥ 0.11.1 wraps pdfminer's errors; older ones let them through
+        from pdfplumber.utils.exceptions import PdfminerException
+    except ImportError:  # pragma: no cover - depends on the installed version
+        class PdfminerException(Exception):  # type: ignore[no-redef]
+            pass
+
+    started = time.monotonic()
+    pages: list[_Page] = []
+    images = chars = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            hints = _info_title(pdf.metadata)
+            if len(pdf.pages) > MAX_PAGES:
+                raise ImportFailed(f"{name}有 {len(pdf.pages)} 页，不像一份年度报告（最多读取 {MAX_PAGES} 页）")
+            for page in pdf.pages:
+                if time.monotonic() - started > TIME_BUDGET:
+                    raise ImportFailed(f"{name}的页面过于复杂，{TIME_BUDGET:.0f} 秒内未能读完；请另存为 Word 或文本后导入")
+                got = _read_page(page, name)
+                images += len(page.images)
+                chars += sum(1 for it in got.items if isinstance(it[1], _TextLine | _Table))
+                pages.append(got)
+                page.flush_cache()
+    except ImportFailed:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
+    except (PSException, PdfminerException) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
+        raise ImportFailed(f"{name}已损坏或不是有效的 PDF，无法读取（{type(cause).__name__}）") from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError, RecursionError,
+            OverflowError, ZeroDivisionError) as exc:  # pdfminer on hostile files
+        raise ImportFailed(f"{name}的结构无法解析（{type(exc).__name__}），可能已损坏；请重新导出 PDF 后导入") from None
+    if not chars:
+        if images:
+            raise ImportFailed(SCANNED.format(name=name))
+        raise ImportFailed(f"{name}没有任何文字，没有可导入的内容")
+    return pages, hints
+
+
+def _info_title(metadata: dict[str, Any]) -> list[str]:
+    title = metadata.get("Title") if isinstance(metadata, dict) else None
+    if isinstance(title, bytes):
+        for codec in ("utf-16", "utf-8", "gb18030"):
+            try:
+                title = title.decode(codec)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            title = None
+    return [title] if isinstance(title, str) and title.strip() else []
+
+
+def _is_ruling(obj: dict[str, Any]) -> bool:
+    """A drawn line of a table: stroked, or a thin filled bar that is not white (WPS draws
+    white boxes behind paragraphs, which are no table)."""
+    if obj.get("stroke"):
+        return True
+    if not obj.get("fill"):
+        return False
+    thin = min(float(obj["width"]), float(obj["height"])) <= 2.5
+    return thin and not _white(obj.get("non_stroking_color"))
+
+
+def _white(color: Any) -> bool:
+    if color is None:
+        return False
+    values = color if isinstance(color, list | tuple) else (color,)
+    try:
+        nums = [float(v) for v in values]
+    except (TypeError, ValueError):
+        return False
+    if len(nums) == 4:  # CMYK
+        return all(v <= 0.02 for v in nums)
+    return bool(nums) and all(v >= 0.98 for v in nums)
+
+
+def _read_page(page: Any, name: str) -> _Page:
+    out = _Page(float(page.height))
+    objects = len(page.chars) + len(page.rects) + len(page.lines) + len(page.curves)
+    if objects > MAX_PAGE_OBJECTS:
+        raise ImportFailed(f"{name}第 {page.page_number} 页的内容过多（{objects} 个对象），不像年度报告的页面")
+    drawn = page.filter(lambda o: o["object_type"] == "char" or (
+        o["object_type"] in ("rect", "line", "curve") and _is_ruling(o)))
+    tables: list[_Table] = []
+    if len(drawn.edges) <= MAX_EDGES:
+        for found in drawn.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+            t = _table(found)
+            if t is not None:
+                tables.append(t)
+    boxes = [(t.x0, t.top, t.x1, t.bottom) for t in tables]
+
+    def outside(o: dict[str, Any]) -> bool:
+        if o["object_type"] != "char":
+            return False
+        cx, cy = (o["x0"] + o["x1"]) / 2, (o["top"] + o["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    loose = page.filter(outside)
+    for t in tables:
+        out.items.append((t.top, t))
+    for tl in _text_lines(loose):
+        out.items.append((tl.top, tl))
+    out.items.sort(key=lambda it: it[0])
+    return out
+
+
+def _table(found: Any) -> _Table | None:
+    """A found grid as rows of cells, or ``None`` for a framed paragraph (one column of prose)."""
+    rows_text = found.extract()
+    if not rows_text:
+        return None
+    n_cols = max(len(r) for r in rows_text)
+    if n_cols < 2:
+        return None
+    starts: list[list[bool]] = []
+    # pdfplumber gives None for every position a merged cell covers; a cell covered from the
+    # left (colspan) is not printed again, one covered from above (rowspan) neither: both None.
+    for row in found.rows:
+        starts.append([c is not None for c in row.cells])
+    rows: list[list[str | None]] = [[None if c is None else _cell_text(c) for c in r] for r in rows_text]
+    x0, top, x1, bottom = found.bbox
+    return _Table(rows, starts, float(x0), float(x1), float(top), float(bottom))
+
+
+def _cell_text(text: str) -> str:
+    """A cell's lines joined: Chinese runs on without a space (``商业企`` / ``业``)."""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = ""
+    for p in parts:
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+            out += " "
+        out += p
+    return out
+
+
+def _text_lines(page: Any) -> list[_TextLine]:
+    """The page's text outside tables as lines, each with the cells its words form when they
+    stand apart in columns (a table drawn without lines)."""
+    out: list[_TextLine] = []
+    for ln in page.extract_text_lines(return_chars=True, strip=True):
+        chars = [c for c in ln["chars"] if c["text"].strip()]
+        if not chars:
+            continue
+        size = _median([float(c["size"]) for c in chars]) or 10.0
+        cells = _cells(chars, size)
+        text = " ".join(" ".join(ln["text"].split()).split(" ")) if cells is None else "  ".join(cells)
+        out.append(_TextLine(text, float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"]), size,
+                             cells))
+    return out
+
+
+def _cells(chars: list[dict[str, Any]], size: float) -> list[str] | None:
+    """Split a line at gaps wider than ``COLUMN_GAP`` characters; ``None`` when it is one run."""
+    runs: list[list[dict[str, Any]]] = [[chars[0]]]
+    for prev, ch in zip(chars, chars[1:], strict=False):
+        if float(ch["x0"]) - float(prev["x1"]) > COLUMN_GAP * size:
+            runs.append([])
+        runs[-1].append(ch)
+    if len(runs) < 2:
+        return None
+    cells = [_joined(run) for run in runs]
+    if not any(is_value_text(c) for c in cells):
+        return None  # words spread over the line (a centred or justified heading), not a row
+    return cells
+
+
+def _joined(chars: list[dict[str, Any]]) -> str:
+    out = ""
+    for prev, ch in zip([None, *chars], chars, strict=False):
+        if prev is not None and float(ch["x0"]) - float(prev["x1"]) > 0.3 * float(ch["size"]):
+            out += " "
+        out += ch["text"]
+    return out
+
+
+def _median(values: list[float]) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    return s[len(s) // 2]
+
+
+# ---------------------------------------------------------------------- pages → lines
+
+
+def _lines(pages: list[_Page]) -> list[Line]:
+    _drop_furniture(pages)
+    lines: list[Line] = []
+    para: list[_TextLine] = []  # the open paragraph's lines
+    run: list[list[str | None]] = []  # the open table's rows (a table broken across pages is one)
+    left, right = _margins(pages)
+    last_table: _Table | None = None
+
+    def close() -> None:
+        if para:
+            lines.append(Line([_join_text(para)]))
+            para.clear()
+        for r in run:
+            cells = [c for c in r if c is not None]  # as a web page's <tr>: the cells that start here
+            if any(c.strip() for c in cells):
+                lines.append(Line(cells, row=True))
+        run.clear()
+
+    for page in pages:
+        for k, (_, item) in enumerate(page.items):
+            if isinstance(item, _Table):
+                if (k == 0 and last_table is not None and run and not para
+                        and len(item.rows[0]) == len(last_table.rows[0])):
+                    run.extend(_continuation(run, last_table, item))
+                else:
+                    close()
+                    run.extend(item.rows)
+                last_table = item
+                continue
+            last_table = None
+            if item.cells is not None:
+                close()
+                lines.append(Line(list(item.cells), row=True, raw=item.text))
+                continue
+            if run or (para and not _continues(para[-1], item, left, right)):
+                close()
+            para.append(item)
+    close()
+    return lines
+
+
+def _continuation(run: list[list[str | None]], previous: _Table,
+                  table: _Table) -> list[list[str | None]]:
+    """The rows of a table that continues ``previous`` at the top of the next page.
+
+    Header rows repeating the first rows of the table are dropped. Text in the first row that
+    finishes a label the page break cut (``（四）无`` / ``法提供``, ``…重新出`` / ``具已获取信息``)
+    is appended to that label's cell above, when only the joined words name a row of the form.
+    """
+    rows = list(table.rows)
+    k = 0
+    while k < len(rows) and k < len(run) and _same_row(rows[k], run[k]):
+        k += 1
+    rows = [list(r) for r in rows[k:]]
+    if not rows:
+        return rows
+    first = rows[0]
+    for c, text in enumerate(first):
+        if not text or is_value_text(text):
+            continue
+        above = next((r for r in reversed(run) if c < len(r) and r[c] is not None), None)
+        if above is None or not above[c] or is_value_text(above[c] or ""):
+            continue
+        joined = (above[c] or "") + text
+        if _label_strength(joined) >= STRONG and _label_strength(joined) > _label_strength(text):
+            above[c] = joined
+            first[c] = ""
+    if not any((c or "").strip() for c in first):
+        rows.pop(0)
+    return rows
+
+
+def _same_row(a: list[str | None], b: list[str | None]) -> bool:
+    return [squash(c or "") for c in a] == [squash(c or "") for c in b] and any(b)
+
+
+def _label_strength(text: str) -> float:
+    """How well the words name a row label of the form (0 … 3), as the table reader scores."""
+    from importers.layout import table_label_score
+    from models.template import shipped_templates
+
+    e = enumerated(text)
+    return max(table_label_score(e, t) for t in shipped_templates())
+
+
+def _margins(pages: list[_Page]) -> tuple[float, float]:
+    """The body text's left and right edges: where most prose lines start and end."""
+    starts: Counter[int] = Counter()
+    ends: list[float] = []
+    for page in pages:
+        for _, it in page.items:
+            if isinstance(it, _TextLine) and it.cells is None:
+                starts[round(it.x0)] += 1
+                ends.append(it.x1)
+    if not ends:
+        return 0.0, 0.0
+    left = float(starts.most_common(1)[0][0])
+    ends.sort()
+    return left, ends[int(len(ends) * 0.9)]
+
+
+def _continues(prev: _TextLine, line: _TextLine, left: float, right: float) -> bool:
+    """Whether ``line`` carries on the paragraph that ``prev`` ends: ``prev`` ran to the right
+    margin and ``line`` starts at the left margin (a first line is indented two characters)."""
+    size = max(prev.size, line.size)
+    if prev.x1 < right - 1.5 * size:
+        return False
+    if line.x0 > left + 0.8 * size:
+        return False
+    return abs(prev.size - line.size) <= 0.2 * size
+
+
+def _join_text(lines: list[_TextLine]) -> str:
+    out = ""
+    for ln in lines:
+        t = ln.text.strip()
+        if out and out[-1].isascii() and out[-1].isalnum() and t[:1].isascii() and t[:1].isalnum():
+            out += " "
+        out += t
+    return out
+
+
+_RUNNING_NUMBER = re.compile(r"\d+")
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Page numbers, and running headers/footers (the same text in the top or bottom band of
+    several pages, numbers aside), are no part of the report."""
+    repeated: Counter[str] = Counter()
+    for page in pages:
+        seen = {_RUNNING_NUMBER.sub("#", squash(it.text)) for _, it in page.items
+                if isinstance(it, _TextLine) and _in_band(it, page)}
+        repeated.update(seen)
+    many = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        kept = []
+        for top, it in page.items:
+            if isinstance(it, _TextLine) and _in_band(it, page):
+                s = squash(it.text)
+                if PAGE_LINE.match(s) or (len(pages) > 1 and repeated[_RUNNING_NUMBER.sub("#", s)] >= many):
+                    continue
+            kept.append((top, it))
+        page.items = kept
+
+
+def _in_band(line: _TextLine, page: _Page) -> bool:
+    return line.bottom <= page.height * FURNITURE_BAND or line.top >= page.height * (1 - FURNITURE_BAND)

@@ -1,0 +1,61 @@
+"""Documents the tests make themselves, once per session, in a temporary folder: Word files
+LibreOffice makes from the fixtures' web pages (merged header cells as Word writes them), their
+PDF prints, our own Word files re-saved by LibreOffice. LibreOffice is required in CI
+(``NIANBAO_REQUIRE_LIBREOFFICE``); elsewhere these tests skip without it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Not a package: the helpers of the importer tests are imported by their module names.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "importers"))
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+if LIBREOFFICE is None and os.environ.get("NIANBAO_REQUIRE_LIBREOFFICE"):
+    raise RuntimeError("CI needs LibreOffice for the document tests (.ci/run installs libreoffice-writer)")
+
+
+class Office:
+    """LibreOffice headless with a profile and HOME of its own under the session's tmp folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.env = dict(os.environ, HOME=str(root / "home"))
+        self.profile = (root / "profile").as_uri()
+
+    def convert(self, src: Path, target: str, out: Path) -> Path:
+        """``soffice --convert-to target`` of ``src`` into folder ``out``; the converted file."""
+        out.mkdir(parents=True, exist_ok=True)
+        assert LIBREOFFICE is not None
+        subprocess.run([LIBREOFFICE, f"-env:UserInstallation={self.profile}", "--headless", "--convert-to", target,
+                        "--outdir", str(out), str(src)], check=True, capture_output=True, timeout=180, env=self.env)
+        ext = target.split(":")[0]
+        made = out / f"{src.stem}.{ext}"
+        assert made.exists(), f"LibreOffice made no {made.name}"
+        return made
+
+
+@pytest.fixture(scope="session")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
+    if LIBREOFFICE is None:
+        pytest.skip("LibreOffice not installed")
+    return Office(tmp_path_factory.mktemp("office"))
+
+
+@pytest.fixture(scope="session")
+def pingtan_docx(office: Office) -> Path:
+    """平潭's saved web page as Word writes it: ``gridSpan``/``vMerge`` header cells, site furniture."""
+    return office.convert(FIXTURES / "pingtan-2023.html", "docx:MS Word 2007 XML", office.root / "pingtan-docx")
+
+
+@pytest.fixture(scope="session")
+def pingtan_docx_pdf(office: Office, pingtan_docx: Path) -> Path:
+    """That Word file printed to PDF by LibreOffice (ruled tables broken across pages)."""
+    return office.convert(pingtan_docx, "pdf:writer_pdf_Export", office.root / "pingtan-pdf")
