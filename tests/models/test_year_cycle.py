@@ -89,6 +89,35 @@ def test_a_real_report_carries_over_non_zero_figures() -> None:
         "三、“二、上年结转政府信息公开申请数量”：自然人 103、商业企业 0、科研机构 0、社会公益组织 0、法律服务机构 0、其他 0、总计 103"]
 
 
+def test_across_the_2020_to_2021_format_change() -> None:
+    """A 2020 report (2019 format) starts a 2021 one (2021 format): 结转 through the key map;
+    现行有效件数 cannot carry (the formats count differently), which the new report says."""
+    last = read_report(FIXTURES / "district-market-2020.txt").report
+    assert last.template.id == "2019"
+    made = new_from_last(last)
+    report = made.report
+    assert report.template.id == "2021" and report.meta.year == 2021
+    published = fixture_data("district-market-2020")["requests"]["carried_forward"]
+    assert {c: report.values[req("carried_over", c)] for c in COLUMNS} == published  # research: blank stays blank
+    assert report.previous is not None and report.previous.template == "2019"
+    assert any("现行有效件数" in n for n in made.notes)
+    assert storage.loads(storage.dumps(report)).same_content(report)
+
+
+def test_within_the_2019_format_the_item_counts_carry_too() -> None:
+    """2019 → 2020: 上一年项目数量 is last year's 上一年项目数量 + 本年增/减 (carryover.items declares it)."""
+    last = read_report(FIXTURES / "district-market-2020.txt").report
+    last.meta.year = 2019
+    made = new_from_last(last)
+    assert made.report.template.id == "2019" and made.report.meta.year == 2020
+    rows = {ref.row for ref in made.carried if ref.section == "proactive"}
+    assert rows and all(ref.column == "items_last_year" for ref in made.carried if ref.section == "proactive")
+    for ref, value in made.carried.items():
+        if ref.section == "proactive":
+            change = last.values[CellRef("proactive", ref.row, "items_change")]
+            assert value == last.values[ref] + change  # type: ignore[operator]
+
+
 def test_year_level_and_errors() -> None:
     last = make_huaian()
     assert new_from_last(last, year=2026).report.meta.year == 2026
