@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from decimal import Decimal
 from pathlib import Path
 
 from models import limits
@@ -34,6 +35,8 @@ def kept_of(report: Report, source: SourceFile | None = None) -> LastYear:
     for cell in report.template.all_cells():
         value = report.values.get(cell.ref)
         if value is not None and limits.fits_file(value, cell.number):
+            if type(value) is int and not cell.number.whole:
+                value = Decimal(value)  # an amount as the file gives it back
             values[cell.ref] = value
     texts = {key: limits.clean_text(text)[0][: limits.MAX_PREVIOUS_TEXT_CHARS]
              for key, text in report.texts.items() if text}

@@ -115,7 +115,8 @@ def last_years(draw: st.DrawFn, text: st.SearchStrategy[str] | None = None) -> L
 
     text = text if text is not None else st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
     refs = draw(st.lists(cell_refs, max_size=12, unique=True))
-    values = {ref: v for ref in refs if (v := draw(valid_value(ref))) is not None}
+    values = {ref: Decimal(v) if KIND[ref] == "amount" else v  # amounts are Decimals, as parsed
+              for ref in refs if (v := draw(valid_value(ref))) is not None}
     keys = draw(st.lists(st.sampled_from([*NARRATIVES, "preface"]), max_size=4, unique=True))
     texts = {k: t for k in keys if (t := draw(text))}
     source = draw(st.none() | st.builds(SourceFile, text.filter(bool),
