@@ -401,10 +401,7 @@ class MainWindow(QMainWindow):
         if ref is None:
             self.cell_label.setText("")
             return
-        text = session.checker.describe(ref)
-        worst = session.result.worst_for_cell(ref)
-        if worst is not None:
-            text += f"　｜　{worst.message}"
+        text = view.table_model.status_text(ref)
         metrics = self.cell_label.fontMetrics()
         self.cell_label.setToolTip(text)
         self.cell_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(200, self.width() - 420)))
