@@ -113,6 +113,10 @@ class Check:
     def run(self, ctx: Context, found: Found) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def quoted(self, report: Any) -> str | None:
+        """The words of a narrative this check's finding is about (for the editor to select them)."""
+        return None
+
 
 class RuleKind:
     """A kind of rule: turns a template's rule into checks, validating its params."""
