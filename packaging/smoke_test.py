@@ -182,6 +182,9 @@ SUBCOMMANDS: dict[str, Callable[[Bundle], object]] = {
     "convert": lambda b: b.run("convert", SAMPLE_NAME, "sub.pdf"),
     "review": check_review,
     "rollup": lambda b: b.run("rollup", "rollup.xlsx", SAMPLE_NAME, "--agency", "某某县人民政府"),
+    "new": lambda b: b.run("new", "next-year.json", "--from", SAMPLE_NAME, "--copy-texts", "--force"),
+    "compare": lambda b: [b.run("compare", SAMPLE_NAME, "next-year.json", "--out", f"compare{suffix}")
+                          for suffix in (".xlsx", ".pdf", ".html")],
 }
 
 
