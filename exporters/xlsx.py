@@ -36,6 +36,7 @@ from models.grid import Grid, GridCell, grid_for
 from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, Report
 from models.storage import FORMAT_ID as REPORT_FORMAT_ID
+from models.storage import previous_to_dict
 from models.template import ReportTemplate, SectionSpec
 from models.values import CellRef, Quantity, Value
 
@@ -67,6 +68,7 @@ REC_META = "meta"  # field, sheet, coordinate
 REC_TEXT = "text"  # section, sheet, heading coordinate, first line row, line count, continuation rows
 REC_NOTE = "note"  # section, sheet, coordinate
 REC_ACCEPTANCE = "acceptance"  # rule, accepted_at, cells JSON, explanation (chunked to the right)
+REC_PREVIOUS = "previous"  # the report file's ``previous`` block as JSON (chunked to the right)
 
 _ILLEGAL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\r\\ud800-\\udfff\\ufffe\\uffff"  # not in XML (CR: normalised away)
 _XML_ILLEGAL = re.compile(f"[{_ILLEGAL}]")
@@ -172,6 +174,8 @@ def build_workbook(report: Report) -> Workbook:
     for a in report.acceptances:
         cells = json.dumps([list(c) for c in a.cells], ensure_ascii=False)
         records.append([REC_ACCEPTANCE, a.rule, a.accepted_at, cells, *_chunks(a.explanation)])
+    if report.previous is not None:  # last year's figures travel with the workbook as with the file
+        records.append([REC_PREVIOUS, *_chunks(json.dumps(previous_to_dict(report.previous), ensure_ascii=False))])
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "veryHidden"
     for r, row in enumerate(records, start=1):
