@@ -29,6 +29,7 @@ from importers.layout import (
 )
 from importers.tables import TableRead, read_table
 from importers.unbreak import unbreak
+from models.agency import level_from_name
 from models.findings import Finding
 from models.numbers import format_value
 from models.places import locator_for
@@ -161,6 +162,8 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
             f"{name}不像政府信息公开工作年度报告：没有找到{first_titles}等部分，"
             "也没有找到这些表格。请确认打开的是年度报告的网页或文字"
         )
+    if report.meta.agency and report.meta.level is None:
+        report.meta.level = level_from_name(report.meta.agency)  # 淮安市人民政府: a 设区的市; a 局: left alone
     return ImportResult(report, found.items)
 
 
@@ -276,10 +279,12 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
         found.add("import.split", "info", key,
                   f"{section.number}、{where}的数字印在一起（{printed}），按表中各行各列的合计只有一种拆分，已据此拆分；"
                   "请对照原报告核对", cells=refs, actual=printed, place=f"{key}.{row}.split")
-    for row, (printed, cands) in read.ambiguous.items():
+    for row, (printed, cands, unverifiable) in read.ambiguous.items():
         refs = [ref for ref in all_refs if ref.row == row]
         where = f"“{_row_text(t, key, row)}”" if len(section.row_keys) > 1 else "表中"
-        if cands is None:
+        if unverifiable:
+            why = "与之相关的合计中有空着的单元格，无法核对拆分"
+        elif cands is None:
             why = "可能的拆分过多"
         elif cands:
             shown = "；".join(" ".join(map(str, c)) for c in cands[:5]) + ("……" if len(cands) > 5 else "")
