@@ -142,6 +142,9 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         previous_name = options.previous_path
     # Last year in another format (2020 → 2021) is compared where the templates map its cells;
     # the rules that cannot compare say so.
+    if previous is None and report.previous is not None:  # last year's figures kept in the file itself
+        kept = report.previous
+        previous_name = f"{kept.source.name if kept.source else '上年报告'}（报告文件中保存的上年数据）"
     try:
         checked = checker_for(report.template).check(report, previous)
     except Exception as exc:
@@ -328,7 +331,7 @@ def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
         while pending or inflight:
             while pending and len(inflight) < window:
                 jobs, alone = pending[0]
-                if alone and inflight:
+                if inflight and (alone or inflight[-1][1]):
                     break  # a suspect runs by itself, so a crash is its own
                 try:
                     future = pool.submit(run_chunk, jobs)

@@ -36,6 +36,7 @@ from models.grid import Grid, GridCell, grid_for
 from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, Report
 from models.storage import FORMAT_ID as REPORT_FORMAT_ID
+from models.storage import previous_to_dict
 from models.template import ReportTemplate, SectionSpec
 from models.values import CellRef, Quantity, Value
 
@@ -67,6 +68,7 @@ REC_META = "meta"  # field, sheet, coordinate
 REC_TEXT = "text"  # section, sheet, heading coordinate, first line row, line count, continuation rows
 REC_NOTE = "note"  # section, sheet, coordinate
 REC_ACCEPTANCE = "acceptance"  # rule, accepted_at, cells JSON, explanation (chunked to the right)
+REC_PREVIOUS = "previous"  # the report file's ``previous`` block as JSON (chunked to the right)
 
 _ILLEGAL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\r\\ud800-\\udfff\\ufffe\\uffff"  # not in XML (CR: normalised away)
 _XML_ILLEGAL = re.compile(f"[{_ILLEGAL}]")
@@ -122,6 +124,7 @@ FILL_HEADER = PatternFill("solid", fgColor="D9E1F2")
 FILL_LABEL = PatternFill("solid", fgColor="F2F2F2")
 FILL_TITLE = PatternFill("solid", fgColor="E7E6E6")
 FILL_BAD = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+FILL_TOTAL = PatternFill("solid", fgColor="E2E9F3")  # a total or balance: shaded and bold, as in the editor
 FONT_BAD = Font(color="9C0006", bold=True)
 A_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 A_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
@@ -171,6 +174,8 @@ def build_workbook(report: Report) -> Workbook:
     for a in report.acceptances:
         cells = json.dumps([list(c) for c in a.cells], ensure_ascii=False)
         records.append([REC_ACCEPTANCE, a.rule, a.accepted_at, cells, *_chunks(a.explanation)])
+    if report.previous is not None:  # last year's figures travel with the workbook as with the file
+        records.append([REC_PREVIOUS, *_chunks(json.dumps(previous_to_dict(report.previous), ensure_ascii=False))])
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "veryHidden"
     for r, row in enumerate(records, start=1):
@@ -317,6 +322,7 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
     ws.merge_cells(start_row=r0 - 1, start_column=c0, end_row=r0 - 1, end_column=c0 + grid.n_cols - 1)
     ws.row_dimensions[r0 - 1].height = 30
     printed: dict[GridCell, str] = {}
+    totals = checker_for(t).totals()  # the cells the template's sum rules compute
     for gc in grid.cells:
         cell = ws.cell(r0 + gc.row, c0 + gc.col)
         font, fill, align = _KIND_STYLE[gc.kind]
@@ -326,6 +332,8 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
         if fill:
             cell.fill = fill
         if gc.ref is not None:
+            if gc.ref in totals:  # the figure as typed (a wrong total is data to flag); the rule turns it red
+                cell.font, cell.fill = F_BOLD, FILL_TOTAL
             spec = t.cell(*gc.ref)
             assert spec is not None
             value = report.values.get(gc.ref)
