@@ -12,9 +12,7 @@ the comparison model, and writing it as .xlsx, .pdf and .html (each a median of 
 from __future__ import annotations
 
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,16 +24,10 @@ from models.compare import compare  # noqa: E402
 from models.report import Report  # noqa: E402
 from models.year_cycle import new_from_last  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_models import _median_us as median_us  # noqa: E402
+
 LAST = ROOT / "tests" / "fixtures" / "huaian-city-2024.txt"
-
-
-def median_us(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter_ns()
-        fn()
-        times.append(time.perf_counter_ns() - t0)
-    return statistics.median(times) / 1000
 
 
 def filled(report: Report, last: Report) -> Report:
