@@ -216,3 +216,23 @@ def test_closing_the_window_while_it_runs_stops_the_work(qtbot: Any, window: Any
     rw.close()  # deleted on close, the work still running in its thread
     qtbot.waitUntil(lambda: task not in batch_task._active, timeout=30_000)
     assert task.cancelled and not dialogs_log.errors and window.desk.reviews == []
+
+
+def test_last_years_folder_chosen_in_the_window(qtbot: Any, window: Any, tmp_path: Path, dialogs_log: Any) -> None:
+    from models.values import CellRef
+
+    this, earlier = tmp_path / "2024", tmp_path / "2023"
+    this.mkdir()
+    earlier.mkdir()
+    last = unit_report(EDU, 2023, 2)
+    last.values[CellRef("requests", "carried_forward", "natural")] = 1  # this year's 上年结转 says 0
+    storage.save(last, earlier / "edu-2023.json")
+    storage.save(unit_report(EDU, 2024, 2), this / "edu-2024.json")
+    rw = window.desk.open_review([str(this)], workers=1)
+    qtbot.addWidget(rw)
+    finished(qtbot, rw)
+    assert [r.status for r in rw.model.rows] == [PASSED]
+    dialogs_log.answers["get_folder"] = str(earlier)
+    rw.choose_previous()
+    qtbot.waitUntil(lambda: not rw.running and rw.model.rowCount() == 1, timeout=30_000)
+    assert [r.status for r in rw.model.rows] == [ERRORS] and rw.model.rows[0].previous is not None
