@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
-from importers.common import Line, display_name, enumerated, is_value_text, squash
+from importers.common import Line, display_name, enumerated, is_value_text, run_on, squash
 from importers.tables import STRONG
 from importers.text import PAGE_LINE
 
@@ -217,20 +217,9 @@ def _table(found: Any) -> _Table | None:
     # left (colspan) is not printed again, one covered from above (rowspan) neither: both None.
     for row in found.rows:
         starts.append([c is not None for c in row.cells])
-    rows: list[list[str | None]] = [[None if c is None else _cell_text(c) for c in r] for r in rows_text]
+    rows: list[list[str | None]] = [[None if c is None else run_on(c.split("\n")) for c in r] for r in rows_text]
     x0, top, x1, bottom = found.bbox
     return _Table(rows, starts, float(x0), float(x1), float(top), float(bottom))
-
-
-def _cell_text(text: str) -> str:
-    """A cell's lines joined: Chinese runs on without a space (``商业企`` / ``业``)."""
-    parts = [p.strip() for p in text.split("\n") if p.strip()]
-    out = ""
-    for p in parts:
-        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
-            out += " "
-        out += p
-    return out
 
 
 def _text_lines(page: Any) -> list[_TextLine]:
@@ -293,7 +282,7 @@ def _lines(pages: list[_Page]) -> list[Line]:
 
     def close() -> None:
         if para:
-            lines.append(Line([_join_text(para)]))
+            lines.append(Line([run_on([ln.text for ln in para])]))
             para.clear()
         for r in run:
             cells = [c for c in r if c is not None]  # as a web page's <tr>: the cells that start here
@@ -393,16 +382,6 @@ def _continues(prev: _TextLine, line: _TextLine, left: float, right: float) -> b
     if line.x0 > left + 0.8 * size:
         return False
     return abs(prev.size - line.size) <= 0.2 * size
-
-
-def _join_text(lines: list[_TextLine]) -> str:
-    out = ""
-    for ln in lines:
-        t = ln.text.strip()
-        if out and out[-1].isascii() and out[-1].isalnum() and t[:1].isascii() and t[:1].isalnum():
-            out += " "
-        out += t
-    return out
 
 
 _RUNNING_NUMBER = re.compile(r"\d+")
