@@ -136,6 +136,7 @@ class TableSectionPage(QWidget):
         self._view.relayout(self.width() - margins.left() - margins.right())
         if self._note is not None:
             self._note.setMaximumWidth(self._view.maximumWidth())  # the note sits under the table
+        self._layout.activate()  # the table takes its new width now, not at the next event loop turn
 
     def _note_changed(self, section: str) -> None:
         if self._note is not None and section == self.section.key:
