@@ -84,8 +84,37 @@ def pdf_lines(data: bytes, *, source: str = "") -> tuple[list[Line], list[str]]:
         raise ImportFailed(f"{name}过大（{len(data) // 1024 // 1024} MB），不像一份年度报告")
     if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF-" not in data[:1024]:
         raise ImportFailed(f"{name}不是 PDF 文件（文件头不对），可能已损坏或扩展名有误")
+    _check_streams(data, name)
     pages, hints = _read_pages(data, name)
     return _lines(pages), hints
+
+
+MAX_INFLATED = 256 * 1024 * 1024  # all compressed streams together, inflated (a report: a few MB)
+MAX_STREAMS = 50_000
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _check_streams(data: bytes, name: str) -> None:
+    """Refuse a PDF whose compressed streams would inflate beyond :data:`MAX_INFLATED` (a
+    "deflate bomb"): pdfminer inflates each stream whole, in memory. Measured here with a bounded
+    inflater on the raw file, before any parsing."""
+    import zlib
+
+    total = 0
+    for k, m in enumerate(_STREAM.finditer(data)):
+        if k >= MAX_STREAMS:
+            raise ImportFailed(f"{name}含有过多的数据流（超过 {MAX_STREAMS} 个），不像一份年度报告")
+        end = data.find(b"endstream", m.end())
+        raw = data[m.end(): end if end >= 0 else len(data)]
+        inflater = zlib.decompressobj()
+        try:
+            while raw and total <= MAX_INFLATED:
+                total += len(inflater.decompress(raw, MAX_INFLATED + 1 - total))
+                raw = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not deflate (images, broken data): pdfminer judges it
+        if total > MAX_INFLATED:
+            raise ImportFailed(f"{name}解压后超过 {MAX_INFLATED // 1024 // 1024} MB，疑似恶意文件（压缩炸弹），已拒绝打开")
 
 
 # ---------------------------------------------------------------------- reading the pages
