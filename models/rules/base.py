@@ -42,6 +42,7 @@ class Env:
         self.locator: Locator = locator_for(template)
         self.spec: dict[CellRef, NumberSpec] = {c.ref: c.number for c in template.all_cells()}
         self.rows: dict[tuple[str, str], tuple[CellRef, ...]] = {}
+        self.cache: dict[str, object] = {}  # small per-template caches the checks share
         for c in template.all_cells():
             self.rows[(c.section, c.row)] = self.rows.get((c.section, c.row), ()) + (c.ref,)
 
@@ -171,6 +172,8 @@ def total(values: Iterable[Value]) -> int | Decimal:
 
 def shown(value: Value | object) -> str:
     """A value in a message: its printed form, ``空`` for a blank."""
+    if type(value) is int:  # the common case, without a call (a sum's message quotes all its parts)
+        return str(value)
     return "空" if value is None else format_value(value)
 
 
