@@ -267,7 +267,7 @@ def _data_part(document: Any) -> str | None:
     """The text of the custom XML part holding the editor's extra data."""
     from defusedxml.ElementTree import fromstring
 
-    from exporters.document import DATA_NS
+    from models.document_map import DATA_NS
 
     for part in document.part.package.iter_parts():
         if not str(part.partname).startswith("/customXml/"):

@@ -28,7 +28,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from exporters.xlsx import (
+from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
+from importers.archive import check_zip
+from models.findings import Finding
+from models.grid import Grid, GridCell, grid_for
+from models.normalise import squash
+from models.numbers import CellParseError, NumberSpec
+from models.places import locator_for
+from models.report import LEVELS, PREFACE, Acceptance, Report
+from models.storage import read_file
+from models.template import ReportTemplate, available_templates, load_template
+from models.values import CellRef, Value
+from models.workbook_map import (
     META_FIELDS,
     META_SHEET,
     REC_ACCEPTANCE,
@@ -43,17 +54,6 @@ from exporters.xlsx import (
     sheet_ref,
     unescape_text,
 )
-from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
-from importers.archive import check_zip
-from models.findings import Finding
-from models.grid import Grid, GridCell, grid_for
-from models.normalise import squash
-from models.numbers import CellParseError, NumberSpec
-from models.places import locator_for
-from models.report import LEVELS, PREFACE, Acceptance, Report
-from models.storage import read_file
-from models.template import ReportTemplate, available_templates, load_template
-from models.values import CellRef, Value
 
 STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
 
