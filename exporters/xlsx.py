@@ -239,7 +239,7 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-def _text_height(line: str, width: int) -> float:
+def _text_height(line: str, width: float) -> float:
     lines = max(1, math.ceil(display_width(line) / max(1, width - 2)))
     return min(MAX_ROW_PT, lines * LINE_PT + 6)
 
@@ -269,6 +269,7 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
     grid = grid_for(t, section.key)
     r0, c0 = TABLE_ORIGIN
     widths = _column_widths(grid, t)
+    table_width = sum(widths)
     for i, w in enumerate(widths):
         ws.column_dimensions[get_column_letter(c0 + i)].width = w
     title = ws.cell(r0 - 1, c0)
@@ -308,14 +309,14 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
         _set_text(note, report.notes.get(section.key, ""))
         note.font, note.alignment = F_BODY, A_TEXT
         ws.merge_cells(start_row=note_row, start_column=c0, end_row=note_row, end_column=c0 + grid.n_cols - 1)
-        ws.row_dimensions[note_row].height = _text_height(report.notes.get(section.key, ""), sum(widths))
+        ws.row_dimensions[note_row].height = _text_height(report.notes.get(section.key, ""), table_width)
         records.append([REC_NOTE, section.key, ws.title, note.coordinate])
     _validations(ws, t, grid)
     _sum_rules(ws, t, section, grid)
     ws.freeze_panes = coordinate(r0 + grid.header_rows, c0 + grid.label_cols)
     if grid.header_rows:
         ws.print_title_rows = f"{r0}:{r0 + grid.header_rows - 1}"
-    _print_setup(ws, landscape=sum(widths) > LANDSCAPE_WIDTH)
+    _print_setup(ws, landscape=table_width > LANDSCAPE_WIDTH)
 
 
 def _put_value(cell: Any, value: Value, spec: NumberSpec) -> None:
@@ -333,7 +334,7 @@ def _put_value(cell: Any, value: Value, spec: NumberSpec) -> None:
         else:  # more digits than a spreadsheet number keeps: text keeps them all
             _set_text(cell, format(value, "f") if value.is_finite() else str(value))
         return
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**EXACT_DIGITS:
+    if not isinstance(value, bool) and abs(value) >= 10**EXACT_DIGITS:
         _set_text(cell, str(value))
         return
     cell.value = value
@@ -419,11 +420,11 @@ def _validations(ws: Worksheet, t: ReportTemplate, grid: Grid) -> None:
     by_spec: dict[str, tuple[NumberSpec, list[tuple[int, int]]]] = {}
     for gc in grid.value_cells:
         assert gc.ref is not None
-        spec = t.cell(*gc.ref)
-        assert spec is not None
-        by_spec.setdefault(spec.number.name, (spec.number, []))[1].append((r0 + gc.row, c0 + gc.col))
-    for spec, cells in by_spec.values():
-        dv = _validation(spec)
+        cell = t.cell(*gc.ref)
+        assert cell is not None
+        by_spec.setdefault(cell.number.name, (cell.number, []))[1].append((r0 + gc.row, c0 + gc.col))
+    for number, cells in by_spec.values():
+        dv = _validation(number)
         dv.sqref = MultiCellRange(" ".join(r.replace("$", "") for r in cell_ranges(cells)))
         ws.add_data_validation(dv)
 

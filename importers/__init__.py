@@ -49,7 +49,7 @@ def fitted_finding(change: Fitted, order: int) -> Finding:
 
     rule = "import.limit" if change.kind == "cut" else "import.characters"
     return Finding(rule=rule, severity="warning", section=change.section, cells=(), total_cell=None,
-                   expected=None, actual=None, message=fitted_message(change), key=f"{rule}|{change.field}",
+                   expected=None, actual=None, message=fitted_message(change), key=(rule, change.field),
                    order=order)
 
 

@@ -276,7 +276,8 @@ def _data_part(document: Any) -> str | None:
         if DATA_NS.encode() not in blob[:400] or len(blob) > 4 * MAX_DATA_CHARS:
             continue
         try:
-            return fromstring(blob).text
+            text = fromstring(blob).text
+            return text if isinstance(text, str) else None
         except Exception:  # a damaged part: read the document without it
             return None
     return None

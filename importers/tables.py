@@ -27,7 +27,7 @@ from importers.common import (
     split_cell,
     squash,
 )
-from models.numbers import ANY_NUMBER
+from models.numbers import ANY_NUMBER, number
 from models.template import EquationRule, HeaderNode, ReportTemplate, SectionSpec
 from models.values import Value
 
@@ -463,7 +463,7 @@ def _holds(rule: EquationRule, values: dict[str, Value]) -> bool:
     right = [values.get(k) for k in rule.right]
     if any(v is None for v in left + right):
         return False
-    return sum(left) == sum(right)  # type: ignore[arg-type]
+    return sum(number(v) for v in left) == sum(number(v) for v in right)
 
 
 def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,

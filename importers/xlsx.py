@@ -37,7 +37,7 @@ from models.numbers import CellParseError, NumberSpec
 from models.places import locator_for
 from models.report import LEVELS, PREFACE, Acceptance, Report
 from models.storage import read_file
-from models.template import ReportTemplate, available_templates, load_template
+from models.template import ReportTemplate, Severity, available_templates, load_template
 from models.values import CellRef, Value
 from models.workbook_map import (
     META_FIELDS,
@@ -128,7 +128,7 @@ def _exact_strings_reader() -> type:
     from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    class Reader(ExcelReader):  # type: ignore[misc]
+    class Reader(ExcelReader):
         def read_strings(self) -> None:
             part = self.package.find(SHARED_STRINGS)
             if part is None:
@@ -335,10 +335,10 @@ class _WorkbookReader:
 
     # ------------------------------------------------------------------ findings
 
-    def _add(self, rule: str, severity: str, message: str, *, ref: CellRef | None = None,
+    def _add(self, rule: str, severity: Severity, message: str, *, ref: CellRef | None = None,
              section: str | None = None, actual: Any = None, order: int | None = None) -> None:
         self.findings.append(Finding(
-            rule=rule, severity=severity,  # type: ignore[arg-type]
+            rule=rule, severity=severity,
             section=ref.section if ref else section, cells=(ref,) if ref else (),
             total_cell=ref if ref and rule == "value.type" else None, expected=None,
             actual=actual if actual is None or isinstance(actual, (int, Decimal, str)) else str(actual),

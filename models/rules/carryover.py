@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from models.narrative import copied_paragraphs
-from models.numbers import format_value
+from models.numbers import format_value, number
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
-from models.template import SEVERITIES, RuleSpec, SectionSpec, TemplateError
+from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
 from models.values import CellRef
 
 # ---------------------------------------------------------------------- carryover.requests
@@ -89,7 +89,7 @@ class CarryoverCompareCheck(Check):
         if not all(usable(v, spec[r]) for v, r in checked):
             return
         expected: int | Decimal = total(last) + total(plus) - total(minus)
-        if (this == expected) if self.op == "==" else (this >= expected):  # type: ignore[operator]
+        if (number(this) == expected) if self.op == "==" else (number(this) >= expected):
             return
         cell = self.env.template.cell(*self.cell)
         assert cell is not None
@@ -147,7 +147,7 @@ class CopiedTextCheck(Check):
     __slots__ = ("env", "section", "min_chars", "warn_share", "above")
 
     def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, min_chars: int, warn_share: float,
-                 above: str) -> None:
+                 above: Severity) -> None:
         super().__init__(rule, Reads(texts=(section.key,), previous=True), [section.key])
         self.env, self.section, self.min_chars, self.warn_share, self.above = env, section, min_chars, warn_share, above
 
@@ -206,7 +206,8 @@ class OutlierCheck(Check):
             this, last = values.get(ref), last_values.get(ref)
             if not (usable(this, spec[ref]) and usable(last, spec[ref])) or not last:
                 continue
-            if not (this == 0 or (this > self.factor * last and this >= self.floor)):  # type: ignore[operator]
+            now, before = number(this), number(last)
+            if not (now == 0 or (now > self.factor * before and now >= self.floor)):
                 continue
             loc = self.env.locator
             text = message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this))
