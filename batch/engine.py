@@ -328,7 +328,7 @@ def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
         while pending or inflight:
             while pending and len(inflight) < window:
                 jobs, alone = pending[0]
-                if alone and inflight:
+                if inflight and (alone or inflight[-1][1]):
                     break  # a suspect runs by itself, so a crash is its own
                 try:
                     future = pool.submit(run_chunk, jobs)

@@ -82,6 +82,7 @@ FILL_HEADER = PatternFill("solid", fgColor="D9E1F2")
 FILL_LABEL = PatternFill("solid", fgColor="F2F2F2")
 FILL_TITLE = PatternFill("solid", fgColor="E7E6E6")
 FILL_BAD = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+FILL_TOTAL = PatternFill("solid", fgColor="E2E9F3")  # a total or balance: shaded and bold, as in the editor
 FONT_BAD = Font(color="9C0006", bold=True)
 A_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 A_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
@@ -278,6 +279,7 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
     ws.merge_cells(start_row=r0 - 1, start_column=c0, end_row=r0 - 1, end_column=c0 + grid.n_cols - 1)
     ws.row_dimensions[r0 - 1].height = 30
     printed: dict[GridCell, str] = {}
+    totals = checker_for(t).totals()  # the cells the template's sum rules compute
     for gc in grid.cells:
         cell = ws.cell(r0 + gc.row, c0 + gc.col)
         font, fill, align = _KIND_STYLE[gc.kind]
@@ -287,6 +289,8 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
         if fill:
             cell.fill = fill
         if gc.ref is not None:
+            if gc.ref in totals:  # the figure as typed (a wrong total is data to flag); the rule turns it red
+                cell.font, cell.fill = F_BOLD, FILL_TOTAL
             spec = t.cell(*gc.ref)
             assert spec is not None
             value = report.values.get(gc.ref)

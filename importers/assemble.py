@@ -28,6 +28,7 @@ from importers.layout import (
     wrap_margin,
 )
 from importers.tables import TableRead, read_table
+from importers.unbreak import unbreak
 from models.findings import Finding
 from models.numbers import format_value
 from models.places import locator_for
@@ -79,6 +80,7 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     scan = squash("".join(line.text for line in lines)[:MAX_SCAN_CHARS])
 
     base = newest_template()  # the six sections are the same in every format: enough to find the title
+    lines = unbreak(lines, base)  # text that lost its line breaks gets them back
     headings = find_headings(lines, base)
     first_heading = min((h.line for h in headings.values()), default=len(lines))
     preamble = lines[:first_heading] if headings else lines[:40]
@@ -263,6 +265,30 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
             found.add("import.missing", "warning", key,
                       f"{section.number}、“{_row_text(t, key, row)}”{read_text}，{labels}留空，请按原报告填写",
                       cells=refs, place=f"{key}.{row}")
+    for row, printed in read.renamed.items():
+        found.add("import.label", "info", key,
+                  f"{section.number}、行标题印作“{printed}”，按其位置（前后两行之间）和字面认作“{_row_text(t, key, row)}”；"
+                  "请对照原报告核对", cells=[ref for ref in all_refs if ref.row == row], actual=printed,
+                  place=f"{key}.{row}.label")
+    for row, printed in read.split.items():
+        refs = [ref for ref in all_refs if ref.row == row]
+        where = f"“{_row_text(t, key, row)}”" if len(section.row_keys) > 1 else "表中"
+        found.add("import.split", "info", key,
+                  f"{section.number}、{where}的数字印在一起（{printed}），按表中各行各列的合计只有一种拆分，已据此拆分；"
+                  "请对照原报告核对", cells=refs, actual=printed, place=f"{key}.{row}.split")
+    for row, (printed, cands) in read.ambiguous.items():
+        refs = [ref for ref in all_refs if ref.row == row]
+        where = f"“{_row_text(t, key, row)}”" if len(section.row_keys) > 1 else "表中"
+        if cands is None:
+            why = "可能的拆分过多"
+        elif cands:
+            shown = "；".join(" ".join(map(str, c)) for c in cands[:5]) + ("……" if len(cands) > 5 else "")
+            why = f"有 {len(cands)} 种拆分都符合表中的合计（{shown}）"
+        else:
+            why = "没有一种拆分能使表中各项合计成立"
+        found.add("import.ambiguous", "warning", key,
+                  f"{section.number}、{where}的数字印在一起（{printed}），{why}，无法确定每一栏的数；"
+                  "这些单元格未导入，请按原报告填写", cells=refs, actual=printed, place=f"{key}.{row}.ambiguous")
     for row, extra in read.extra.items():
         refs = [ref for ref in all_refs if ref.row == row]
         texts = "、".join(x.text for x in extra[:5])

@@ -94,8 +94,12 @@ def pdf_lines(data: bytes, *, source: str = "") -> tuple[list[Line], list[str]]:
 def _read_pages(data: bytes, name: str) -> tuple[list[_Page], list[str]]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
+    from pdfminer.psparser import PSException  # the root of pdfminer's parse errors (PSEOF, PDFSyntaxError…)
+    try:  # pdfplumber ≥ 0.11.1 wraps pdfminer's errors; older ones let them through
+        from pdfplumber.utils.exceptions import PdfminerException
+    except ImportError:  # pragma: no cover - depends on the installed version
+        class PdfminerException(Exception):  # type: ignore[no-redef]
+            pass
 
     started = time.monotonic()
     pages: list[_Page] = []
@@ -117,7 +121,7 @@ def _read_pages(data: bytes, name: str) -> tuple[list[_Page], list[str]]:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
-    except (PDFSyntaxError, PdfminerException) as exc:
+    except (PSException, PdfminerException) as exc:
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None

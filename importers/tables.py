@@ -18,6 +18,7 @@ from importers.common import (
     Line,
     best_increasing,
     bigrams,
+    dice,
     enumerated,
     is_prose,
     is_value_text,
@@ -95,6 +96,10 @@ class TableRead:
     in_printed_order: bool = False  # labels out of place: the numbers were taken in printed order
     scrambled: list[str] = field(default_factory=list)  # rows whose numbers are mixed with headings
     gaps: dict[str, list[Token]] = field(default_factory=dict)  # rows with too few numbers to place
+    split: dict[str, str] = field(default_factory=dict)  # row → the figures printed run together, split
+    renamed: dict[str, str] = field(default_factory=dict)  # row → its label as misprinted, matched by place
+    # row → (printed, candidates; None: too many to list)
+    ambiguous: dict[str, tuple[str, list[tuple[int, ...]] | None]] = field(default_factory=dict)
 
 
 def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
@@ -143,6 +148,7 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
                          None)
             tokens = [] if start is None else tokens[start:]
         _read_unlabelled(section, tokens, out, rules, cut_off=at_end)
+        _split_run_together(section, out, all_rules)
         return out
     items = section_items(section)
     columns = _column_words(section)
@@ -157,6 +163,7 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
     labels = [ti for ti, _ in scored]
     scores = [sc for _, sc in scored]
     matched = {ii: labels[ci] for ii, ci in best_increasing(len(items), scores)}
+    out.renamed = _match_by_place(items, tokens, matched)
     anchors = sorted(matched.values())
 
     def run_after(ti: int) -> list[Token]:
@@ -192,6 +199,7 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         if any((t := out.values.get((target.key, c))) is not None and t.kind != "empty" for c in target.columns):
             out.old_style[item.printed] = (target.key, target.printed)
     out.missing_rows = [it.key for it in items if it.key and it.key not in reported]
+    _split_run_together(section, out, all_rules)
     if out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps:
         ordered = _in_printed_order(section, tokens, all_rules)
         # Rows the labels placed without doubt must read the same in printed order.
@@ -502,3 +510,94 @@ def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
         _place(out, row, columns, picked, extra)
     else:
         out.missing_rows.append(row)
+
+
+def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[EquationRule, ...]) -> None:
+    """Rows whose figures were printed run together (``693665`` for three cells): split them when
+    exactly one way satisfies every sum of the table (see :mod:`importers.digits`), else leave
+    them blank and keep the candidates for an ``import.ambiguous`` finding."""
+    from importers.digits import row_splits, solve_table
+
+    runs: dict[str, list[Token]] = {}
+    for row in list(dict.fromkeys([*out.short_rows, *out.gaps])):
+        toks = [t for c in section.columns_of(row) if (t := out.values.get((row, c))) is not None and t.kind == "value"]
+        toks += [t for t in out.gaps.get(row, []) if t not in toks]
+        texts = [squash(t.text) for t in toks]
+        n = len(section.columns_of(row))
+        # Run together: far fewer runs than cells (a row missing a cell or two is not, and is
+        # reported as such), and digits enough for every cell.
+        if (texts and all(x.isdigit() for x in texts) and (len(texts) == 1 or len(texts) <= n // 2)
+                and len(texts) < n and sum(map(len, texts)) >= n):
+            runs[row] = toks
+    if not runs:
+        return
+    row_rules = tuple(r for r in rules if r.along == "row")
+    unknown: dict[str, list[tuple[int, ...]]] = {}
+    too_many: list[str] = []
+    for row, toks in runs.items():
+        cands = row_splits([squash(t.text) for t in toks], section.columns_of(row), row_rules)
+        if cands is None:
+            too_many.append(row)
+        else:
+            unknown[row] = cands
+    known = {}
+    for (row, col), tok in out.values.items():
+        if row not in runs and tok is not None and tok.kind == "value":
+            spec = section.cell(row, col)
+            known[(row, col)] = read_value(tok.text, spec.number).value if spec else None
+    columns_of = {r: section.columns_of(r) for r in section.row_keys}
+    result = solve_table(unknown, known, columns_of, rules) if unknown else None
+    for row, toks in runs.items():
+        printed = " ".join(t.text for t in toks)
+        for col in section.columns_of(row):
+            out.values.pop((row, col), None)
+        out.short_rows.pop(row, None)
+        out.gaps.pop(row, None)
+        figures = result.solved.get(row) if result is not None and not too_many else None
+        if figures is not None:
+            line = toks[0].line
+            for col, v in zip(section.columns_of(row), figures, strict=True):
+                out.values[(row, col)] = Token(str(v), line, "value", False)
+            out.split[row] = printed
+        else:
+            cands = [] if row in too_many or result is None else result.candidates.get(row, unknown.get(row, []))
+            if result is not None and result.exhausted:
+                too_many.append(row)
+            out.ambiguous[row] = (printed, None if row in too_many else cands)
+
+
+LIKENESS = 0.5  # bigram likeness of a misprinted label to the one its place calls for
+
+
+def _match_by_place(items: tuple[Item, ...], tokens: list[Token], matched: dict[int, int]) -> dict[str, str]:
+    """Row labels printed with a typo or a dropped character (``2.其他法律行政止公开``): a value row
+    the labels left unmatched takes the one unmatched label that stands between its matched
+    neighbours, when that label is like its own (same item number, similar words) and no other
+    row could take it. Returns row → the label as printed, for an info finding."""
+    renamed: dict[str, str] = {}
+    for ii, item in enumerate(items):
+        if item.key is None or ii in matched:
+            continue
+        before = [jj for jj in matched if jj < ii]
+        after = [jj for jj in matched if jj > ii]
+        lo = matched[max(before)] if before else -1
+        hi = matched[min(after)] if after else len(tokens)
+        first = max(before) + 1 if before else 0
+        last = min(after) if after else len(items)
+        if sum(1 for jj in range(first, last) if items[jj].key and jj not in matched) != 1:
+            continue  # another row missing between the same neighbours could claim the label
+        taken = set(matched.values())
+        cands = []
+        for ti in range(lo + 1, hi):
+            t = tokens[ti]
+            if t.kind != "label" or ti in taken:
+                continue
+            e = enumerated(t.text)
+            if e.number is not None and item.label.number is not None and e.number != item.label.number:
+                continue
+            if len(e.core) >= 4 and dice(bigrams(e.core), item.bigrams) >= LIKENESS:
+                cands.append(ti)
+        if len(cands) == 1:
+            matched[ii] = cands[0]
+            renamed[item.key] = tokens[cands[0]].text
+    return renamed

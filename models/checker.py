@@ -8,8 +8,9 @@ the findings it owns (keyed ``(rule, place)``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
+from types import MappingProxyType
 
 from models.findings import CheckResult, Finding, FindingKey
 from models.last_year import LastYear, LastYearView, in_this_format
@@ -19,7 +20,7 @@ from models.report import Change, Report
 from models.rules import Check, Context, compile_rules
 from models.rules.base import total, usable
 from models.rules.tables import EquationCheck
-from models.template import ReportTemplate
+from models.template import ReportTemplate, RuleSpec
 from models.values import CellRef, Value
 
 Previous = LastYear | Report | None
@@ -46,6 +47,10 @@ class Checker:
             if c.reads.meta:
                 self._by_meta.append(c)
         self._spec: dict[CellRef, NumberSpec] = {c.ref: c.number for c in template.all_cells()}
+        totals: dict[CellRef, dict[RuleSpec, None]] = {}
+        for eq in self.equations:
+            totals.setdefault(eq.total, {})[eq.rule] = None
+        self._totals = {ref: tuple(rules) for ref, rules in totals.items()}
         self._last: tuple[LastYear, LastYearView] | None = None
 
     # ------------------------------------------------------------------ public API
@@ -106,6 +111,12 @@ class Checker:
     def spec(self, ref: CellRef) -> NumberSpec:
         """What the cell may hold."""
         return self._spec[ref]
+
+    def totals(self) -> Mapping[CellRef, tuple[RuleSpec, ...]]:
+        """Every cell a sum rule of the template computes (a row's 总计, （七）总计, 四's 总计, the
+        balance 结转下年度), with the rules that compute it: what the editor and the workbook show
+        as totals and 填写合计 fills. Read-only."""
+        return MappingProxyType(self._totals)
 
     def equation_rules(self, section: str) -> set[str]:
         """Ids of the sum rules in ``section`` (what 填写合计 can fix)."""

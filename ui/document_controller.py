@@ -34,11 +34,12 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 REPORT_FILTER = "年报编辑器报告 (*.json)"
-TEXT_IMPORT_FILTER = "已发布的年报文本或网页 (*.txt *.html *.htm)"
+TEXT_IMPORT_FILTER = "已发布的年报：文本、网页、Word、PDF (*.txt *.html *.htm *.docx *.pdf)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
-OPEN_FILTER = "报告及可导入的文件 (*.json *.txt *.html *.htm *.xlsx)"
-EXPORT_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".xlsx": XLSX_FILTER}
-EXPORT_NAMES = {".pdf": "PDF", ".xlsx": "Excel"}
+OPEN_FILTER = "报告及可导入的文件 (*.json *.txt *.html *.htm *.docx *.pdf *.xlsx)"
+EXPORT_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".xlsx": XLSX_FILTER, ".docx": "Word 文档 (*.docx)",
+                  ".html": "网页 (*.html)"}
+EXPORT_NAMES = {".pdf": "PDF", ".xlsx": "Excel", ".docx": "Word", ".html": "网页"}
 UNTITLED = "政府信息公开工作年度报告"
 
 

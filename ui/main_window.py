@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.findings import Finding
+from models.limits import MAX_TEXT_CHARS
 from models.report import PREFACE
 from ui import errors, theme
 from ui.document_controller import DocumentController
@@ -34,6 +35,7 @@ from ui.section_model import SectionTableModel
 from ui.section_view import SectionView
 from ui.session import DocumentSession
 from ui.settings import AppSettings
+from ui.text_limit import limit_line_edit
 from ui.text_section import TextSectionEditor, UndoKeysToWindow, section_page_layout
 
 APP_NAME = "年报编辑器"
@@ -58,8 +60,10 @@ class TableSectionPage(QWidget):
             self.note.setPlaceholderText(section.note_hint or "表下注（可选）")
             self.note.installEventFilter(UndoKeysToWindow(self))
             self.note.textEdited.connect(lambda text: session.set_note(section_key, text))
+            self.note_counter = limit_line_edit(self.note, MAX_TEXT_CHARS)
             session.noteChanged.connect(self._note_changed)
             layout.addWidget(self.note)
+            layout.addWidget(self.note_counter)
         layout.addStretch(0)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
@@ -139,8 +143,8 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("打开(&O)…", docs.open_file, SK.Open, icon("SP_DialogOpenButton"), "打开报告文件")
         self.act_save = self._action("保存(&S)", docs.save, SK.Save, icon("SP_DialogSaveButton"), "保存报告")
         self.act_save_as = self._action("另存为(&A)…", docs.save_as, "Ctrl+Shift+S", None, "将报告保存为新文件")
-        self.act_import = self._action("导入年报文本或网页(&I)…", docs.import_text, None, icon("SP_ArrowDown"),
-                                       "读取已发布年报的文本（.txt）或网页（.html）")
+        self.act_import = self._action("导入已发布的年报(&I)…", docs.import_text, None, icon("SP_ArrowDown"),
+                                       "读取已发布年报的文本（.txt）、网页（.html）、Word 文档（.docx）或 PDF")
         self.act_import_xlsx = self._action("从 Excel 导入(&X)…", docs.import_xlsx, None, None,
                                             "读取由年报编辑器导出、在别处修改过的 Excel 工作簿")
         self.act_export_pdf = self._action("导出 PDF(&P)…", lambda: docs.export(".pdf"), "Ctrl+Shift+P",
@@ -149,6 +153,11 @@ class MainWindow(QMainWindow):
         self.act_export_xlsx = self._action("导出 Excel(&E)…", lambda: docs.export(".xlsx"), "Ctrl+Shift+E",
                                             QIcon.fromTheme("x-office-spreadsheet", icon("SP_FileDialogListView")),
                                             "导出带校验公式的 Excel 工作簿")
+        self.act_export_docx = self._action("导出 Word(&W)…", lambda: docs.export(".docx"), None,
+                                            QIcon.fromTheme("x-office-document", icon("SP_FileIcon")),
+                                            "导出公文版式的 Word 文档（.docx），可在 WPS/Word 中继续编辑")
+        self.act_export_html = self._action("导出网页(&H)…", lambda: docs.export(".html"), None, None,
+                                            "导出单个网页文件（.html），可粘贴或上传到政府网站")
         self.act_check_page = self._action("PDF 附校验说明页(&V)", None, None, None,
                                            "导出或打印 PDF 时在末页附上已接受的警告及说明、尚未解决的问题（供审核人员）")
         self.act_check_page.setCheckable(True)
@@ -201,7 +210,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_import, self.act_import_xlsx])
         m.addSeparator()
-        m.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_print, self.act_check_page])
+        m.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_export_docx, self.act_export_html,
+                      self.act_print, self.act_check_page])
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
@@ -314,6 +324,9 @@ class MainWindow(QMainWindow):
                 page.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             else:
                 page = TextSectionEditor(session, section)
+                page.editor.limitHit.connect(self.show_message)
+                if page.preface is not None:
+                    page.preface.editor.limitHit.connect(self.show_message)
             self.pages[section.key] = page
             self.tabs.addTab(page, f"{section.number}、{section.short}")
         self.tabs.blockSignals(False)
@@ -387,10 +400,7 @@ class MainWindow(QMainWindow):
         if ref is None:
             self.cell_label.setText("")
             return
-        text = session.checker.describe(ref)
-        worst = session.result.worst_for_cell(ref)
-        if worst is not None:
-            text += f"　｜　{worst.message}"
+        text = view.table_model.status_text(ref)
         metrics = self.cell_label.fontMetrics()
         self.cell_label.setToolTip(text)
         self.cell_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(200, self.width() - 420)))
@@ -545,7 +555,7 @@ class MainWindow(QMainWindow):
 
     def _busy(self, on: bool, message: str = "") -> None:
         self.busy.setVisible(on)
-        for a in (self.act_export_pdf, self.act_export_xlsx, self.act_print):
+        for a in (self.act_export_pdf, self.act_export_xlsx, self.act_export_docx, self.act_export_html, self.act_print):
             a.setEnabled(not on)
         if on:
             self.statusBar().showMessage(message)

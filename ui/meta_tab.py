@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -15,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.limits import MAX_AGENCY_CHARS
 from models.report import LEVELS
 from ui.session import DocumentSession
+from ui.text_limit import limit_line_edit
 from ui.text_section import UndoKeysToWindow, hint_label, section_heading
 
 _NO_DATE = QDate(2000, 1, 1)  # shown as “未填写”
@@ -45,7 +48,11 @@ class MetaTab(QWidget):
         self.agency.setMinimumWidth(420)
         self.agency.installEventFilter(keys)
         self.agency.textEdited.connect(lambda text: self._set("agency", text.strip()))
-        form.addRow("机关名称：", self.agency)
+        self.agency_counter = limit_line_edit(self.agency, MAX_AGENCY_CHARS)
+        agency_row = QHBoxLayout()
+        agency_row.addWidget(self.agency)
+        agency_row.addWidget(self.agency_counter)
+        form.addRow("机关名称：", agency_row)
 
         self.year = QSpinBox()
         self.year.setRange(1990, 2100)

@@ -29,6 +29,8 @@ NumberSpecRole = Qt.ItemDataRole.UserRole + 3  # what a value cell may hold (mod
 VALUE_ROLES = [R.DisplayRole, R.EditRole, R.BackgroundRole, R.DecorationRole, R.ToolTipRole]
 
 _Index = QModelIndex | QPersistentModelIndex
+#: A blank total is not “未填写，请填 0” like an input: its figure follows from its parts.
+BLANK_TOTAL = "合计未填写：可按 F9 按各项之和自动填写"
 
 
 class SectionTableModel(QAbstractTableModel):
@@ -47,6 +49,10 @@ class SectionTableModel(QAbstractTableModel):
         self.grid: Grid = grid_for(session.report.template, section_key)
         self._related: frozenset[CellRef] = frozenset()
         self._bold: QFont | None = None
+        # Cells a sum rule computes: shaded and bold (the template's rules say which, via the checker).
+        self._totals = session.checker.totals()
+        template = session.report.template
+        self._blank_rules = frozenset(r.id for r in template.rules_of("blank_cells"))
         session.cellsChanged.connect(self._on_cells_changed)
 
     # ------------------------------------------------------------------ look-ups
@@ -90,13 +96,48 @@ class SectionTableModel(QAbstractTableModel):
             if idx.isValid():
                 self.dataChanged.emit(idx, idx, [R.BackgroundRole])
 
+    def is_total(self, ref: CellRef) -> bool:
+        """True for a cell a sum rule computes (still editable: a report's wrong total is data)."""
+        return ref in self._totals
+
+    def total_text(self, ref: CellRef) -> str:
+        """How a total is computed, and that 填写合计 (F9) fills it; '' for an input cell."""
+        rules = self._totals.get(ref, ())
+        if not rules:
+            return ""
+        how = "；".join(dict.fromkeys(r.description or r.id for r in rules))
+        return f"合计：{how}。按 F9 可按各项之和填写本表的合计"
+
+    def blank_total(self, ref: CellRef) -> bool:
+        return self.is_total(ref) and self.session.report.values.get(ref) is None
+
     def tooltip(self, ref: CellRef) -> str:
         lines = [self.describe(ref)]
+        total = self.total_text(ref)
+        if total:
+            lines.append(total)
         for f in self.session.result.for_cell(ref):
             if f.total_cell is not None and f.total_cell != ref:
                 continue  # an addend of a broken sum: the message belongs to the total
+            if f.rule in self._blank_rules and self.blank_total(ref):
+                lines.append(f"［{SEVERITY_LABEL[f.severity]}］{BLANK_TOTAL}")  # not “请填 0”: F9 fills it
+                continue
             lines.append(_finding_line(f))
         return "\n".join(lines)
+
+    def status_text(self, ref: CellRef) -> str:
+        """One line for the status bar: where the cell is, and its most serious finding."""
+        text = self.describe(ref)
+        worst = self.session.result.worst_for_cell(ref)
+        if worst is not None and self.blank_total(ref):
+            if worst.rule in self._blank_rules:
+                return f"{text}　｜　{BLANK_TOTAL}"
+            return f"{text}　｜　{worst.message}（可按 F9 自动填写）"
+        if worst is not None:
+            return f"{text}　｜　{worst.message}"
+        if self.is_total(ref):
+            return f"{text}　｜　合计（F9 按各项之和填写）"
+        return text
 
     # ------------------------------------------------------------------ Qt overrides
 
@@ -152,7 +193,11 @@ class SectionTableModel(QAbstractTableModel):
                 return QBrush(theme.SEVERITY_BG[worst.severity])
             if ref in self._related:
                 return QBrush(theme.RELATED_BG)
+            if ref in self._totals:
+                return QBrush(theme.TOTAL_BG)
             return None
+        if role == R.FontRole:
+            return self._bold_font() if ref in self._totals else None
         if role == R.DecorationRole:
             worst = self.session.result.worst_for_cell(ref)
             if worst is None or worst.severity == "info":
@@ -182,12 +227,7 @@ class SectionTableModel(QAbstractTableModel):
         if role == R.ForegroundRole:
             return QBrush(theme.LABEL_FG)
         if role == R.FontRole:
-            if cell.kind in ("title", "header"):
-                if self._bold is None:
-                    self._bold = QFont()
-                    self._bold.setBold(True)
-                return self._bold
-            return None
+            return self._bold_font() if cell.kind in ("title", "header") else None
         if role == R.TextAlignmentRole:
             if cell.kind == "label" and cell.rowspan == 1:
                 return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -197,6 +237,12 @@ class SectionTableModel(QAbstractTableModel):
         if role == KindRole:
             return cell.kind
         return None
+
+    def _bold_font(self) -> QFont:
+        if self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return self._bold
 
     # ------------------------------------------------------------------ session → view
 

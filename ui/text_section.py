@@ -6,13 +6,15 @@ pause), so Ctrl+Z in the text undoes exactly like everywhere else in the window.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from models.limits import MAX_TEXT_CHARS
 from models.report import PREFACE, PREFACE_LABEL
 from models.template import SectionSpec
 from ui.session import DocumentSession
+from ui.text_limit import LimitCounter, PlainTextLimit
 
 
 class UndoKeysToWindow(QObject):
@@ -67,6 +69,8 @@ class SessionTextEdit(QPlainTextEdit):
     pause); undo/redo shows the change with the cursor where it happened.
     """
 
+    limitHit = Signal(str)  # a message: what arrived past the limit was not taken
+
     def __init__(self, session: DocumentSession, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -75,6 +79,13 @@ class SessionTextEdit(QPlainTextEdit):
         self.setUndoRedoEnabled(False)  # the session's stack is the only undo
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setPlainText(session.report.text(key))
+        # Before textChanged reaches the report: the report never holds more than a file can.
+        self.limit = PlainTextLimit(self, MAX_TEXT_CHARS)
+        self.limit.trimmed.connect(lambda n: self.limitHit.emit(
+            f"已达上限 {MAX_TEXT_CHARS:,} 字，多出的 {n:,} 字未输入（报告文件最多保存这么多）"))
+        self.counter = LimitCounter(MAX_TEXT_CHARS)
+        self.textChanged.connect(lambda: self.counter.update_for(self.limit.length()))
+        self.counter.update_for(self.limit.length())
         self._keys = UndoKeysToWindow(self)
         self.installEventFilter(self._keys)
         self.textChanged.connect(self._on_edited)
@@ -134,6 +145,8 @@ class PrefaceField(QWidget):
         top.addWidget(hint_label(PREFACE_HINT), 1)
         layout.addLayout(top)
         self.editor = SessionTextEdit(session, PREFACE)
+        self.counter = self.editor.counter
+        top.addWidget(self.counter)
         self.editor.setPlaceholderText(PREFACE_EXAMPLE)
         metrics = self.editor.fontMetrics()
         margins = self.editor.contentsMargins()
@@ -163,6 +176,8 @@ class TextSectionEditor(QWidget):
         self.editor.setPlaceholderText(f"在此填写“{section.title}”的内容……")
         layout.addWidget(self.editor, 1)
         bottom = QHBoxLayout()
+        self.counter = self.editor.counter
+        bottom.addWidget(self.counter)
         bottom.addStretch(1)
         self.count = QLabel()
         self.count.setStyleSheet("color: #4A5868;")

@@ -22,6 +22,7 @@ LABEL_BG = QColor("#EEF2F8")
 LABEL_FG = QColor("#1F2D3D")
 ACCEPTED_FG = QColor("#6B7785")
 VALUE_BG = QColor("#FFFFFF")
+TOTAL_BG = QColor("#E2E9F3")  # a cell a sum rule computes (with bold figures): a total, not an input
 
 SEVERITY_BG = {"error": ERROR_BG, "warning": WARNING_BG, "info": INFO_BG}
 

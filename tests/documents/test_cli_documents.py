@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from office_tools import FIXTURES
 
 import main
 from importers import read_report

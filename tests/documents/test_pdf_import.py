@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from office_tools import FIXTURES
 from report_builders import expected_values
 
 from exporters import render

@@ -10,11 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import Office
 from docx import Document
 from docx.shared import Mm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from office_tools import Office
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "models"))
 from report_strategies import realistic_reports  # noqa: E402
