@@ -5,6 +5,9 @@
     python main.py review FOLDER... [--out REVIEW.xlsx] [--json] [--previous-folder LAST]
     python main.py rollup OUT REPORT... --agency NAME [--year Y]
     python main.py convert IN OUT
+    python main.py new OUT.json --from LAST_YEAR [--year Y] [--copy-texts]
+    python main.py new OUT.json --agency NAME --year Y [--level L]
+    python main.py compare LAST THIS --out FILE.(xlsx|pdf|html)
     python main.py --version
 
 The command line never shows a traceback: bad arguments and unreadable files give one Chinese
@@ -102,12 +105,38 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("output", metavar="输出文件")
     convert.add_argument("--check-page", action="store_true",
                          help="PDF 末页附“校验说明”（已接受的警告及说明、尚未解决的问题），供审核人员使用")
+    new = sub.add_parser(
+        "new",
+        help="新建报告（可从上年报告新建）",
+        description="新建一份报告文件（.json）。用 --from 从上年报告新建：年度为上年加一（或 --year），机关名称和层级不变，"
+        "“上年结转”取上年报告的“结转下年度继续办理”，其余单元格空白，上年报告的数据保存在新文件中用于核对结转数；"
+        "不用 --from 时须给出 --agency 和 --year，新建空白报告。",
+    )
+    new.add_argument("output", metavar="输出文件.json")
+    new.add_argument("--from", dest="source", metavar="上年报告",
+                     help="上年的报告（.json 报告文件、年报文本 .txt、网页 .html、Excel 工作簿 .xlsx 等可读取的文件）")
+    new.add_argument("--year", type=int, metavar="年度", help="新报告的年度（从上年报告新建时默认为上年加一）")
+    new.add_argument("--agency", metavar="机关名称", help="机关名称（新建空白报告时必填）")
+    new.add_argument("--level", metavar="机关层级", help="机关层级，如 county 或 县级人民政府")
+    new.add_argument("--copy-texts", action="store_true",
+                     help="以上年正文作为起草基础（来自上年表格的数字会被标出，改为本年数字前一直提示警告）")
+    new.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
+    compare = sub.add_parser(
+        "compare",
+        help="对比两个年度的报告",
+        description="逐表逐格对比上年和本年的报告：上年、本年、增减、增减率，变化最大的单元格，结转核对结果；"
+        "按输出文件的扩展名写成 Excel 工作簿（.xlsx）、PDF（.pdf）或网页（.html）。",
+    )
+    compare.add_argument("last", metavar="上年报告")
+    compare.add_argument("this", metavar="本年报告")
+    compare.add_argument("--out", required=True, metavar="对比结果", help="输出文件：.xlsx、.pdf 或 .html")
     return parser
 
 
 def _gui_parser() -> argparse.ArgumentParser:
     _install_argparse_chinese()
-    parser = _Parser(prog=COMMAND, description=f"打开年报编辑器。子命令 check、review、rollup、convert 见 {COMMAND} 子命令 -h。")
+    parser = _Parser(prog=COMMAND,
+                     description=f"打开年报编辑器。子命令 check、review、rollup、convert、new、compare 见 {COMMAND} 子命令 -h。")
     parser.add_argument("file", nargs="?", metavar="文件", help="要打开的报告（默认打开上次的文件）")
     _add_version(parser)
     return parser
@@ -242,13 +271,104 @@ def cmd_convert(src: str, dst: str, check_page: bool = False) -> int:
     return 0
 
 
+def cmd_new(output: str, source: str | None, year: int | None, agency: str | None, level: str | None,
+            copy_texts: bool, force: bool) -> int:
+    from pathlib import Path
+
+    from models import storage
+    from models.previous import source_of
+    from models.year_cycle import YearCycleError, blank_report, describe_carried, level_key, new_from_last
+
+    out = Path(output)
+    if out.suffix.lower() != storage.SUFFIX:
+        _err(f"新报告只能保存为 {storage.SUFFIX} 报告文件，“{output}”不是")
+        return 2
+    if out.exists() and not force:
+        _err(f"“{output}”已存在；要覆盖它请加 --force")
+        return 2
+    try:
+        if source is not None:
+            if agency is not None or level is not None:
+                _err("从上年报告新建时，机关名称和层级取自上年报告，不能再给出 --agency、--level")
+                return 2
+            try:
+                imported = _read(source)
+            except _read_errors() as exc:
+                _err(f"无法读取上年报告：{exc}")
+                return 2
+            made = new_from_last(imported.report, year=year, source=source_of(source), copy_texts=copy_texts)
+            report = made.report
+        else:
+            if agency is None or year is None:
+                _err("新建空白报告须给出 --agency 机关名称 和 --year 年度（或用 --from 从上年报告新建）")
+                return 2
+            if copy_texts:
+                _err("--copy-texts 只能与 --from 一起使用")
+                return 2
+            report = blank_report(agency.strip(), year, level_key(level))
+            made = None
+    except YearCycleError as exc:
+        _err(str(exc))
+        return 2
+    try:
+        storage.save(report, out)
+    except storage.ReportFileError as exc:
+        _err(str(exc))
+        return 2
+    print(f"已新建 {report.title or output}：{out}")
+    if made is not None:
+        print(f"  上年报告：{report.previous.describe() if report.previous else source}")
+        carried = describe_carried(report.template, made.carried)
+        print("  从上年结转：" + ("；".join(carried) if carried else "无（上年报告没有可结转的数字）"))
+        if made.copied_texts:
+            print(f"  已复制上年正文 {len(made.copied_texts)} 部分；其中来自上年表格的数字须改为本年数字")
+        for note in made.notes:
+            print(f"  注意：{note}")
+    return 0
+
+
+def cmd_compare(last_path: str, this_path: str, out: str) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from exporters import ExportFailed
+    from exporters.compare import COMPARE_SUFFIXES, write_comparison
+    from models.compare import compare
+    from models.last_year import LastYear
+    from models.previous import source_of
+    from models.storage import ReportFileError
+
+    if Path(out).suffix.lower() not in COMPARE_SUFFIXES:
+        _err(f"对比结果只能写成 {'、'.join(COMPARE_SUFFIXES)}，“{out}”不是")
+        return 2
+    reports = []
+    for label, path in (("上年", last_path), ("本年", this_path)):
+        try:
+            reports.append(_read(path).report)
+        except _read_errors() as exc:
+            _err(f"无法读取{label}报告：{exc}")
+            return 2
+    comparison = replace(compare(LastYear.of(reports[0], source_of(last_path)), reports[1]),
+                         this_source=Path(this_path).name)
+    try:
+        write_comparison(comparison, out)
+    except (ExportFailed, ReportFileError) as exc:
+        _err(str(exc))
+        return 2
+    for note in comparison.notes:
+        _err(f"注意：{note}")
+    print(f"对比结果已写入 {out}（{sum(t.changed for t in comparison.tables)} 个单元格有变化，"
+          f"结转核对 {len(comparison.findings)} 条）")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a GBK console must not crash on a rare character
     try:
-        if args and args[0] in ("check", "review", "rollup", "convert"):
+        if args and args[0] in ("check", "review", "rollup", "convert", "new", "compare"):
             ns = build_parser().parse_args(args)
             if ns.command == "check":
                 return cmd_check(ns.files, ns.json, ns.previous)
@@ -256,6 +376,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return cmd_review(ns.folders, ns.out, ns.json, ns.previous_folder)
             if ns.command == "rollup":
                 return cmd_rollup(ns.output, ns.reports, ns.agency, ns.year)
+            if ns.command == "new":
+                return cmd_new(ns.output, ns.source, ns.year, ns.agency, ns.level, ns.copy_texts, ns.force)
+            if ns.command == "compare":
+                return cmd_compare(ns.last, ns.this, ns.out)
             return cmd_convert(ns.input, ns.output, ns.check_page)
         ns = _gui_parser().parse_args(args)
     except KeyboardInterrupt:

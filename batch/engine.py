@@ -142,6 +142,9 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         previous_name = options.previous_path
     # Last year in another format (2020 → 2021) is compared where the templates map its cells;
     # the rules that cannot compare say so.
+    if previous is None and report.previous is not None:  # last year's figures kept in the file itself
+        kept = report.previous
+        previous_name = f"{kept.source.name if kept.source else '上年报告'}（报告文件中保存的上年数据）"
     try:
         checked = checker_for(report.template).check(report, previous)
     except Exception as exc:

@@ -35,6 +35,9 @@ def build_bare(venv: Path) -> Path:
     subprocess.run([str(pyinstaller), "--noconfirm", "--log-level", "ERROR", "--distpath", str(BARE_DIR / "dist"),
                     "--workpath", str(BARE_DIR / "work"), str(ROOT / "packaging" / "nianbao.spec")],
                    check=True, cwd=ROOT, env=dict(os.environ, NIANBAO_BUNDLE_BARE_QT="1"))
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    subprocess.run([str(python), str(ROOT / "packaging" / "trim_icu.py"), str(BARE_DIR / "dist" / "bare-qt")],
+                   check=True, stdout=subprocess.DEVNULL)  # as build-linux.sh does for the editor
     return BARE_DIR / "dist" / "bare-qt" / ("bare-qt.exe" if os.name == "nt" else "bare-qt")
 
 
@@ -53,13 +56,13 @@ def time_to_shown(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def disk_mb(folder: Path) -> float:
-    """Disk usage as `du` counts it (allocated blocks; symlinks once)."""
+    """Disk usage in MiB as `du -sm` counts it (allocated blocks; symlinks once)."""
     total = 0
     for path in folder.rglob("*"):
         if path.is_file() and not path.is_symlink():
             st = path.stat()
             total += getattr(st, "st_blocks", 0) * 512 or st.st_size
-    return total / 1e6
+    return total / 2**20
 
 
 def main() -> None:
@@ -97,6 +100,8 @@ def main() -> None:
     say(f"# Bundle figures ({date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, "
         f"QT_QPA_PLATFORM={args.platform}, `python bench/bench_bundle.py --runs {args.runs}`)")
     say("")
+    say("Sizes in MiB (as `du -sm`).")
+    say("")
     say("| figure | result | target |")
     say("|---|---|---|")
     say(f"| bundle start to the window shown with the sample | {ed:.3f} s median of {args.runs} "
@@ -110,7 +115,7 @@ def main() -> None:
     for pattern, target in (("nianbao-*-linux-x86_64.tar.gz", "≤ 60 MB (goal ≤ 45)"), ("nianbao-*-windows-*.zip", ""),
                             ("nianbao-editor_*_amd64.deb", "")):
         for archive in sorted(dist.glob(pattern)):
-            say(f"| {archive.name} | {archive.stat().st_size / 1e6:.1f} MB | {target} |")
+            say(f"| {archive.name} | {archive.stat().st_size / 2**20:.1f} MB | {target} |")
     if args.write:
         args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -34,6 +34,7 @@ from models.findings import SEVERITY_LABEL, CheckResult, Finding
 from models.grid import Grid, GridCell, grid_for
 from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, Report
+from models.storage import previous_to_dict
 from models.template import ReportTemplate, SectionSpec
 from models.values import CellRef, Quantity, Value
 from models.workbook_map import (
@@ -47,6 +48,7 @@ from models.workbook_map import (
     REC_HEADER,
     REC_META,
     REC_NOTE,
+    REC_PREVIOUS,
     REC_SHEET,
     REC_TEXT,
     TABLE_ORIGIN,
@@ -132,6 +134,8 @@ def build_workbook(report: Report) -> Workbook:
     for a in report.acceptances:
         cells = json.dumps([list(c) for c in a.cells], ensure_ascii=False)
         records.append([REC_ACCEPTANCE, a.rule, a.accepted_at, cells, *_chunks(a.explanation)])
+    if report.previous is not None:  # last year's figures travel with the workbook as with the file
+        records.append([REC_PREVIOUS, *_chunks(json.dumps(previous_to_dict(report.previous), ensure_ascii=False))])
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "veryHidden"
     for r, row in enumerate(records, start=1):

@@ -14,6 +14,7 @@ any failure inside openpyxl becomes :class:`ImportFailed`.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -36,7 +37,7 @@ from models.normalise import squash
 from models.numbers import CellParseError, NumberSpec
 from models.places import locator_for
 from models.report import LEVELS, PREFACE, Acceptance, Report
-from models.storage import read_file
+from models.storage import ReportFileError, previous_from_dict, read_file
 from models.template import ReportTemplate, Severity, available_templates, load_template
 from models.values import CellRef, Value
 from models.workbook_map import (
@@ -47,6 +48,7 @@ from models.workbook_map import (
     REC_HEADER,
     REC_META,
     REC_NOTE,
+    REC_PREVIOUS,
     REC_SHEET,
     REC_TEXT,
     WORKBOOK_FORMAT,
@@ -167,6 +169,7 @@ class _Map:
     texts: dict[str, tuple[str, str, int, int, tuple[int, ...]]]  # heading, first row, count, continued
     notes: dict[str, tuple[str, str]]
     acceptances: list[Acceptance]
+    previous: list[str] = dataclasses.field(default_factory=list)  # the ``previous`` block's JSON, in chunks
 
 
 def _rows(ws: Any) -> Iterator[list[Any]]:
@@ -248,6 +251,8 @@ def _record(m: _Map, row: list[Any], sheetnames: list[str]) -> None:
             raise ValueError(row)
         explanation = "".join(str(x) for x in row[4:] if x is not None)
         m.acceptances.append(Acceptance(row[1], cells, explanation, str(row[2] or "")))
+    elif kind == REC_PREVIOUS:
+        m.previous.extend(str(x) for x in row[1:] if x is not None)
 
 
 def _rc(coordinate: str) -> tuple[int, int]:
@@ -331,7 +336,19 @@ class _WorkbookReader:
         except Exception as exc:  # a workbook shaped in a way no check above foresaw
             raise ImportFailed(f"{self.name}无法读取（{type(exc).__name__}）；请重新从年报编辑器导出后再填写") from None
         self.report.acceptances = list(self.map.acceptances)
+        self._previous()
         return ImportResult(self.report, sorted(self.findings, key=lambda f: f.order))
+
+    def _previous(self) -> None:
+        """Last year's figures the report kept (``previous``); a damaged record loses only them."""
+        if not self.map.previous:
+            return
+        try:
+            raw = json.loads("".join(self.map.previous), parse_float=Decimal)
+            self.report.previous = previous_from_dict(raw, source=self.name)
+        except (ValueError, RecursionError, ReportFileError):
+            self._add("import.previous", "warning",
+                      f"{self.name}中保存的上年报告数据已损坏，未导入；如需核对结转数，请重新关联上年报告")
 
     # ------------------------------------------------------------------ findings
 

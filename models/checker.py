@@ -56,8 +56,11 @@ class Checker:
     # ------------------------------------------------------------------ public API
 
     def check(self, report: Report, previous: Previous = None) -> CheckResult:
-        """Run every rule; with ``previous`` (last year's report or figures) also the carry-over rules."""
-        last = self._view(previous)
+        """Run every rule; with last year's report or figures also the carry-over rules.
+
+        ``previous`` is last year's report as given (the command line's ``--previous``); when it
+        is None, what the report itself keeps of last year (``report.previous``) is used."""
+        last = self._view(report, previous)
         ctx = Context(report, last)
         found: dict[FindingKey, Finding] = {}
         for c in self._current:
@@ -71,8 +74,8 @@ class Checker:
         """Update ``result`` after the cells ``refs`` changed (fast path for every edit).
 
         Equals a full :meth:`check`. Carry-over findings are updated for the changed cells when
-        ``previous`` (last year's report) is given, and kept as they were otherwise; re-run
-        :meth:`check` when last year's report itself changes.
+        last year is known (``previous``, else ``report.previous``), and kept as they were
+        otherwise; a change of last year itself (``Change("previous")``) re-runs everything.
         """
         checks: dict[Check, None] = {}
         for ref in refs:
@@ -101,6 +104,8 @@ class Checker:
             return self.recheck_text(result, report, previous, sections=(change.section,))
         if change.kind == "meta":
             return self._rerun(result, report, dict.fromkeys(self._by_meta), previous)
+        if change.kind == "previous":
+            return self.check(report, previous)
         # a note under a table is read by no rule; acceptances change only the marks
         return CheckResult(self._apply_acceptances(report, dict(result.mapping)))
 
@@ -124,7 +129,14 @@ class Checker:
 
     # ------------------------------------------------------------------ running
 
-    def _view(self, previous: Previous) -> LastYearView | None:
+    def last_view(self, report: Report, previous: Previous = None) -> LastYearView | None:
+        """Last year's figures and texts in this template's keys (``previous``, else the report's
+        own ``previous``), or None when no last year is known."""
+        return self._view(report, previous)
+
+    def _view(self, report: Report, previous: Previous) -> LastYearView | None:
+        if previous is None:
+            previous = report.previous
         if previous is None:
             return None
         if isinstance(previous, Report):
@@ -136,15 +148,14 @@ class Checker:
     def _rerun(self, result: CheckResult, report: Report, checks: dict[Check, None],
                previous: Previous) -> CheckResult:
         found = dict(result.mapping)
-        last = self._view(previous)
+        last = self._view(report, previous)
         ctx = Context(report, last)
         carry: list[Check] = []
         for c in checks:
             if c.reads.previous:
                 carry.append(c)
                 continue
-            for key in c.keys:
-                found.pop(key, None)
+            c.clear(found)
             c.run(ctx, found)
         if last is not None and carry:
             self._run_carry(ctx, carry, found)
@@ -155,8 +166,7 @@ class Checker:
         assert ctx.last is not None
         incomparable = ctx.last.incomparable
         for c in checks:
-            for key in c.keys:
-                found.pop(key, None)
+            c.clear(found)
             if c.rule.id in incomparable:
                 f = Finding(rule=c.rule.id, severity="info", section=None, cells=(), total_cell=None,
                             expected=None, actual=ctx.last.template, message=incomparable[c.rule.id],

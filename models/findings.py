@@ -39,6 +39,9 @@ class Finding:
     order: int = 0  # position in the report (section, then cell), for a stable listing
     accepted: bool = False
     explanation: str | None = None
+    #: Where in its section's text the finding points (start, end), for a narrative finding
+    #: about a few characters (a number copied from last year's text): the editor marks them.
+    span: tuple[int, int] | None = None
 
     @property
     def is_open(self) -> bool:

@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """The file last year's figures were read from: its name and the SHA-256 of its bytes
+    (so a reviewer can tell which version of last year's report this year's was checked against)."""
+
+    name: str
+    sha256: str
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class LastYear:
     """Last year's report as the carry-over rules see it (keys of last year's template)."""
@@ -34,10 +43,29 @@ class LastYear:
     year: int | None = None
     values: Mapping[CellRef, Value] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)  # empty when only figures were kept
+    agency: str = ""
+    source: SourceFile | None = None  # None: built from a report in memory
 
     @classmethod
-    def of(cls, report: Report) -> LastYear:
-        return cls(template=report.template.id, year=report.meta.year, values=report.values, texts=report.texts)
+    def of(cls, report: Report, source: SourceFile | None = None) -> LastYear:
+        return cls(template=report.template.id, year=report.meta.year, values=report.values, texts=report.texts,
+                   agency=report.meta.agency, source=source)
+
+    def same(self, other: LastYear | None) -> bool:
+        """The same figures, texts and provenance (``==`` is identity: a checker's cache key)."""
+        return other is not None and (
+            (self.template, self.year, self.agency, self.source) == (other.template, other.year, other.agency,
+                                                                      other.source)
+            and {r: v for r, v in self.values.items() if v is not None}
+            == {r: v for r, v in other.values.items() if v is not None}
+            and {k: t for k, t in self.texts.items() if t} == {k: t for k, t in other.texts.items() if t})
+
+    def describe(self) -> str:
+        """How messages name it: 某某局 2023 年度报告（上年报告.json）."""
+        who = f"{self.agency} " if self.agency else ""
+        year = f"{self.year} 年度报告" if self.year is not None else "上年报告"
+        where = f"（{self.source.name}）" if self.source is not None else ""
+        return f"{who}{year}{where}"
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -29,6 +29,7 @@ MAX_AGENCY_CHARS = 200  # 机关名称
 MAX_META_CHARS = 500  # the published title, the date
 MAX_TEXT_CHARS = 500_000  # one narrative section, one table's note
 MAX_EXPLANATION_CHARS = MAX_TEXT_CHARS  # the 说明 of an accepted warning: a text like any other
+MAX_PREVIOUS_TEXT_CHARS = 100_000  # one of last year's texts kept in this year's file (``previous``)
 MAX_FILE_NUMBER_CHARS = 40  # a number in the file is plain digits, at most this long
 MAX_FILE_COUNT = 10**15  # larger than any count a report can hold (files of older versions load)
 
@@ -173,6 +174,13 @@ def report_problems(report: Report) -> list[str]:
         if spec is not None and not fits_file(value, spec.number):
             problems.append(f"“{t.section(ref.section).title}”中“{spec.row_label}/{spec.column_label}”的数值无法保存"
                             f"（{_short_value(value)}），请改正后再保存")
+    last = report.previous
+    if last is not None:
+        texts = list(last.texts.values())
+        if any(len(text) > MAX_PREVIOUS_TEXT_CHARS for text in texts) or len(last.agency) > MAX_AGENCY_CHARS \
+                or any(not text.isascii() and _UNENCODABLE.search(text) for text in texts) \
+                or not all(fits_file(v) for v in last.values.values()):
+            problems.append("关联的上年报告数据超出了文件所能保存的范围，请重新关联上年报告")
     return problems
 
 

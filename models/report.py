@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
+from models.last_year import LastYear
 from models.template import ReportTemplate
 from models.values import CellRef, Value
 
-ChangeKind = Literal["values", "text", "meta", "acceptances", "note"]
+ChangeKind = Literal["values", "text", "meta", "acceptances", "note", "previous"]
 
 #: The opening paragraph (导语) most reports print between the title and 一 (本报告根据《条例》…
 #: 编制…统计期限…): a text of the report kept under this key beside the narrative sections,
@@ -96,6 +97,9 @@ class Report:
     values: dict[CellRef, Value] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # free text under a table (四's 注)
     acceptances: list[Acceptance] = field(default_factory=list)
+    #: What the file keeps of last year's report (the ``previous`` block): the carry-over rules
+    #: read it when no other last-year report is given. None: no last year linked.
+    previous: LastYear | None = None
     _listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
 
     # ------------------------------------------------------------------ construction
@@ -146,6 +150,7 @@ class Report:
             values=dict(self.values),
             notes=dict(self.notes),
             acceptances=list(self.acceptances),
+            previous=self.previous,  # immutable: shared
         )
 
     def same_content(self, other: Report) -> bool:
@@ -157,6 +162,7 @@ class Report:
             and self.values == other.values
             and {k: v for k, v in self.notes.items() if v} == {k: v for k, v in other.notes.items() if v}
             and self.acceptances == other.acceptances
+            and (self.previous is other.previous or (self.previous is not None and self.previous.same(other.previous)))
         )
 
     # ------------------------------------------------------------------ changing
@@ -201,6 +207,14 @@ class Report:
             setattr(self.meta, k, v)
         if old != fields:
             self._notify(Change("meta"))
+        return old
+
+    def set_previous(self, previous: LastYear | None) -> LastYear | None:
+        """Link last year's report (or unlink it, with None); returns the one linked before."""
+        old = self.previous
+        if old is not previous:
+            self.previous = previous
+            self._notify(Change("previous"))
         return old
 
     def accept(self, acceptance: Acceptance) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from models import limits
 from models.findings import Finding
 from models.fingerprint import Fingerprint
+from models.last_year import LastYear, SourceFile
 from models.limits import MAX_FILE_BYTES, MAX_FILE_COUNT, MAX_FILE_NUMBER_CHARS, MAX_TEXT_CHARS
 from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, PREFACE_LABEL, Acceptance, Meta, Report, UnitSource
@@ -105,7 +106,29 @@ def to_dict(report: Report, *, live_keys: set[tuple[str, tuple[CellRef, ...]]] |
             }
             for a in acceptances
         ]
+    if report.previous is not None:
+        doc["previous"] = previous_to_dict(report.previous)
     return doc
+
+
+def previous_to_dict(last: LastYear) -> dict[str, Any]:
+    """The ``previous`` block: last year's year, format, agency, source file, the cells it filled
+    in (``"section.row.column": value`` in its format's order) and its texts."""
+    out: dict[str, Any] = {"year": last.year, "template": last.template}
+    if last.agency:
+        out["agency"] = last.agency
+    if last.source is not None:
+        out["source"] = {"name": last.source.name, "sha256": last.source.sha256}
+    try:
+        order = [c.ref for c in load_template(last.template).all_cells()]
+    except KeyError:  # pragma: no cover - a LastYear is only made of a known template
+        order = list(last.values)
+    out["values"] = {str(ref): _dump_value(last.values[ref]) for ref in order
+                     if last.values.get(ref) is not None}
+    texts = {k: last.texts[k] for k in (PREFACE, *last.texts) if last.texts.get(k)}
+    if texts:
+        out["texts"] = texts
+    return out
 
 
 def _dump_value(value: Value) -> int | str | None:
@@ -191,12 +214,70 @@ def from_dict(doc: Any, *, source: str = "文件", repairs: list[Finding] | None
                 if spec is None:
                     raise ReportFileError(f"{source}中“{section.title}”没有单元格 {row}/{col}")
                 report.values[CellRef(section.key, row, col)] = _load_value(raw, spec, source, section.title)
+    if doc.get("previous") is not None:
+        report.previous = previous_from_dict(doc["previous"], source=source, repairs=fixes)
     report.acceptances = [
         a if (text := _clean(a.explanation, "已接受警告的说明", None, fixes)) == a.explanation
         else Acceptance(a.rule, a.cells, text, a.accepted_at)
         for a in _acceptances(doc.get("acceptances", []), template, source)
     ]
     return report
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def previous_from_dict(raw: Any, *, source: str = "文件", repairs: list[Finding] | None = None) -> LastYear:
+    """Last year's figures and texts from a ``previous`` block, every field validated."""
+    fixes: list[Finding] = repairs if repairs is not None else []
+    where = f"{source}中保存的上年报告数据（previous）"
+    if not isinstance(raw, dict):
+        raise ReportFileError(f"{where}格式错误")
+    template_id = raw.get("template")
+    if not isinstance(template_id, str) or template_id not in available_templates():
+        raise ReportFileError(f"{where}使用未知的报告格式模板 {_short(template_id)}"
+                              f"（本程序支持：{'、'.join(available_templates())}）")
+    template = load_template(template_id)
+    year = raw.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999):
+        raise ReportFileError(f"{where}的年度无效：{_short(year)}")
+    agency = raw.get("agency", "")
+    if not isinstance(agency, str) or len(agency) > limits.MAX_AGENCY_CHARS:
+        raise ReportFileError(f"{where}的机关名称格式错误")
+    found = raw.get("source")
+    file: SourceFile | None = None
+    if found is not None:
+        if not isinstance(found, dict) or not isinstance(found.get("name"), str) \
+                or len(found["name"]) > limits.MAX_META_CHARS or not isinstance(found.get("sha256"), str) \
+                or not _SHA256.match(found["sha256"]):
+            raise ReportFileError(f"{where}的来源文件（source：name、sha256）格式错误")
+        file = SourceFile(_clean(found["name"], "上年报告的文件名", None, fixes), found["sha256"])
+    values: dict[CellRef, Value] = {}
+    cells = raw.get("values", {})
+    if not isinstance(cells, dict):
+        raise ReportFileError(f"{where}的数值（values）格式错误")
+    for key, value in cells.items():
+        ref = CellRef.parse(key) if isinstance(key, str) else None
+        spec = template.cell(*ref) if ref is not None else None
+        if ref is None or spec is None:
+            raise ReportFileError(f"{where}中没有单元格 {_short(key)}")
+        loaded = _load_value(value, spec, where, template.section(ref.section).title)
+        if loaded is not None:
+            values[ref] = loaded
+    texts: dict[str, str] = {}
+    kept = raw.get("texts", {})
+    if not isinstance(kept, dict):
+        raise ReportFileError(f"{where}的文字（texts）格式错误")
+    for key, text in kept.items():
+        if key != PREFACE and (not isinstance(key, str) or not template.has_section(key)
+                               or template.section(key).is_table):
+            raise ReportFileError(f"{where}中没有叙述部分 {_short(key)}")
+        if not isinstance(text, str) or len(text) > limits.MAX_PREVIOUS_TEXT_CHARS:
+            raise ReportFileError(f"{where}中的文字格式错误或过长（每部分最多 {limits.MAX_PREVIOUS_TEXT_CHARS:,} 字）")
+        if text:
+            texts[key] = _clean(text, "上年报告的文字", None, fixes)
+    return LastYear(template=template_id, year=year, values=values, texts=texts,
+                    agency=_clean(agency, "上年报告的机关名称", None, fixes), source=file)
 
 
 def _clean(text: str, label: str, section: str | None, fixes: list[Finding]) -> str:

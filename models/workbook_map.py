@@ -37,6 +37,7 @@ REC_META = "meta"  # field, sheet, coordinate
 REC_TEXT = "text"  # section, sheet, heading coordinate, first line row, line count, continuation rows
 REC_NOTE = "note"  # section, sheet, coordinate
 REC_ACCEPTANCE = "acceptance"  # rule, accepted_at, cells JSON, explanation (chunked to the right)
+REC_PREVIOUS = "previous"  # the report file's ``previous`` block as JSON (chunked to the right)
 
 _ILLEGAL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\r\\ud800-\\udfff\\ufffe\\uffff"  # not in XML (CR: normalised away)
 _XML_ILLEGAL = re.compile(f"[{_ILLEGAL}]")

@@ -113,6 +113,11 @@ class Check:
     def run(self, ctx: Context, found: Found) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def clear(self, found: Found) -> None:
+        """Drop the findings this check owns (before it runs again)."""
+        for key in self.keys:
+            found.pop(key, None)
+
 
 class RuleKind:
     """A kind of rule: turns a template's rule into checks, validating its params."""

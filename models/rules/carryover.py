@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
-from models.narrative import copied_paragraphs
+from models.last_year import LastYearView
+from models.narrative import StatedNumbers, copied_paragraphs
 from models.numbers import format_value, number
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
 from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
-from models.values import CellRef
+from models.values import CellRef, Value
 
 # ---------------------------------------------------------------------- carryover.requests
 
@@ -40,6 +43,11 @@ class SameAsLastYearCheck(Check):
         f = self.env.finding(self.rule, self.ref, text, section=self.ref.section, cells=(self.ref,),
                              total_cell=self.ref, expected=last, actual=this, order=loc.order(self.ref))
         found[f.key] = f
+
+    def carry(self, last: LastYearView) -> dict[CellRef, Value]:
+        """What a new report takes over from last year: this cell = last year's ``last_ref``."""
+        value = last.values.get(self.last_ref)
+        return {self.ref: value} if usable(value, self.env.spec[self.last_ref]) else {}
 
 
 @kind
@@ -102,6 +110,16 @@ class CarryoverCompareCheck(Check):
                              cells=tuple(dict.fromkeys((self.cell, *self.plus, *self.minus))), total_cell=self.cell,
                              expected=expected, actual=this, order=self.env.locator.order(self.cell))
         found[f.key] = f
+
+    def carry(self, last: LastYearView) -> dict[CellRef, Value]:
+        """A cell last year alone determines (2019's 上一年项目数量 = last year's + 本年增/减) is
+        taken over by a new report; one that also depends on this year's figures is not."""
+        if self.op != "==" or self.plus or self.minus:
+            return {}
+        values = [last.values.get(r) for r in self.last]
+        if not all(usable(v, self.env.spec[r]) for v, r in zip(values, self.last, strict=True)):
+            return {}
+        return {self.cell: total(values)}
 
 
 @kind
@@ -236,3 +254,105 @@ class Outlier(RuleKind):
             if cells:
                 out.append(OutlierCheck(rule, env, cells, int(p.get("factor", 5)), int(p.get("floor", 10))))
         return out
+
+
+# ---------------------------------------------------------------------- narrative.stale_number
+
+
+class StaleNumberCheck(Check):
+    """Numbers of last year's text still standing, unedited, in this year's (see :class:`StaleNumber`)."""
+
+    __slots__ = ("env", "section", "reader", "max_cells", "_cache")
+
+    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, reader: StatedNumbers, max_cells: int) -> None:
+        cells = tuple(env.spec)  # this year's figures may confirm a number: every cell is read
+        super().__init__(rule, Reads(cells=cells, texts=(section.key,), previous=True), [])
+        self.env, self.section, self.reader, self.max_cells = env, section, reader, max_cells
+        self._cache: tuple[object, str, dict[tuple[str, str, str], tuple[CellRef, ...]]] | None = None
+
+    def from_tables(self, last_text: str, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, str, str],
+                                                                                        tuple[CellRef, ...]]:
+        """The numbers of last year's text that came from one of its table cells, each with
+        the cells (this year's keys) that held it. Cached for last year's text and figures."""
+        cached = self._cache
+        if cached is not None and cached[0] is last_values and cached[1] == last_text:
+            return cached[2]
+        spec = self.env.spec
+        holding: dict[tuple[str, Decimal], list[CellRef]] = {}
+        for ref, value in last_values.items():
+            if ref in spec and isinstance(value, (int, Decimal)) and not isinstance(value, bool) \
+                    and usable(value, spec[ref]):
+                holding.setdefault((spec[ref].name, Decimal(value)), []).append(ref)
+        order = self.env.locator.order
+        out: dict[tuple[str, str, str], tuple[CellRef, ...]] = {}
+        for stated in self.reader.numbers(last_text):
+            cells = holding.get((stated.kind, stated.value))
+            if cells and len(cells) <= self.max_cells:
+                out[stated.key] = tuple(sorted(cells, key=order))
+        self._cache = (last_values, last_text, out)
+        return out
+
+    def clear(self, found: Found) -> None:
+        """Its findings are one per stale number, keyed (rule, (section, context, number, unit, n)):
+        not known before it runs."""
+        rule, section = self.rule.id, self.section.key
+        for key in [k for k in found if k[0] == rule and isinstance(k[1], tuple) and k[1][0] == section]:
+            del found[key]
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        last_text = ctx.last.texts.get(self.section.key)
+        text = ctx.report.text(self.section.key)
+        if not last_text or not text:
+            return
+        from_tables = self.from_tables(last_text, ctx.last.values)
+        if not from_tables:
+            return
+        values, seen = ctx.values, dict[tuple[str, str, str], int]()
+        for stated in self.reader.numbers(text):
+            cells = from_tables.get(stated.key)
+            if cells is None or all(values.get(c) == stated.value for c in cells):
+                continue  # not last year's figure, or this year's tables hold the same figure
+            n = seen[stated.key] = seen.get(stated.key, -1) + 1
+            where = self.env.locator.where(cells[0]) + (f"等 {len(cells)} 处" if len(cells) > 1 else "")
+            snippet = text[max(0, stated.start - 12): stated.end + len(stated.unit) + 2].replace("\n", " ")
+            message_text = message(self.rule, section_title=self.section.title, snippet=snippet.strip(),
+                                   number=stated.text, unit=stated.unit, where=where)
+            f = self.env.finding(self.rule, (self.section.key, *stated.key, n), message_text, section=self.section.key,
+                                 cells=cells, actual=stated.text,
+                                 order=self.env.locator.section_order(self.section.key) + 10 + min(stated.start, 9000))
+            found[f.key] = replace(f, span=(stated.start, stated.end))
+
+
+@kind
+class StaleNumber(RuleKind):
+    """A number copied with last year's text (从上年报告新建, 复制上年正文) that came from one of
+    last year's table cells, and still stands where it stood, unedited: a warning, and the editor
+    marks it, until it is edited or this year's tables hold the same figure.
+
+    A number "came from a table cell" when it is followed by the unit of a number kind
+    (``units``: ``{"count": ["件"], "amount": ["万元"]}``) and equals the value last year's
+    report had in at most ``max_cells`` cells of that kind (a figure found in more cells, such as
+    0, says nothing about where it came from). It "stands where it stood" when the
+    ``context_chars`` characters before it in its sentence are still those of last year's text."""
+
+    name = "stale_number"
+    params = frozenset({"units", "context_chars", "max_cells", "sections"})
+    fields = frozenset({"section_title", "snippet", "number", "unit", "where"})
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
+        p = rule.params
+        units = p.get("units")
+        if not isinstance(units, Mapping) or not units or not set(units) <= set(env.template.number_kinds):
+            raise TemplateError(f"规则 {rule.id}: units 应为 {{数字类型: [单位…]}}")
+        by_unit: dict[str, str] = {}
+        for number_kind in units:
+            listed = units[number_kind]
+            for unit in listed if isinstance(listed, (list, tuple)) else (None,):
+                if not isinstance(unit, str) or not unit:
+                    raise TemplateError(f"规则 {rule.id}: units 应为 {{数字类型: [单位…]}}")
+                by_unit[unit] = number_kind
+        reader = StatedNumbers(by_unit, int(p.get("context_chars", 8)))
+        keys = p.get("sections")
+        sections = [env.narrative(rule, k) for k in keys] if keys is not None else env.template.narrative_sections
+        return [StaleNumberCheck(rule, env, s, reader, int(p.get("max_cells", 6))) for s in sections]

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from report_strategies import last_years
 
 from exporters.xlsx import export_xlsx
 from importers import ImportFailed, read_report
@@ -140,6 +141,8 @@ def reports(draw: st.DrawFn) -> Report:
         cells = tuple(draw(st.lists(st.sampled_from(_REFS), min_size=1, max_size=3, unique=True)))
         report.acceptances.append(Acceptance(draw(st.sampled_from(["value.missing", "narrative.numbers"])), cells,
                                              draw(_text), draw(st.sampled_from(["", "2025-01-19T10:00:00"]))))
+    if draw(st.booleans()):  # last year's figures and texts travel with the workbook (issue 10)
+        report.previous = draw(last_years(_text))
     return report
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 from sample_reports import make_huaian, make_pingtan, make_wulong
 
+from models.last_year import LastYear
 from models.report import LEVELS, Acceptance, Report
 from models.template import load_template
 from models.values import CellRef, Value
@@ -105,6 +106,23 @@ def hostile_reports(draw: st.DrawFn) -> Report:
         report.texts[key] = draw(st.one_of(narrative(), st.text()))
     report.meta.level = draw(st.one_of(st.none(), st.sampled_from(list(LEVELS)), st.text(max_size=5)))
     return report
+
+
+@st.composite
+def last_years(draw: st.DrawFn, text: st.SearchStrategy[str] | None = None) -> LastYear:
+    """What a file keeps of last year (``previous``): some cells, some texts, maybe its source."""
+    from models.last_year import SourceFile
+
+    text = text if text is not None else st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+    refs = draw(st.lists(cell_refs, max_size=12, unique=True))
+    values = {ref: Decimal(v) if KIND[ref] == "amount" else v  # amounts are Decimals, as parsed
+              for ref in refs if (v := draw(valid_value(ref))) is not None}
+    keys = draw(st.lists(st.sampled_from([*NARRATIVES, "preface"]), max_size=4, unique=True))
+    texts = {k: t for k in keys if (t := draw(text))}
+    source = draw(st.none() | st.builds(SourceFile, text.filter(bool),
+                                        st.text("0123456789abcdef", min_size=64, max_size=64)))
+    return LastYear(template="2021", year=draw(st.none() | st.integers(1900, 2999)), values=values, texts=texts,
+                    agency=draw(text), source=source)
 
 
 def snapshot(result: object) -> dict[str, tuple[object, ...]]:

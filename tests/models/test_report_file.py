@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from report_strategies import REFS, count_values
+from report_strategies import REFS, count_values, last_years
 from sample_reports import make_huaian
 
 from models import storage
@@ -60,6 +60,8 @@ def reports(draw: st.DrawFn) -> Report:
         cells = tuple(draw(st.lists(st.sampled_from(REFS), min_size=0, max_size=3, unique=True)))
         report.acceptances.append(Acceptance(draw(st.sampled_from(["value.missing", "carryover.in_force", "x"])),
                                              cells, draw(texts), draw(st.text(max_size=25))))
+    if draw(st.booleans()):  # last year's figures and texts kept in the file (issue 10)
+        report.previous = draw(last_years(texts))
     return report
 
 

@@ -1,0 +1,132 @@
+"""The year's cycle: this year's report started from last year's.
+
+Every January a clerk starts the new report from last year's: the agency and its level stay,
+the format is the one in force for the new year, what last year's figures alone determine is
+taken over (三's 上年结转 = last year's 结转下年度, per column), everything else is blank (not 0),
+and last year's figures travel with the new file (``previous``) so that the carry-over rules
+run on any desk.
+
+What is taken over is not written here: it is what the template's carry-over rules declare
+(each compiled check that can, says so through ``carry``), through the format key map when last
+year's report used another format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.last_year import LastYear, SourceFile, in_this_format
+from models.numbers import format_value
+from models.places import locator_for
+from models.previous import kept_of
+from models.report import LEVELS, PREFACE, Report
+from models.rules import compile_rules
+from models.template import ReportTemplate, template_for_year
+from models.values import CellRef, Value
+
+
+class YearCycleError(ValueError):
+    """A new report cannot be made as asked; ``str(exc)`` is a Chinese message for the user."""
+
+
+@dataclass
+class NewFromLast:
+    """A new report made from last year's, and what it took over."""
+
+    report: Report
+    carried: dict[CellRef, Value]  # this year's cells filled from last year's
+    copied_texts: tuple[str, ...] = ()  # texts started from last year's
+    notes: list[str] = field(default_factory=list)  # what the user should know (Chinese)
+
+
+def carried_forward(last: LastYear, template: ReportTemplate) -> dict[CellRef, Value]:
+    """This year's cells that last year's figures alone determine, with their values."""
+    view = in_this_format(last, template)
+    out: dict[CellRef, Value] = {}
+    for check in compile_rules(template):
+        carry = getattr(check, "carry", None)
+        if carry is not None and check.rule.id not in view.incomparable:
+            out.update(carry(view))
+    order = {c.ref: i for i, c in enumerate(template.all_cells())}
+    return dict(sorted(out.items(), key=lambda item: order[item[0]]))
+
+
+def describe_carried(template: ReportTemplate, carried: dict[CellRef, Value]) -> list[str]:
+    """What was taken over, one line per row: 三、“二、上年结转…”：自然人 103、…、总计 103."""
+    loc = locator_for(template)
+    rows: dict[tuple[str, str], list[str]] = {}
+    for ref, value in carried.items():
+        spec = template.cell(*ref)
+        assert spec is not None
+        rows.setdefault((ref.section, ref.row), []).append(f"{loc.column_text(ref)} {format_value(value)}")
+    out = []
+    for (section, row), cells in rows.items():
+        spec = template.section(section).cell(row, template.section(section).columns_of(row)[0])
+        assert spec is not None
+        out.append(f"{template.section(section).number}、“{loc.row_text(spec.row_path)}”：{'、'.join(cells)}")
+    return out
+
+
+def template_for(year: int) -> ReportTemplate:
+    template = template_for_year(year)
+    if template is None:
+        raise YearCycleError(f"没有适用于 {year} 年的报告格式，请另选年度")
+    return template
+
+
+def new_from_last(last_report: Report, *, year: int | None = None, source: SourceFile | None = None,
+                  copy_texts: bool = False) -> NewFromLast:
+    """This year's report started from ``last_report`` (read from ``source``).
+
+    ``year`` defaults to last year's + 1. With ``copy_texts`` the narratives (and the 导语) start
+    as last year's text; ``narrative.stale_number`` then marks every figure in them that came
+    from last year's tables until it is edited.
+    """
+    last_year = last_report.meta.year
+    if year is None:
+        if last_year is None:
+            raise YearCycleError("上年报告没有填写年度，无法推算本年度；请指定本年度")
+        year = last_year + 1
+    template = template_for(year)
+    kept = kept_of(last_report, source)
+    report = Report.blank(template, agency=last_report.meta.agency, year=year)
+    report.meta.level = last_report.meta.level if last_report.meta.level in LEVELS else None
+    report.previous = kept
+    carried = carried_forward(kept, template)
+    report.values.update(carried)
+    notes: list[str] = []
+    if last_year is not None and last_year != year - 1:
+        notes.append(f"上年报告是 {last_year} 年度的，新报告是 {year} 年度的：结转数取自 {last_year} 年度报告，请核对")
+    if kept.template != template.id:
+        view = in_this_format(kept, template)
+        notes.extend(view.incomparable.values())
+    copied: list[str] = []
+    if copy_texts:
+        for key in (PREFACE, *(s.key for s in template.narrative_sections)):
+            text = last_report.texts.get(key, "")
+            if text:
+                report.texts[key] = text
+                copied.append(key)
+    return NewFromLast(report, carried, tuple(copied), notes)
+
+
+def blank_report(agency: str, year: int, level: str | None = None) -> Report:
+    """A new blank report of the format in force for ``year``."""
+    if level is not None and level not in LEVELS:
+        raise YearCycleError(f"未知的机关层级“{level}”（可选：{'、'.join(f'{k}（{v}）' for k, v in LEVELS.items())}）")
+    report = Report.blank(template_for(year), agency=agency, year=year)
+    report.meta.level = level
+    return report
+
+
+def level_key(text: str | None) -> str | None:
+    """A level as the user typed it: its key (``county``) or its Chinese name (县级人民政府)."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    if text in LEVELS:
+        return text
+    for key, label in LEVELS.items():
+        if label == text:
+            return key
+    raise YearCycleError(f"未知的机关层级“{text}”（可选：{'、'.join(f'{k}（{v}）' for k, v in LEVELS.items())}）")
