@@ -29,6 +29,7 @@ from importers.layout import (
 )
 from importers.tables import TableRead, read_table
 from importers.unbreak import unbreak
+from models.agency import level_from_name
 from models.findings import Finding
 from models.numbers import format_value
 from models.places import locator_for
@@ -161,6 +162,8 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
             f"{name}不像政府信息公开工作年度报告：没有找到{first_titles}等部分，"
             "也没有找到这些表格。请确认打开的是年度报告的网页或文字"
         )
+    if report.meta.agency and report.meta.level is None:
+        report.meta.level = level_from_name(report.meta.agency)  # 淮安市人民政府: a 设区的市; a 局: left alone
     return ImportResult(report, found.items)
 
 

@@ -123,6 +123,14 @@ class Checker:
         as totals and 填写合计 fills. Read-only."""
         return MappingProxyType(self._totals)
 
+    def quote(self, report: Report, finding: Finding) -> str | None:
+        """The words of the narrative ``finding`` is about (a stated number, an unfilled
+        sentence), as the rule read them, for the editor to select; None when it quotes none."""
+        for c in self._by_text.get(finding.section or "", ()):
+            if finding.key in c.keys:
+                return c.quoted(report)
+        return None
+
     def equation_rules(self, section: str) -> set[str]:
         """Ids of the sum rules in ``section`` (what 填写合计 can fix)."""
         return {c.rule.id for c in self.equations if c.total.section == section}

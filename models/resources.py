@@ -18,3 +18,13 @@ def resource_path(*parts: str) -> Path:
     if rel.is_absolute() or ".." in rel.parts:
         raise ValueError(f"资源路径无效: {rel}")
     return resources_root().joinpath(*rel.parts)
+
+
+def is_shipped(path: str | Path) -> bool:
+    """True for a file inside the program's own ``resources/`` (the sample, the templates):
+    the editor never saves a user's report there, nor proposes that folder for one."""
+    try:
+        Path(path).resolve().relative_to(resources_root().resolve())
+    except (ValueError, OSError):
+        return False
+    return True

@@ -40,13 +40,14 @@ from ui import theme
 SaveChoice = Literal["save", "discard", "cancel"]
 
 
-def ask_save_changes(parent: QWidget | None, name: str) -> SaveChoice:
-    """保存 / 不保存 / 取消 before the current report is closed or replaced."""
+def ask_save_changes(parent: QWidget | None, name: str, before: str = "关闭前") -> SaveChoice:
+    """保存 / 不保存 / 取消 before the current report is closed or replaced; ``before`` names
+    the moment (关闭前, 打开其他文件前, 导入前, 新建报告前)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("年报编辑器")
     box.setText(f"“{name}”有尚未保存的修改。")
-    box.setInformativeText("是否在关闭前保存？不保存，修改将会丢失。")
+    box.setInformativeText(f"是否在{before}保存？不保存，修改将会丢失。")
     save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
@@ -268,4 +269,37 @@ def show_import_summary(parent: QWidget | None, source: str, findings: Sequence[
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.exec()
+
+
+def show_about(parent: QWidget | None, version: str, template: str, keys: Sequence[tuple[str, str]]) -> None:
+    """关于年报编辑器: what it is, its version, the report format, and the 快捷键 list."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("关于年报编辑器")
+    layout = QVBoxLayout(dialog)
+    head = QLabel(f"<b style='font-size:14pt'>年报编辑器</b>　版本 {version}<br>"
+                  "政府信息公开工作年度报告的离线编辑、校验与导出工具。"
+                  + (f"<br>报告格式：{template}" if template else ""))
+    head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(head)
+    layout.addWidget(QLabel("<b>快捷键</b>"))
+    table = QTableWidget(len(keys), 2)
+    table.setObjectName("shortcuts")
+    table.setHorizontalHeaderLabels(["按键", "功能"])
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+    for i, (key, what) in enumerate(keys):
+        table.setItem(i, 0, QTableWidgetItem(key))
+        table.setItem(i, 1, QTableWidgetItem(what))
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    table.resizeRowsToContents()
+    layout.addWidget(table, 1)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    screen = dialog.screen().availableGeometry().size()
+    dialog.resize(min(560, screen.width() - 40), min(640, screen.height() - 80))
     dialog.exec()

@@ -17,12 +17,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMenu
 
 from models import fingerprint, owner_file, storage
 from models.owner_file import OwnerFile
 from models.report import Report
+from models.resources import is_shipped
 from models.template import newest_template, template_for_year
 from ui import dialogs, errors
 from ui.recovery import RecoveryManager
@@ -41,6 +42,12 @@ EXPORT_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".xlsx": XLSX_FILTER, ".docx": "
                   ".html": "网页 (*.html)"}
 EXPORT_NAMES = {".pdf": "PDF", ".xlsx": "Excel", ".docx": "Word", ".html": "网页"}
 UNTITLED = "政府信息公开工作年度报告"
+
+
+def documents_folder() -> str:
+    """The user's documents folder (文档, My Documents), else the home folder."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return folder if folder and Path(folder).is_dir() else str(Path.home())
 
 
 class DocumentController(QObject):
@@ -111,20 +118,21 @@ class DocumentController(QObject):
         self.window.set_warning("disk", None)
         self.window.set_session(session)
 
-    def maybe_save(self) -> bool:
-        """Ask 保存/不保存/取消 when there are unsaved changes; True when it is fine to go on."""
+    def maybe_save(self, before: str = "关闭前") -> bool:
+        """Ask 保存/不保存/取消 when there are unsaved changes; True when it is fine to go on.
+        ``before`` names what is about to happen (打开其他文件前, 导入前…)."""
         self.window.commit_edits()
         session = self.session
         if session is None or not session.modified:
             return True
-        choice = dialogs.ask_save_changes(self.window, session.display_name)
+        choice = dialogs.ask_save_changes(self.window, session.display_name, before)
         if choice == "save":
             return self.save()
         return choice == "discard"
 
     def close_requested(self) -> bool:
         """The window is about to close: False when the user cancelled."""
-        if not self.maybe_save():
+        if not self.maybe_save("关闭前"):
             return False
         if self.export_task is not None and self.export_task.running:
             # The user asked for that file: let the export finish rather than cut it off.
@@ -159,8 +167,8 @@ class DocumentController(QObject):
     # ------------------------------------------------------------------ new / open
 
     def new_report(self) -> None:
-        meta = self.session.report.meta if self.session else None
-        choice = dialogs.ask_new_report(self.window, meta.agency if meta else "", meta.level if meta else None)
+        # A blank form: the open report (often the bundled sample) is not the user's agency.
+        choice = dialogs.ask_new_report(self.window)
         if choice is None:
             return
         template = template_for_year(choice.year)
@@ -168,7 +176,7 @@ class DocumentController(QObject):
             errors.show_error(self.window, "新建报告", f"没有适用于 {choice.year} 年的报告格式"
                               f"（本程序支持 {dialogs.earliest_year()} 年及以后的报告），请另选年度")
             return
-        if not self.maybe_save():
+        if not self.maybe_save("新建报告前"):
             return
         report = Report.blank(template, agency=choice.agency, year=choice.year)
         report.meta.level = choice.level
@@ -207,7 +215,7 @@ class DocumentController(QObject):
             if not p.exists():
                 self.settings.remove_recent(p)
             return False
-        if ask and not self.maybe_save():
+        if ask and not self.maybe_save("打开其他文件前"):
             return False
         read_only = choice == "readonly" or self._read_only_on_disk(p)
         owner = None
@@ -237,8 +245,19 @@ class DocumentController(QObject):
 
     def _remember(self, p: Path) -> None:
         self.settings.add_recent(p)
-        self.settings.last_dir = str(p.resolve().parent)
+        if not is_shipped(p):  # the sample's folder is no folder of the user's reports
+            self.settings.last_dir = str(p.resolve().parent)
         self.settings.last_file = str(p.resolve())
+
+    def report_folder(self, path: Path | None = None) -> str:
+        """Where to save a report first: beside its own file, else the last folder the user kept
+        a report in, else the documents folder — never inside the program's own resources/."""
+        if path is not None and not is_shipped(path):
+            return str(path.parent)
+        last = self.settings.last_dir
+        if last and Path(last).is_dir() and not is_shipped(last):
+            return last
+        return documents_folder()
 
     def fill_recent_menu(self, menu: QMenu) -> None:
         """最近打开: one entry per recent file, then 清除列表."""
@@ -263,8 +282,8 @@ class DocumentController(QObject):
         session = self.session
         if session is None:
             return False
-        if session.path is None or session.path.suffix.lower() != ".json":
-            return self.save_as()
+        if session.path is None or session.path.suffix.lower() != ".json" or is_shipped(session.path):
+            return self.save_as()  # never over the program's own sample
         return self._write(session.path)
 
     def save_as(self) -> bool:
@@ -274,7 +293,7 @@ class DocumentController(QObject):
             return False
         base = session.path.stem if session.path else (session.report.title if session.report.meta.agency
                                                          else UNTITLED)
-        folder = str(session.path.parent) if session.path else (self.settings.last_dir or str(Path.home()))
+        folder = self.report_folder(session.path)
         path = dialogs.get_save_path(self.window, "保存报告", str(Path(folder) / f"{base}.json"), REPORT_FILTER)
         if not path:
             return False
@@ -444,7 +463,7 @@ class DocumentController(QObject):
         if message is not None or imported is None:
             errors.show_error(self.window, "无法导入", message or "导入失败")
             return False
-        if not self.maybe_save():
+        if not self.maybe_save("导入前"):
             return False
         self.adopt(DocumentSession(imported.report, None, dirty=True))
         self.settings.last_dir = str(p.resolve().parent)
@@ -482,7 +501,8 @@ class DocumentController(QObject):
         if session is None:
             return None
         base = session.report.title if session.report.meta.agency else UNTITLED
-        folder = self.settings.export_dir or (str(session.path.parent) if session.path else str(Path.home()))
+        export_dir = self.settings.export_dir
+        folder = export_dir if export_dir and not is_shipped(export_dir) else self.report_folder(session.path)
         path = dialogs.get_save_path(self.window, f"导出 {EXPORT_NAMES[suffix]}",
                                      str(Path(folder) / f"{base}{suffix}"), EXPORT_FILTERS[suffix])
         if not path:

@@ -6,6 +6,7 @@ finding, and dialogs go through ``ui.dialogs`` / ``ui.errors`` (seams for tests)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from models.findings import Finding
 from models.limits import MAX_TEXT_CHARS
 from models.report import PREFACE
-from ui import errors, theme
+from ui import dialogs, theme
 from ui.document_controller import DocumentController
 from ui.meta_tab import MetaTab
 from ui.problems_panel import ProblemsPanel
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self.session: DocumentSession | None = None
         self.pages: dict[str, QWidget] = {}
         self.undo_group = QUndoGroup(self)
+        # Every change, undo or redo replaces the passing message: after Ctrl+Z “已填写 25 个合计”
+        # goes, after a valid entry the old “不是整数” goes (a command then says what it did).
+        self.undo_group.indexChanged.connect(lambda _i: self.statusBar().clearMessage())
         self.recovery = RecoveryManager(RecoveryStore(recovery_dir), self) if recovery_dir else None
         # Open/save/import/export/print: the window only wires menus and shows the result.
         self.documents = DocumentController(self, settings, self.recovery)
@@ -143,7 +147,7 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("打开(&O)…", docs.open_file, SK.Open, icon("SP_DialogOpenButton"), "打开报告文件")
         self.act_save = self._action("保存(&S)", docs.save, SK.Save, icon("SP_DialogSaveButton"), "保存报告")
         self.act_save_as = self._action("另存为(&A)…", docs.save_as, "Ctrl+Shift+S", None, "将报告保存为新文件")
-        self.act_import = self._action("导入已发布的年报(&I)…", docs.import_text, None, icon("SP_ArrowDown"),
+        self.act_import = self._action("导入已发布的年报(&I)…", docs.import_text, None, theme.action_icon("import"),
                                        "读取已发布年报的文本（.txt）、网页（.html）、Word 文档（.docx）或 PDF")
         self.act_import_xlsx = self._action("从 Excel 导入(&X)…", docs.import_xlsx, None, None,
                                             "读取由年报编辑器导出、在别处修改过的 Excel 工作簿")
@@ -167,10 +171,10 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action("退出(&Q)", self.close, SK.Quit, None, "关闭年报编辑器")
         self.act_undo = self.undo_group.createUndoAction(self, "撤销")
         self.act_undo.setShortcuts(SK.Undo)
-        self.act_undo.setIcon(icon("SP_ArrowBack"))
+        self.act_undo.setIcon(theme.action_icon("undo"))
         self.act_redo = self.undo_group.createRedoAction(self, "重做")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        self.act_redo.setIcon(icon("SP_ArrowForward"))
+        self.act_redo.setIcon(theme.action_icon("redo"))
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
         self.act_cut = self._action("剪切(&T)", lambda: self._dispatch("cut"), SK.Cut)
@@ -196,7 +200,15 @@ class MainWindow(QMainWindow):
         self.act_problems.setText("问题列表(&L)")
         self.act_problems.setShortcut(QKeySequence("Ctrl+L"))
         # No icon: the menu then shows the check mark (whether the list is shown).
-        self.act_about = self._action("关于年报编辑器(&A)", self.about)
+        self.act_about = self._action("关于年报编辑器(&A)", self.about, SK.HelpContents, None,
+                                      "版本、报告格式和快捷键一览")
+        if not self.act_about.shortcuts():  # a desktop without a help key binding
+            self.act_about.setShortcut(QKeySequence("F1"))
+        for action in self.actions():
+            polish_action(action)
+        self.act_import.setIconText("导入")  # the button: the menu says what is imported
+        self.undo_group.undoTextChanged.connect(lambda _t: polish_action(self.act_undo))
+        self.undo_group.redoTextChanged.connect(lambda _t: polish_action(self.act_redo))
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -237,7 +249,7 @@ class MainWindow(QMainWindow):
         tb.setIconSize(QSize(20, 20))
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         tb.setMovable(False)
-        for a in (self.act_new, self.act_open, self.act_save):
+        for a in (self.act_new, self.act_open, self.act_save, self.act_import):
             tb.addAction(a)
         tb.addSeparator()
         for a in (self.act_undo, self.act_redo):
@@ -435,6 +447,9 @@ class MainWindow(QMainWindow):
         editor = self.text_editor_of(section)
         if editor is not None:
             editor.editor.setFocus()
+            quote = self.session.checker.quote(self.session.report, finding) if self.session else None
+            if quote:  # the number the finding is about, selected in the text
+                editor.editor.select_quote(quote, finding.actual)
         self.show_message(finding.message)
 
     def reveal(self, section: str, refs: tuple) -> None:  # type: ignore[type-arg]
@@ -565,10 +580,23 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ misc
 
     def about(self) -> None:
+        """关于 (F1): the version, the report format, and every shortcut key."""
+        from models.version import VERSION
+
         template = self.session.report.template if self.session else None
-        fmt = f"\n报告格式：{template.name}（{template.source}）" if template else ""
-        errors.show_info(self, "关于年报编辑器",
-                         "年报编辑器：政府信息公开工作年度报告的离线编辑、校验与导出工具。" + fmt)
+        keys = [(shortcut_text(a), plain_text(a.text())) for a in self._menu_actions() if a.shortcuts()]
+        dialogs.show_about(self, VERSION, f"{template.name}（{template.source}）" if template else "",
+                           keys + TABLE_KEYS)
+
+    def _menu_actions(self) -> list[QAction]:
+        """The actions in menu order (the 快捷键 list follows the menus)."""
+        out: list[QAction] = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for a in menu.actions() if menu is not None else ():
+                if not a.isSeparator() and a.menu() is None and a not in out:
+                    out.append(a)
+        return out
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.WindowActivate:
@@ -585,6 +613,39 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.documents.closed()
         event.accept()
+
+
+#: Keys of the table that are no menu command (the 快捷键 list of 关于 shows them too).
+TABLE_KEYS = [
+    ("直接键入 / F2", "编辑单元格（键入即替换原值）"),
+    ("Enter / Shift+Enter", "确认并移到下 / 上一个单元格"),
+    ("Tab / Shift+Tab", "确认并移到右 / 左一个单元格"),
+    ("Delete", "清除所选单元格"),
+    ("Esc", "放弃正在键入的内容"),
+]
+
+
+def plain_text(text: str) -> str:
+    """An action's words without its mnemonic (“(&F)”, “&”), its “…” and a “\tDel” hint:
+    what a toolbar button shows (Alt+F is the 文件 menu, not 填写合计)."""
+    text = re.sub(r"\(&[^)]\)", "", text.split("\t")[0]).replace("&", "")
+    return text.replace("…", "").strip()
+
+
+def shortcut_text(action: QAction) -> str:
+    return " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+
+
+def polish_action(action: QAction) -> None:
+    """Toolbar text without mnemonic; a tooltip that names the shortcut (填写合计（F9）)."""
+    if action.isSeparator() or not action.text():
+        return
+    plain = plain_text(action.text())
+    action.setIconText(plain)
+    keys = shortcut_text(action)
+    tip = action.statusTip()
+    head = f"{plain}（{keys}）" if keys else plain
+    action.setToolTip(f"{head}\n{tip}" if tip and tip != plain else head)
 
 
 def initial_size(available: QSize) -> QSize:

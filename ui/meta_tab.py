@@ -22,7 +22,16 @@ from ui.session import DocumentSession
 from ui.text_limit import limit_line_edit
 from ui.text_section import UndoKeysToWindow, hint_label, section_heading
 
+PUBLISHED_WIDTH = 640  # a published title wraps at this width, shown whole
 _NO_DATE = QDate(2000, 1, 1)  # shown as “未填写”
+
+
+def signing_month(report_year: int | None, today: QDate) -> tuple[int, int]:
+    """Where the 落款日期 calendar opens: January after the year reported on (reports are signed
+    and published in January), or this month while the report has no year."""
+    if report_year is None:
+        return today.year(), today.month()
+    return report_year + 1, 1
 
 
 class MetaTab(QWidget):
@@ -86,6 +95,8 @@ class MetaTab(QWidget):
         form.addRow("报告标题：", self.title)
         self.published = QLabel()
         self.published.setWordWrap(True)
+        self.published.setMinimumWidth(PUBLISHED_WIDTH)
+        self.published.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.published_label = QLabel("原文标题：")
         form.addRow(self.published_label, self.published)
         fmt = QLabel(f"{template.name}（{template.source}），{template.first_year} 年起适用")
@@ -101,8 +112,8 @@ class MetaTab(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Show and watched is self.date.calendarWidget() and self.date.date() == _NO_DATE:
-            today = QDate.currentDate()
-            self.date.calendarWidget().setCurrentPage(today.year(), today.month())
+            year, month = signing_month(self.session.report.meta.year, QDate.currentDate())
+            self.date.calendarWidget().setCurrentPage(year, month)
         return False
 
     def _set(self, field: str, value: object) -> None:
@@ -125,6 +136,8 @@ class MetaTab(QWidget):
             self.date.setDate(parsed if parsed.isValid() else _NO_DATE)
             self.title.setText(self.session.report.title if meta.agency else "（请填写机关名称）")
             self.published.setText(meta.title or "")
+            # The form keeps fields at their size hint: give a long title the lines it wraps to.
+            self.published.setMinimumHeight(self.published.heightForWidth(PUBLISHED_WIDTH))
             self.published.setVisible(bool(meta.title))
             self.published_label.setVisible(bool(meta.title))
         finally:

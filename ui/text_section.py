@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from models.limits import MAX_TEXT_CHARS
+from models.normalise import squash
 from models.report import PREFACE, PREFACE_LABEL
 from models.template import SectionSpec
 from ui.session import DocumentSession
@@ -62,6 +63,24 @@ def count_chars(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
+def locate(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text``, compared as the checker reads narratives (NFKC, blanks
+    ignored, see :func:`models.normalise.squash`): (start, end) in ``text``, or None."""
+    squashed: list[str] = []
+    origin: list[int] = []  # position in text of each squashed character
+    for i, ch in enumerate(text):
+        if ch.isspace() and ch != "\n":
+            continue
+        for c in squash(ch, keep_lines=True) or ("\n" if ch == "\n" else ""):
+            squashed.append(c)
+            origin.append(i)
+    needle = squash(quote, keep_lines=True)
+    at = "".join(squashed).find(needle) if needle else -1
+    if at < 0:
+        return None
+    return origin[at], origin[at + len(needle) - 1] + 1
+
+
 class SessionTextEdit(QPlainTextEdit):
     """A plain-text field bound to one text of the report (a section's, or the 导语).
 
@@ -94,6 +113,24 @@ class SessionTextEdit(QPlainTextEdit):
     def _on_edited(self) -> None:
         if not self._updating:
             self.session.set_text(self.key, self.toPlainText())
+
+    def select_quote(self, quote: str, number: object = None) -> bool:
+        """Select ``quote`` in the text — only ``number`` in it, when it holds that figure
+        (what a clerk must look at: 收到申请 **12** 件) — and bring it into view."""
+        span = locate(self.toPlainText(), quote)
+        if span is None:
+            return False
+        start, end = span
+        if isinstance(number, int) and not isinstance(number, bool):
+            inner = locate(self.toPlainText()[start:end], str(number))
+            if inner is not None:
+                start, end = start + inner[0], start + inner[1]
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
 
     def _on_session_text(self, key: str) -> None:
         """Undo/redo changed the text: show it, cursor where the change was."""

@@ -81,3 +81,53 @@ def apply_app_look(app: QApplication) -> None:
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Highlight, QColor("#2F6FB3"))
     app.setPalette(palette)
+
+
+# ---------------------------------------------------------------------- action icons
+
+ICON_INK = QColor("#2F5F8F")
+
+
+def _arrow_icon(kind: str) -> QIcon:
+    """Undo/redo (a curved arrow turning back or on) and import (an arrow into a tray), drawn in
+    the editor's ink: the standard look where the desktop has no icon theme (Windows)."""
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+    icon = QIcon()
+    for size in (16, 20, 24, 32):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        s = size / 24.0
+        p.scale(s, s)
+        pen = QPen(ICON_INK, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        p.setPen(pen)
+        if kind in ("undo", "redo"):
+            if kind == "redo":  # the mirror image of undo
+                p.translate(24, 0)
+                p.scale(-1, 1)
+            path = QPainterPath(QPointF(7, 9))
+            path.lineTo(14, 9)
+            path.arcTo(QRectF(9, 9, 11, 11), 90, -180)
+            path.lineTo(8, 20)
+            p.drawPath(path)
+            p.setBrush(ICON_INK)
+            p.drawPolygon(QPolygonF([QPointF(3, 9), QPointF(8.5, 4.5), QPointF(8.5, 13.5)]))
+        else:  # import
+            p.drawPolyline(QPolygonF([QPointF(4, 14), QPointF(4, 20), QPointF(20, 20), QPointF(20, 14)]))
+            p.drawLine(QPointF(12, 3), QPointF(12, 14))
+            p.setBrush(ICON_INK)
+            p.drawPolygon(QPolygonF([QPointF(7.5, 11), QPointF(16.5, 11), QPointF(12, 16)]))
+        p.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+@cache
+def action_icon(kind: str) -> QIcon:
+    """The desktop theme's icon (edit-undo, edit-redo, document-import), else a drawn one."""
+    name = {"undo": "edit-undo", "redo": "edit-redo", "import": "document-import"}[kind]
+    themed = QIcon.fromTheme(name)
+    return themed if not themed.isNull() else _arrow_icon(kind)

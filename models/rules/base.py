@@ -118,6 +118,10 @@ class Check:
         for key in self.keys:
             found.pop(key, None)
 
+    def quoted(self, report: Any) -> str | None:
+        """The words of a narrative this check's finding is about (for the editor to select them)."""
+        return None
+
 
 class RuleKind:
     """A kind of rule: turns a template's rule into checks, validating its params."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from models.narrative import (
     Fact,
@@ -32,6 +33,10 @@ class NarrativeNumberCheck(Check):
         super().__init__(rule, Reads(cells=fact.reads, texts=(section.key,)), [(section.key, fact.id)])
         self.env, self.reader, self.fact, self.section = env, reader, fact, section
         self.order = env.locator.order(fact.cells[0]) - 1
+
+    def quoted(self, report: Any) -> str | None:
+        stated = self.reader.statements(report.text(self.section.key)).get(self.fact.id)
+        return stated[1] if stated else None
 
     def run(self, ctx: Context, found: Found) -> None:
         stated = self.reader.statements(ctx.report.text(self.section.key)).get(self.fact.id)
@@ -166,6 +171,10 @@ class PlaceholderCheck(Check):
     def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, pattern: re.Pattern[str]) -> None:
         super().__init__(rule, Reads(texts=(section.key,)), [section.key])
         self.env, self.section, self.pattern = env, section, pattern
+
+    def quoted(self, report: Any) -> str | None:
+        hit = find_placeholder(self.pattern, report.text(self.section.key))  # type: ignore[arg-type]
+        return hit[0] if hit else None
 
     def run(self, ctx: Context, found: Found) -> None:
         hit = find_placeholder(self.pattern, ctx.report.text(self.section.key))

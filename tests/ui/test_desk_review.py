@@ -287,10 +287,14 @@ def test_open_offers_the_importable_files_too(window: MainWindow, dialogs_log: A
     assert all(ext in first_filter for ext in ("*.json", "*.txt", "*.html", "*.xlsx"))
 
 
-def test_the_date_calendar_opens_on_this_month_when_no_date_is_set(window: MainWindow) -> None:
+def test_the_date_calendar_opens_on_the_reports_january_when_no_date_is_set(window: MainWindow) -> None:
     meta = window.pages[""]
     calendar = meta.date.calendarWidget()  # type: ignore[attr-defined]
+    assert window.session is not None and window.session.report.meta.year == 2024
     QCoreApplication.sendEvent(calendar, QShowEvent())  # what the popup does when it opens
+    assert (calendar.yearShown(), calendar.monthShown()) == (2025, 1)  # a 2024 report is signed in January 2025
+    window.session.set_meta("year", None)
+    QCoreApplication.sendEvent(calendar, QShowEvent())
     today = QDate.currentDate()
     assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())
 
