@@ -173,7 +173,7 @@ class PlaceholderCheck(Check):
         self.env, self.section, self.pattern = env, section, pattern
 
     def quoted(self, report: Any) -> str | None:
-        hit = find_placeholder(self.pattern, report.text(self.section.key))  # type: ignore[arg-type]
+        hit = find_placeholder(self.pattern, report.text(self.section.key))
         return hit[0] if hit else None
 
     def run(self, ctx: Context, found: Found) -> None:
