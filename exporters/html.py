@@ -66,7 +66,7 @@ def render_html(report: Report) -> str:
         "</head>",
         '<body style="margin:0;background:#fff;">',
         f'<article class="nianbao-report" style="{_CSS["article"]}">',
-        f'<h1 style="{_CSS["h1"]}">{escape(title)}</h1>',
+        f'<h1 style="{_CSS["h1"]}">{_title_markup(report, title)}</h1>',
     ]
     if report.preface:  # 导语: before 一, without a heading
         out.append('<section id="preface" data-section="preface">')
@@ -138,3 +138,11 @@ def _table(report: Report, grid: Grid) -> str:
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
+
+
+def _title_markup(report: Report, title: str) -> str:
+    """A long title breaks after the agency, as published reports (and our PDF) print it."""
+    agency = xml_text(report.meta.agency.strip())
+    if agency and title.startswith(agency) and len(title) > 22 and len(title) > len(agency):
+        return f"{escape(agency)}<br>{escape(title[len(agency):])}"
+    return escape(title)

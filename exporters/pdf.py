@@ -14,9 +14,7 @@ character spacing, as word processors do for Chinese.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
@@ -26,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer, Table
 
 from exporters import ExportFailed
+from exporters.document import SUBHEADING, chinese_date
 from exporters.fonts import NoFontError, PdfFonts, pdf_fonts
 from exporters.linebreak import break_lines, label_glue
 from exporters.pdf_table import TableCell, TableSpec, break_row, table_slice, table_spec
@@ -340,7 +339,6 @@ def _table_texts(report: Report, section: SectionSpec) -> dict[CellRef, str]:
 # ----------------------------------------------------------------- the document
 
 # （一）主动公开情况。 at the start of a paragraph: a second-level heading, set in 楷体.
-_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。！？\n]{0,40}?(?:[。！？]|$)")
 
 
 class _Builder:
@@ -377,7 +375,7 @@ class _Builder:
             para = raw.strip()
             if not para:
                 continue
-            m = _SUBHEADING.match(para)
+            m = SUBHEADING.match(para)
             runs = []
             if m:
                 runs += self.runs(m.group(0), "heading2")
@@ -408,7 +406,7 @@ class _Builder:
         date longer than that is set 2 characters from the edge and the agency moves left instead.
         A name too long for one line wraps over several, right-aligned."""
         agency = self.report.meta.agency.strip()
-        when = _chinese_date(self.report.meta.date)
+        when = chinese_date(self.report.meta.date)
         if not agency and not when:
             return []
         two = 2 * SIZE_BODY
@@ -483,17 +481,6 @@ def _clean(text: str) -> str:
     """Tabs to spaces, CRLF to LF, other control characters dropped (they have no glyph)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return "".join(ch for ch in text if ch == "\n" or ch >= " ")
-
-
-def _chinese_date(iso: str | None) -> str | None:
-    """'2025-01-20' → '2025年1月20日' (the 成文日期 in Arabic numerals, GB/T 9704-2012)."""
-    if not iso or not iso.strip():
-        return None
-    try:
-        d = date.fromisoformat(iso.strip()[:10])
-    except ValueError:
-        return iso.strip()  # not ISO: print what the user wrote
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _page_number(fonts: PdfFonts) -> Callable[[Canvas, BaseDocTemplate], None]:

@@ -204,6 +204,21 @@ class Line:
         return [c for c in self.cells if c.strip()]
 
 
+def run_on(pieces: list[str]) -> str:
+    """Pieces of one text that a layout broke apart (lines of a cell, paragraphs of a Word cell,
+    lines of a PDF paragraph) joined again: Chinese runs on without a space (``商业企`` / ``业``),
+    a space only between two Latin letters or digits."""
+    out = ""
+    for piece in pieces:
+        p = piece.strip()
+        if not p:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+            out += " "
+        out += p
+    return out
+
+
 def is_prose(text: str) -> bool:
     """A sentence rather than a label or a number (never split into cells or read as a value)."""
     s = squash(text)

@@ -32,6 +32,7 @@ class Split:
     solved: dict[str, Row]  # row → its figures, when exactly one split of the table satisfies every sum
     candidates: dict[str, list[Row]]  # row → the splits that remain possible, when not solved
     exhausted: bool = False  # the search gave up (too many possibilities)
+    unverifiable: bool = False  # a sum the rows take part in has a blank cell: it cannot vouch for a split
 
 
 def row_splits(runs: Sequence[str], columns: Sequence[str], rules: Sequence[EquationRule]) -> list[Row] | None:
@@ -100,6 +101,14 @@ def solve_table(unknown: Mapping[str, list[Row]], known: Mapping[tuple[str, str]
     checked). Solved only when exactly one choice satisfies every sum."""
     rows = sorted(unknown, key=lambda r: len(unknown[r]))
     column_rules = [r for r in rules if r.along == "column"]
+    # A split is only as good as the sums that confirm it: if a sum the rows take part in has a
+    # blank cell (a row lost, a figure unreadable), it confirms nothing, and nothing is split.
+    for rule in column_rules:
+        keys = rule.left + rule.right
+        for row in (k for k in keys if k in unknown):
+            for other in (k for k in keys if k not in unknown):
+                if any(known.get((other, c)) is None for c in columns_of[row] if c in columns_of.get(other, ())):
+                    return Split({}, {r: list(unknown[r]) for r in rows}, unverifiable=True)
     all_columns = list(dict.fromkeys(c for cols in columns_of.values() for c in cols))
     chosen: dict[str, Row] = {}
 

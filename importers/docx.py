@@ -19,7 +19,7 @@ from typing import Any
 
 from importers import ImportFailed, ImportResult
 from importers.archive import check_zip
-from importers.common import Line, display_name, is_prose
+from importers.common import Line, display_name, is_prose, run_on
 from importers.own import MAX_DATA_CHARS, OwnDocument, parse_data
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -148,18 +148,8 @@ class _BodyReader:
                 if merge is not None and merge.get(f"{W}val") in (None, "continue"):
                     continue
                 texts = [" ".join(paragraph_text(p).split()) for p in cell.iter(f"{W}p")]
-                cells.append(_cell_text([t for t in texts if t]))
+                cells.append(run_on(texts))
         return cells
-
-
-def _cell_text(paragraphs: list[str]) -> str:
-    """A cell's paragraphs joined: words split over paragraphs (``商业`` / ``企业``) run on."""
-    out = ""
-    for p in paragraphs:
-        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
-            out += " "
-        out += p
-    return out
 
 
 # Text boxes and drawings anchored in a paragraph (and the VML copy Word keeps as a fallback)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
-from importers.common import Line, display_name, enumerated, is_value_text, squash
+from importers.common import Line, display_name, enumerated, is_value_text, run_on, squash
 from importers.tables import STRONG
 from importers.text import PAGE_LINE
 
@@ -84,8 +84,37 @@ def pdf_lines(data: bytes, *, source: str = "") -> tuple[list[Line], list[str]]:
         raise ImportFailed(f"{name}过大（{len(data) // 1024 // 1024} MB），不像一份年度报告")
     if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF-" not in data[:1024]:
         raise ImportFailed(f"{name}不是 PDF 文件（文件头不对），可能已损坏或扩展名有误")
+    _check_streams(data, name)
     pages, hints = _read_pages(data, name)
     return _lines(pages), hints
+
+
+MAX_INFLATED = 256 * 1024 * 1024  # all compressed streams together, inflated (a report: a few MB)
+MAX_STREAMS = 50_000
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _check_streams(data: bytes, name: str) -> None:
+    """Refuse a PDF whose compressed streams would inflate beyond :data:`MAX_INFLATED` (a
+    "deflate bomb"): pdfminer inflates each stream whole, in memory. Measured here with a bounded
+    inflater on the raw file, before any parsing."""
+    import zlib
+
+    total = 0
+    for k, m in enumerate(_STREAM.finditer(data)):
+        if k >= MAX_STREAMS:
+            raise ImportFailed(f"{name}含有过多的数据流（超过 {MAX_STREAMS} 个），不像一份年度报告")
+        end = data.find(b"endstream", m.end())
+        raw = data[m.end(): end if end >= 0 else len(data)]
+        inflater = zlib.decompressobj()
+        try:
+            while raw and total <= MAX_INFLATED:
+                total += len(inflater.decompress(raw, MAX_INFLATED + 1 - total))
+                raw = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not deflate (images, broken data): pdfminer judges it
+        if total > MAX_INFLATED:
+            raise ImportFailed(f"{name}解压后超过 {MAX_INFLATED // 1024 // 1024} MB，疑似恶意文件（压缩炸弹），已拒绝打开")
 
 
 # ---------------------------------------------------------------------- reading the pages
@@ -216,20 +245,9 @@ def _table(found: Any) -> _Table | None:
     # left (colspan) is not printed again, one covered from above (rowspan) neither: both None.
     for row in found.rows:
         starts.append([c is not None for c in row.cells])
-    rows: list[list[str | None]] = [[None if c is None else _cell_text(c) for c in r] for r in rows_text]
+    rows: list[list[str | None]] = [[None if c is None else run_on(c.split("\n")) for c in r] for r in rows_text]
     x0, top, x1, bottom = found.bbox
     return _Table(rows, starts, float(x0), float(x1), float(top), float(bottom))
-
-
-def _cell_text(text: str) -> str:
-    """A cell's lines joined: Chinese runs on without a space (``商业企`` / ``业``)."""
-    parts = [p.strip() for p in text.split("\n") if p.strip()]
-    out = ""
-    for p in parts:
-        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
-            out += " "
-        out += p
-    return out
 
 
 def _text_lines(page: Any) -> list[_TextLine]:
@@ -292,7 +310,7 @@ def _lines(pages: list[_Page]) -> list[Line]:
 
     def close() -> None:
         if para:
-            lines.append(Line([_join_text(para)]))
+            lines.append(Line([run_on([ln.text for ln in para])]))
             para.clear()
         for r in run:
             cells = [c for c in r if c is not None]  # as a web page's <tr>: the cells that start here
@@ -392,16 +410,6 @@ def _continues(prev: _TextLine, line: _TextLine, left: float, right: float) -> b
     if line.x0 > left + 0.8 * size:
         return False
     return abs(prev.size - line.size) <= 0.2 * size
-
-
-def _join_text(lines: list[_TextLine]) -> str:
-    out = ""
-    for ln in lines:
-        t = ln.text.strip()
-        if out and out[-1].isascii() and out[-1].isalnum() and t[:1].isascii() and t[:1].isalnum():
-            out += " "
-        out += t
-    return out
 
 
 _RUNNING_NUMBER = re.compile(r"\d+")

@@ -98,8 +98,8 @@ class TableRead:
     gaps: dict[str, list[Token]] = field(default_factory=dict)  # rows with too few numbers to place
     split: dict[str, str] = field(default_factory=dict)  # row → the figures printed run together, split
     renamed: dict[str, str] = field(default_factory=dict)  # row → its label as misprinted, matched by place
-    # row → (printed, candidates; None: too many to list)
-    ambiguous: dict[str, tuple[str, list[tuple[int, ...]] | None]] = field(default_factory=dict)
+    # row → (printed, candidates (None: too many to list), whether a sum it takes part in has a blank)
+    ambiguous: dict[str, tuple[str, list[tuple[int, ...]] | None, bool]] = field(default_factory=dict)
 
 
 def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
@@ -564,7 +564,8 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
             cands = [] if row in too_many or result is None else result.candidates.get(row, unknown.get(row, []))
             if result is not None and result.exhausted:
                 too_many.append(row)
-            out.ambiguous[row] = (printed, None if row in too_many else cands)
+            unverifiable = result is not None and result.unverifiable
+            out.ambiguous[row] = (printed, None if row in too_many else cands, unverifiable)
 
 
 LIKENESS = 0.5  # bigram likeness of a misprinted label to the one its place calls for

@@ -41,6 +41,8 @@ class Finding:
     explanation: str | None = None
     #: Where in its section's text the finding points (start, end), for a narrative finding
     #: about a few characters (a number copied from last year's text): the editor marks them.
+    #: Such a finding is not "on" its cells (``CheckResult.for_cell``): they only say where
+    #: the figure came from, and keep its acceptance apart from the others'.
     span: tuple[int, int] | None = None
 
     @property
@@ -152,6 +154,8 @@ class CheckResult:
         if self._by_cell is None:
             index: dict[CellRef, list[Finding]] = {}
             for f in self._findings.values():
+                if f.span is not None:
+                    continue  # it points at characters of a text; its cells only say where a figure came from
                 for c in f.cells:
                     index.setdefault(c, []).append(f)
             self._by_cell = index

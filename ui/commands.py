@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from models.last_year import LastYear
 from models.report import Acceptance
 from models.values import CellRef, Value
 
@@ -173,3 +174,15 @@ class WithdrawCommand(_SessionCommand):
             report.withdraw(self.rule, self.cells)
         elif self.previous is not None:
             report.accept(self.previous)
+
+
+class SetPreviousCommand(_SessionCommand):
+    """Link last year's report (its figures and texts kept in the file), replace it, or unlink it."""
+
+    def __init__(self, session: DocumentSession, new: LastYear | None, text: str) -> None:
+        super().__init__(session, text)
+        self.old = session.report.previous
+        self.new = new
+
+    def _apply(self, forward: bool) -> None:
+        self.session.report.set_previous(self.new if forward else self.old)

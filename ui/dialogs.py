@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -36,6 +36,9 @@ from models.findings import SEVERITY_LABEL, Finding
 from models.report import LEVELS
 from models.template import available_templates, load_template
 from ui import theme
+
+if TYPE_CHECKING:
+    from ui.year_dialogs import NewFromLastChoice
 
 SaveChoice = Literal["save", "discard", "cancel"]
 
@@ -303,3 +306,11 @@ def show_about(parent: QWidget | None, version: str, template: str, keys: Sequen
     screen = dialog.screen().availableGeometry().size()
     dialog.resize(min(560, screen.width() - 40), min(640, screen.height() - 80))
     dialog.exec()
+
+
+def ask_new_from_last(parent: QWidget | None, directory: str = "") -> NewFromLastChoice | None:
+    """文件 → 从上年报告新建…: a ``NewFromLastChoice`` (``ui.year_dialogs``), or None when cancelled."""
+    from ui.year_dialogs import NewFromLastDialog
+
+    dialog = NewFromLastDialog(parent, directory)
+    return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None

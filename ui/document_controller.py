@@ -76,6 +76,9 @@ class DocumentController(QObject):
         self.heartbeat.start()
         if recovery is not None:
             recovery.autosaved.connect(lambda: QTimer.singleShot(0, self.check_disk))
+        from ui.year_cycle import YearCycle
+
+        self.year = YearCycle(self)  # 从上年报告新建, 关联上年报告, 与上年对比
 
     @property
     def session(self) -> DocumentSession | None:

@@ -29,6 +29,7 @@ from models.limits import MAX_TEXT_CHARS
 from models.report import PREFACE
 from ui import dialogs, theme
 from ui.document_controller import DocumentController
+from ui.last_year_panel import LastYearPanel
 from ui.meta_tab import MetaTab
 from ui.problems_panel import ProblemsPanel
 from ui.recovery import RecoveryManager, RecoveryStore
@@ -107,6 +108,10 @@ class MainWindow(QMainWindow):
         self.problems = ProblemsPanel(self)
         self.problems.findingActivated.connect(self.show_finding)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
+        # 上年正文: last year's text of the section being written (hidden until asked for).
+        self.last_year_panel = LastYearPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.last_year_panel)
+        self.last_year_panel.hide()
         self._make_actions()
         self._make_menus()
         self._make_toolbar()
@@ -196,6 +201,22 @@ class MainWindow(QMainWindow):
         self.act_prev_tab.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
         self.act_focus_problems = self._action("转到问题列表(&G)", self.focus_problems, "F6", None,
                                                "把键盘焦点移到问题列表（Enter 跳到问题所在处）")
+        year = docs.year
+        self.act_new_from_last = self._action("从上年报告新建(&L)…", year.new_from_last, "Ctrl+Shift+N", None,
+                                              "以上年度的报告为基础新建本年报告：结转数取自上年，上年数据随报告保存")
+        self.act_link_previous = self._action("关联上年报告(&Y)…", year.link, None, None,
+                                              "选择上年度的报告，用于核对结转数、对照上年数字和正文（可撤销）")
+        self.act_unlink_previous = self._action("取消关联上年报告", year.unlink, None, None,
+                                                "不再与上年报告核对（可撤销）")
+        self.act_compare = self._action("与上年对比(&D)…", year.compare, None, None,
+                                        "逐表逐格对比上年和本年：上年、本年、增减、增减率，写成 Excel、PDF 或网页")
+        self.act_show_last_year = self._action("显示上年数据(&Y)", None, "Ctrl+Shift+Y", None,
+                                               "在表格每个单元格中以小字显示上年数值")
+        self.act_show_last_year.setCheckable(True)
+        self.act_show_last_year.toggled.connect(self.show_last_year)
+        self.act_last_year_panel = self.last_year_panel.toggleViewAction()
+        self.act_last_year_panel.setText("上年正文(&T)")
+        self.act_last_year_panel.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.act_problems = self.problems.toggleViewAction()
         self.act_problems.setText("问题列表(&L)")
         self.act_problems.setShortcut(QKeySequence("Ctrl+L"))
@@ -213,7 +234,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("文件(&F)")
-        m.addActions([self.act_new, self.act_open])
+        m.addActions([self.act_new, self.act_new_from_last, self.act_open])
         self.recent_menu = QMenu("最近打开(&R)", self)
         self.recent_menu.aboutToShow.connect(lambda: self.documents.fill_recent_menu(self.recent_menu))
         m.addMenu(self.recent_menu)
@@ -236,10 +257,14 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_next, self.act_prev])
         m.addSeparator()
         m.addActions([self.act_accept, self.act_withdraw])
+        m.addSeparator()
+        m.addActions([self.act_link_previous, self.act_unlink_previous, self.act_compare])
         m = bar.addMenu("视图(&V)")
         m.addActions([self.act_next_tab, self.act_prev_tab])
         m.addSeparator()
         m.addActions([self.act_problems, self.act_focus_problems])
+        m.addSeparator()
+        m.addActions([self.act_show_last_year, self.act_last_year_panel])
         m = bar.addMenu("帮助(&H)")
         m.addAction(self.act_about)
 
@@ -307,6 +332,9 @@ class MainWindow(QMainWindow):
         session.pathChanged.connect(self._update_title)
         session.revealRequested.connect(self.reveal)
         self.problems.set_session(session)
+        self.last_year_panel.set_session(session)
+        session.previousChanged.connect(self._previous_changed)
+        self._previous_changed()
         if self.recovery is not None:
             self.recovery.attach(session)
         if old is not None:
@@ -331,6 +359,8 @@ class MainWindow(QMainWindow):
             if section.is_table:
                 page = TableSectionPage(session, section.key)
                 page.view.statusMessage.connect(self.show_message)
+                if self.act_show_last_year.isChecked():
+                    page.view.set_show_last_year(True)
                 page.view.selectionModel().currentChanged.connect(self._update_cell_label)
                 page.view.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_clear, self.act_fill])
                 page.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -400,7 +430,21 @@ class MainWindow(QMainWindow):
         is_table = self.current_view() is not None
         self.act_fill.setEnabled(is_table)
         self.act_clear.setEnabled(is_table)
+        self.last_year_panel.show_section(self.current_section())
         self._update_cell_label()
+
+    def _previous_changed(self) -> None:
+        linked = self.session is not None and self.session.report.previous is not None
+        self.act_unlink_previous.setEnabled(linked)
+        self.act_link_previous.setText("更换上年报告(&Y)…" if linked else "关联上年报告(&Y)…")
+
+    def show_last_year(self, on: bool) -> None:
+        """视图 → 显示上年数据: last year's value in each table cell (every table tab)."""
+        for page in self.pages.values():
+            if isinstance(page, TableSectionPage):
+                page.view.set_show_last_year(on)
+        if on and (self.session is None or self.session.report.previous is None):
+            self.show_message("尚未关联上年报告：用“检查 → 关联上年报告…”选择上年的报告后即可显示上年数据")
 
     def _update_cell_label(self, *_: object) -> None:
         view = self.current_view()
@@ -448,7 +492,9 @@ class MainWindow(QMainWindow):
         if editor is not None:
             editor.editor.setFocus()
             quote = self.session.checker.quote(self.session.report, finding) if self.session else None
-            if quote:  # the number the finding is about, selected in the text
+            if finding.span is not None:  # a few characters of the text: select them
+                editor.editor.select_span(*finding.span)
+            elif quote:  # the number the finding is about, selected in the text
                 editor.editor.select_quote(quote, finding.actual)
         self.show_message(finding.message)
 

@@ -24,6 +24,8 @@ R = Qt.ItemDataRole
 CellRefRole = Qt.ItemDataRole.UserRole + 1
 KindRole = Qt.ItemDataRole.UserRole + 2
 NumberSpecRole = Qt.ItemDataRole.UserRole + 3  # what a value cell may hold (models.numbers.NumberSpec)
+#: Last year's value as the cell shows it under this year's (视图 → 显示上年数据), else None.
+LastYearRole = Qt.ItemDataRole.UserRole + 4
 
 #: Roles that change when a value or its findings change.
 VALUE_ROLES = [R.DisplayRole, R.EditRole, R.BackgroundRole, R.DecorationRole, R.ToolTipRole]
@@ -53,7 +55,9 @@ class SectionTableModel(QAbstractTableModel):
         self._totals = session.checker.totals()
         template = session.report.template
         self._blank_rules = frozenset(r.id for r in template.rules_of("blank_cells"))
+        self._show_last_year = False
         session.cellsChanged.connect(self._on_cells_changed)
+        session.previousChanged.connect(self._refresh_values)
 
     # ------------------------------------------------------------------ look-ups
 
@@ -111,8 +115,28 @@ class SectionTableModel(QAbstractTableModel):
     def blank_total(self, ref: CellRef) -> bool:
         return self.is_total(ref) and self.session.report.values.get(ref) is None
 
+    @property
+    def show_last_year(self) -> bool:
+        return self._show_last_year
+
+    def set_show_last_year(self, on: bool) -> None:
+        """Show last year's value in each value cell (the delegate paints it in a quieter type)."""
+        if on != self._show_last_year:
+            self._show_last_year = on
+            self._refresh_values()
+
+    def last_year_text(self, ref: CellRef) -> str | None:
+        """``上年 12`` under this year's value; None without last year (or a cell it lacks)."""
+        change = self.session.last_year(ref)
+        if change is None or not change.comparable:
+            return None
+        return f"上年 {format_value(change.last) or '—'}"
+
     def tooltip(self, ref: CellRef) -> str:
         lines = [self.describe(ref)]
+        change = self.session.last_year(ref)
+        if change is not None:
+            lines.append(change.describe())
         total = self.total_text(ref)
         if total:
             lines.append(total)
@@ -215,6 +239,8 @@ class SectionTableModel(QAbstractTableModel):
             return cell.kind
         if role == NumberSpecRole:
             return self.session.checker.spec(ref)
+        if role == LastYearRole:
+            return self.last_year_text(ref) if self._show_last_year else None
         return None
 
     def _label_data(self, cell: GridCell, role: int) -> Any:
@@ -245,6 +271,12 @@ class SectionTableModel(QAbstractTableModel):
         return self._bold
 
     # ------------------------------------------------------------------ session → view
+
+    def _refresh_values(self) -> None:
+        """Last year changed (or is shown or hidden): every value cell's tooltip and look."""
+        for cell in self.grid.value_cells:
+            idx = self.index(cell.row, cell.col)
+            self.dataChanged.emit(idx, idx, [*VALUE_ROLES, LastYearRole])
 
     def _on_cells_changed(self, section: str, refs: tuple[CellRef, ...]) -> None:
         if section != self.section.key:

@@ -18,9 +18,9 @@ from models.grid import GridCell
 from models.numbers import NumberSpec
 from models.values import CellRef
 from ui.clipboard import copy_block, plan_paste
-from ui.delegates import CellDelegate
+from ui.delegates import CellDelegate, quiet_font
 from ui.frozen import FrozenPanes
-from ui.section_model import NumberSpecRole, SectionTableModel
+from ui.section_model import LastYearRole, NumberSpecRole, SectionTableModel
 
 CELL_PAD = 14  # horizontal padding inside a cell, px
 ROW_PAD = 10  # vertical padding of a one-line row, px (表二 fits a 1366×768 laptop without scrolling)
@@ -55,11 +55,12 @@ class SectionView(QTableView):
         )
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setItemDelegate(CellDelegate(self, spec_role=NumberSpecRole))
+        self.setItemDelegate(CellDelegate(self, spec_role=NumberSpecRole, second_line_role=LastYearRole))
         self.setStyleSheet("QTableView { gridline-color: #9AA8B8; }")
         # 冻结窗格: the header rows (one block of headers only: 表二 stacks four) and the label columns.
         self.frozen = FrozenPanes(self, model.grid.header_rows, model.grid.label_cols,
-                                  lambda pane: CellDelegate(pane, spec_role=NumberSpecRole))
+                                  lambda pane: CellDelegate(pane, spec_role=NumberSpecRole,
+                                                            second_line_role=LastYearRole))
         self.frozen.set_spans((c.row, c.col, c.rowspan, c.colspan) for c in model.grid.merged)
         self._laid_out_width = -1
         self._available: int | None = None  # set by the page that hosts the view
@@ -252,6 +253,8 @@ class SectionView(QTableView):
         for c, w in enumerate(widths):
             self.setColumnWidth(c, w)
         base = fm.height() + ROW_PAD
+        if self._model.show_last_year:  # last year's value under each value, in a smaller type
+            base += QFontMetrics(quiet_font(font)).height()
         heights = [base] * grid.n_rows
         tall: list[tuple[GridCell, int]] = []
         for cell in grid.cells:
@@ -277,6 +280,11 @@ class SectionView(QTableView):
         hbar = self.horizontalScrollBar().sizeHint().height() if sum(widths) > width else 0
         self.setMaximumHeight(sum(heights) + 2 * self.frameWidth() + hbar + 2)
         self._fit_width()
+
+    def set_show_last_year(self, on: bool) -> None:
+        """视图 → 显示上年数据: last year's value under each value (rows grow to hold it)."""
+        self._model.set_show_last_year(on)
+        self.relayout(force=True)
 
     def _fit_width(self, *_: object) -> None:
         """Hug the table (plus the scroll bar only while one is shown) inside the page."""

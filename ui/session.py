@@ -14,8 +14,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from models.checker import Checker, checker_for
+from models.compare import CellChange, cell_change
 from models.findings import CheckResult, Finding
 from models.fingerprint import Fingerprint
+from models.last_year import LastYear, LastYearView
 from models.numbers import format_value
 from models.report import Change, Report
 from models.values import CellRef, Value
@@ -24,6 +26,7 @@ from ui.commands import (
     SetCellsCommand,
     SetMetaCommand,
     SetNoteCommand,
+    SetPreviousCommand,
     SetTextCommand,
     WithdrawCommand,
 )
@@ -41,6 +44,7 @@ class DocumentSession(QObject):
         pathChanged(): the file the report is saved to changed, or whether it is read-only.
         revealRequested(section, refs): undo/redo asks the window to show that place
             (section "" = the basic-data tab).
+        previousChanged(): last year's report was linked, replaced or unlinked.
     """
 
     cellsChanged = Signal(str, object)
@@ -52,6 +56,7 @@ class DocumentSession(QObject):
     modifiedChanged = Signal(bool)
     pathChanged = Signal()
     revealRequested = Signal(str, object)
+    previousChanged = Signal()
 
     def __init__(self, report: Report, path: str | Path | None = None, *, dirty: bool = False,
                  parent: QObject | None = None) -> None:
@@ -61,6 +66,8 @@ class DocumentSession(QObject):
         self.path: Path | None = Path(path).absolute() if path else None
         self.checker: Checker = checker_for(report.template)
         self.result: CheckResult = self.checker.check(report)
+        # Last year's figures and texts in this year's keys (None: no last year linked).
+        self.last_view: LastYearView | None = self.checker.last_view(report)
         self.undo_stack = QUndoStack(self)
         self._dirty = dirty  # restored or imported content that was never saved
         # The file as this desk last read or wrote it: another desk's save shows as a difference.
@@ -144,6 +151,20 @@ class DocumentSession(QObject):
         if self.report.acceptance_for(finding.rule, finding.cells) is not None:
             self.undo_stack.push(WithdrawCommand(self, finding.rule, finding.cells))
 
+    def set_previous(self, previous: LastYear | None) -> None:
+        """Link last year's report (what the file keeps of it), replace or unlink it: one undo step."""
+        if previous is self.report.previous:
+            return
+        text = "取消关联上年报告" if previous is None else (
+            "更换上年报告" if self.report.previous is not None else "关联上年报告")
+        self.undo_stack.push(SetPreviousCommand(self, previous, text))
+
+    def last_year(self, ref: CellRef) -> CellChange | None:
+        """This cell beside last year's (None when no last year is linked)."""
+        if self.last_view is None:
+            return None
+        return cell_change(self.report.template, ref, self.last_view, self.report.values.get(ref))
+
     def equation_findings(self, section: str) -> list[Finding]:
         """Open findings of the template's sum rules in ``section`` (what 填写合计 can fix)."""
         rules = self.checker.equation_rules(section)
@@ -185,6 +206,9 @@ class DocumentSession(QObject):
             self.noteChanged.emit(change.section)
         elif change.kind == "meta":
             self.metaChanged.emit()
+        elif change.kind == "previous":
+            self.last_view = self.checker.last_view(self.report)
+            self.previousChanged.emit()
         self.resultChanged.emit()
         self.contentChanged.emit()
 

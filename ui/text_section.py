@@ -7,13 +7,14 @@ pause), so Ctrl+Z in the text undoes exactly like everywhere else in the window.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QHelpEvent, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from models.limits import MAX_TEXT_CHARS
 from models.normalise import squash
 from models.report import PREFACE, PREFACE_LABEL
 from models.template import SectionSpec
+from ui import theme
 from ui.session import DocumentSession
 from ui.text_limit import LimitCounter, PlainTextLimit
 
@@ -109,6 +110,57 @@ class SessionTextEdit(QPlainTextEdit):
         self.installEventFilter(self._keys)
         self.textChanged.connect(self._on_edited)
         session.textChanged.connect(self._on_session_text)
+        # Findings about a few characters of the text (a figure left from last year's): marked.
+        self._marks: list[tuple[int, int, str]] = []
+        session.resultChanged.connect(self._mark_findings)
+        self._mark_findings()
+
+    # ------------------------------------------------------------------ marked findings
+
+    def _mark_findings(self) -> None:
+        text = self.session.report.text(self.key)
+        selections: list[QTextEdit.ExtraSelection] = []
+        marks: list[tuple[int, int, str]] = []
+        for f in self.session.result.for_section(self.key):
+            if f.span is None or not f.is_open or f.span[1] > len(text):
+                continue
+            start, end = _utf16(text, f.span[0]), _utf16(text, f.span[1])
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(theme.SEVERITY_BG[f.severity])
+            selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            selection.format.setUnderlineColor(theme.SEVERITY_FG[f.severity])
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selections.append(selection)
+            marks.append((start, end, f.message))
+        if marks or self._marks:
+            self.setExtraSelections(selections)
+        self._marks = marks
+
+    @property
+    def marked(self) -> list[tuple[int, int, str]]:
+        """(start, end, message) of every marked span (document positions)."""
+        return list(self._marks)
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select characters ``start``–``end`` of the report's text (a finding's span)."""
+        text = self.toPlainText()
+        cursor = self.textCursor()
+        cursor.setPosition(_utf16(text, min(start, len(text))))
+        cursor.setPosition(_utf16(text, min(end, len(text))), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip and self._marks and isinstance(event, QHelpEvent):
+            at = self.cursorForPosition(event.pos()).position()
+            message = next((m for a, b, m in self._marks if a <= at <= b), None)
+            if message:
+                QToolTip.showText(event.globalPos(), message, self)
+                return True
+        return super().viewportEvent(event)
 
     def _on_edited(self) -> None:
         if not self._updating:
@@ -157,6 +209,12 @@ class SessionTextEdit(QPlainTextEdit):
             self.ensureCursorVisible()
         finally:
             self._updating = False
+
+
+def _utf16(text: str, index: int) -> int:
+    """A Python index into ``text`` as a Qt document position (UTF-16 units)."""
+    head = text[:index]
+    return index if head.isascii() or all(ord(ch) < 0x10000 for ch in head) else len(head.encode("utf-16-le")) // 2
 
 
 PREFACE_HINT = "可选。印在报告标题之后、“一、总体情况”之前，不加标题。"

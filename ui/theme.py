@@ -25,6 +25,8 @@ VALUE_BG = QColor("#FFFFFF")
 TOTAL_BG = QColor("#E2E9F3")  # a cell a sum rule computes (with bold figures): a total, not an input
 
 SEVERITY_BG = {"error": ERROR_BG, "warning": WARNING_BG, "info": INFO_BG}
+#: The wavy underline under marked characters of a text (a figure left from last year's).
+SEVERITY_FG = {"error": QColor("#B3261E"), "warning": QColor("#C77700"), "info": QColor("#2F6FB3")}
 
 
 @cache

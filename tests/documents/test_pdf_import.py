@@ -123,3 +123,13 @@ def test_a_prose_only_pdf_is_not_taken_for_a_report() -> None:
     data = _pdf_of(lambda c: c.drawString(72, 700, "Hello, this is not an annual report."))
     with pytest.raises(ImportFailed, match="不像政府信息公开工作年度报告"):
         import_pdf(data, source="其他.pdf")
+
+
+def test_a_deflate_bomb_is_refused_before_parsing() -> None:
+    import zlib
+
+    bomb = zlib.compress(b" " * (300 * 1024 * 1024), 9)  # 300 MB of spaces in ~300 KB
+    data = (b"%PDF-1.4\n1 0 obj << /Length " + str(len(bomb)).encode() + b" /Filter /FlateDecode >>\nstream\n"
+            + bomb + b"\nendstream\nendobj\n%%EOF\n")
+    with pytest.raises(ImportFailed, match="压缩炸弹"):
+        import_pdf(data, source="炸弹.pdf")

@@ -25,7 +25,8 @@ from models.template import load_template
 from models.values import CellRef  # noqa: E402
 
 DIALOGS = ("ask_save_changes", "ask_yes_no", "get_open_path", "get_save_path", "ask_new_report",
-           "ask_explanation", "ask_restore", "show_import_summary", "show_about", "ask_disk_conflict", "ask_owner")
+           "ask_explanation", "ask_restore", "show_import_summary", "show_about", "ask_disk_conflict", "ask_owner",
+           "ask_new_from_last")
 
 
 @dataclass
@@ -63,6 +64,24 @@ def dialogs_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     monkeypatch.setattr(errors, "show_error", lambda parent, title, message: log.errors.append((title, message)))
     monkeypatch.setattr(errors, "show_info", lambda parent, title, message: log.infos.append((title, message)))
     return log
+
+
+@pytest.fixture(autouse=True)
+def widgets_kept_alive(qtbot: Any) -> Iterator[None]:
+    """``qtbot.addWidget`` keeps only a weak reference: a top-level widget the test no longer names
+    could be collected by Python's cycle collector at any moment, even in the middle of its own
+    paint while pytest-qt processes events after the test (a segfault in the model's data()).
+    Hold every added widget until pytest-qt has closed it."""
+    kept: list[Any] = []
+    add = qtbot.addWidget
+
+    def add_and_keep(widget: Any, *args: Any, **kwargs: Any) -> Any:
+        kept.append(widget)
+        return add(widget, *args, **kwargs)
+
+    qtbot.addWidget = add_and_keep
+    yield
+    kept.clear()
 
 
 def zero_report(agency: str = "某某区某某局", year: int = 2024) -> Report:
