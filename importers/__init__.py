@@ -17,7 +17,7 @@ from models.findings import Finding
 from models.limits import MAX_IMPORT_BYTES, Fitted  # MAX_IMPORT_BYTES: importers take it from here
 from models.report import Report
 
-__all__ = ["MAX_IMPORT_BYTES", "ImportFailed", "ImportResult", "read_report", "read_report_data"]
+__all__ = ["MAX_IMPORT_BYTES", "ImportFailed", "ImportResult", "limit_finding", "read_report", "read_report_data"]
 
 
 class ImportFailed(Exception):
@@ -41,6 +41,12 @@ class ImportResult:
 
         self.findings.extend(fitted_finding(change, len(self.findings) + i)
                              for i, change in enumerate(fit_report(self.report)))
+
+
+def limit_finding(message: str, order: int, section: str | None = None) -> Finding:
+    """An ``import.limit`` warning: the importer stopped at a limit of models.limits."""
+    return Finding(rule="import.limit", severity="warning", section=section, cells=(), total_cell=None,
+                   expected=None, actual=None, message=message, key=("import.limit", section or order), order=order)
 
 
 def fitted_finding(change: Fitted, order: int) -> Finding:

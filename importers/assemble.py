@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from importers import ImportFailed, ImportResult
+from importers import ImportFailed, ImportResult, limit_finding
 from importers.common import Line, display_name, enumerated, read_value, squash
 from importers.formats import choose_template, document_core
 from importers.layout import (
@@ -31,8 +31,10 @@ from importers.tables import TableRead, read_table
 from importers.unbreak import unbreak
 from models.agency import level_from_name
 from models.findings import Finding
+from models.limits import MAX_IMPORT_LINES
 from models.numbers import format_value
 from models.places import locator_for
+from models.progress import checkpoint
 from models.report import PREFACE, Report
 from models.template import ReportTemplate, SectionSpec, Severity, newest_template, template_for_year
 from models.values import CellRef, Value
@@ -74,8 +76,27 @@ def _row_text(template: ReportTemplate, section: str, row: str) -> str:
 def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[str] = (),
                  wrapped: bool = False) -> ImportResult:
     """The report the lines hold. Raises :class:`ImportFailed` for anything that is no annual
-    report of a supported format."""
+    report of a supported format.
+
+    Bounded work: a document of more than ``MAX_IMPORT_LINES`` lines (a report has a few
+    hundred) is read only that far, with an ``import.limit`` finding.
+    """
+    if len(lines) <= MAX_IMPORT_LINES:
+        return _build_report(lines, source=source, title_hints=title_hints, wrapped=wrapped)
     name = display_name(source)
+    limit = f"{name}超过 {MAX_IMPORT_LINES:,} 行"
+    try:
+        result = _build_report(lines[:MAX_IMPORT_LINES], source=source, title_hints=title_hints, wrapped=wrapped)
+    except ImportFailed as exc:
+        raise ImportFailed(f"{limit}，不像一份年度报告，已停止读取") from exc
+    result.findings.append(limit_finding(f"{limit}，只读取了前 {MAX_IMPORT_LINES:,} 行；请核对导入的内容是否完整",
+                                         len(result.findings)))
+    return result
+
+
+def _build_report(lines: list[Line], *, source: str, title_hints: Sequence[str], wrapped: bool) -> ImportResult:
+    name = display_name(source)
+    checkpoint("正在识别报告的各部分……")
     if not any(line.filled for line in lines):
         raise ImportFailed(f"{name}是空的，没有可导入的内容")
     scan = squash("".join(line.text for line in lines)[:MAX_SCAN_CHARS])
@@ -136,6 +157,7 @@ def build_report(lines: list[Line], *, source: str = "", title_hints: Sequence[s
     margin = wrap_margin(lines) if wrapped else None
     before = paragraphs(prose_lines(preamble), margin)  # between the title and 一
     for section in template.sections:
+        checkpoint(f"正在读取“{section.title}”……")
         heading = headings.get(section.key)
         if heading is not None:
             _check_heading(found, heading)

@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
+from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult, limit_finding
 from importers.common import Line, display_name, is_prose
+from models.limits import HTML_CHUNK_CHARS, HTML_MAX_DEPTH, HTML_MAX_ELEMENTS
+from models.progress import checkpoint
 
 SKIP = frozenset({"script", "style", "noscript", "template", "select", "textarea", "iframe", "svg", "object",
                   "button", "map", "canvas", "math"})
@@ -23,6 +25,13 @@ BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "
                    "header", "footer", "nav", "aside", "blockquote", "pre", "hr", "dl", "dt", "dd", "form", "center",
                    "main", "figure", "figcaption", "caption", "address", "tbody", "thead", "tfoot"})
 TITLE_META = ("articletitle", "og:title", "dc.title", "title")
+# Elements that never hold others (void) or whose end tag pages often leave out: not counted
+# as open for the nesting depth.
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                  "track", "wbr", "basefont", "frame", "keygen"})
+IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+                         "colgroup", "rb", "rt", "rp", "body", "html", "head"})
+END_SEARCH = 8  # an end tag closes the nearest open element of its name among the last few
 MAX_CELL_CHARS = 200  # a longer "cell" is a layout cell holding the article
 MAX_DEPTH = 200  # nested tables beyond this are flattened into prose
 
@@ -73,9 +82,18 @@ class _Table:
     layout: bool = False  # holds another table: read as prose
 
 
+class _LimitReached(Exception):
+    """The page has more elements, or deeper nesting, than any report page: stop reading."""
+
+
 class _PageParser(HTMLParser):
+    """Bounded: it stops (``_LimitReached``) after ``HTML_MAX_ELEMENTS`` elements or when
+    elements nest deeper than ``HTML_MAX_DEPTH``, so a hostile page costs a fixed amount of work."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.elements = 0
+        self._open: list[str] = []  # open elements, for the nesting depth
         self.lines: list[Line] = []
         self.hints: list[tuple[int, str]] = []  # (priority, title field)
         self._buf: list[str] = []
@@ -153,7 +171,27 @@ class _PageParser(HTMLParser):
 
     # ------------------------------------------------------------------ HTMLParser hooks
 
+    def _count(self, tag: str) -> None:
+        self.elements += 1
+        if self.elements > HTML_MAX_ELEMENTS:
+            raise _LimitReached(f"网页的元素过多（超过 {HTML_MAX_ELEMENTS:,} 个）")
+        if tag not in VOID and tag not in IMPLIED_END:
+            self._open.append(tag)
+            if len(self._open) > HTML_MAX_DEPTH:
+                raise _LimitReached(f"网页的元素嵌套过深（超过 {HTML_MAX_DEPTH} 层）")
+
+    def _uncount(self, tag: str) -> None:
+        open_ = self._open
+        for i in range(len(open_) - 1, max(len(open_) - END_SEARCH, 0) - 1, -1):
+            if open_[i] == tag:
+                del open_[i:]
+                return
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._count(tag)
+        self._handle_starttag(tag, attrs)
+
+    def _handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._skip:
             return
         if tag in SKIP:
@@ -192,10 +230,12 @@ class _PageParser(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+        self._uncount(tag)
         if tag in SKIP and self._skip and self._skip[-1] == tag:
             self._skip.pop()
 
     def handle_endtag(self, tag: str) -> None:
+        self._uncount(tag)
         if self._skip:
             if tag == self._skip[-1]:
                 self._skip.pop()
@@ -242,8 +282,10 @@ class _PageParser(HTMLParser):
         else:
             self._buf.append(data)
 
-    def finish(self) -> list[Line]:
-        self.close()
+    def finish(self, *, complete: bool = True) -> list[Line]:
+        """The lines read; ``complete=False`` after a limit: what was read so far, nothing more parsed."""
+        if complete:
+            self.close()
         while self._tables:
             self._close_table()
         self._flush()
@@ -259,14 +301,41 @@ def _lighten(tag: re.Match[str]) -> str:
 
 def html_lines(page: str) -> tuple[list[Line], list[str]]:
     """The page as lines, and the title fields it declares (for the report title)."""
+    lines, hints, _limit = read_page(page)
+    return lines, hints
+
+
+def read_page(page: str) -> tuple[list[Line], list[str], str | None]:
+    """The page as lines, its title fields, and why reading stopped early (None: it did not).
+
+    The page is parsed piece by piece: a limit (or 取消) stops the work where it is reached.
+    """
     parser = _PageParser()
-    page = _START_TAG.sub(_lighten, page)
+    limit = None
     try:
-        parser.feed(page)
+        for piece in _pieces(page):
+            parser.feed(_START_TAG.sub(_lighten, piece))
+            checkpoint()
         lines = parser.finish()
+    except _LimitReached as exc:
+        limit = str(exc)
+        lines = parser.finish(complete=False)
     except (AssertionError, ValueError, IndexError) as exc:  # html.parser on hostile markup
         raise ImportFailed(f"网页结构无法解析（{type(exc).__name__}），请另存为文本后导入") from None
-    return lines, [text for _, text in sorted(parser.hints, key=lambda h: h[0])]
+    return lines, [text for _, text in sorted(parser.hints, key=lambda h: h[0])], limit
+
+
+def _pieces(page: str) -> list[str]:
+    """The page cut after a ``>`` every ``HTML_CHUNK_CHARS`` characters (tags stay whole)."""
+    out, start = [], 0
+    while start < len(page):
+        end = start + HTML_CHUNK_CHARS
+        if end < len(page):
+            cut = page.rfind(">", start, end)
+            end = cut + 1 if cut > start else end
+        out.append(page[start:end])
+        start = end
+    return out
 
 
 def import_html(data: bytes | str, *, source: str = "") -> ImportResult:
@@ -285,5 +354,13 @@ def import_html(data: bytes | str, *, source: str = "") -> ImportResult:
     ours = own_page(page)
     if ours is not None and (result := own_report(ours)) is not None:
         return result
-    lines, hints = html_lines(page)
-    return build_report(lines, source=source, title_hints=hints)
+    lines, hints, limit = read_page(page)
+    if limit is None:
+        return build_report(lines, source=source, title_hints=hints)
+    try:
+        result = build_report(lines, source=source, title_hints=hints)
+    except ImportFailed as exc:
+        raise ImportFailed(f"{name}{limit}，不像一份年度报告，已停止读取") from exc
+    result.findings.append(limit_finding(
+        f"{name}{limit}，只读取了前面的部分；请核对导入的内容是否完整", len(result.findings)))
+    return result

@@ -12,6 +12,7 @@ import re
 
 from importers import ImportFailed, ImportResult
 from importers.common import Line, display_name
+from models.limits import MAX_IMPORT_LINES
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a report's text is some 10–100 KB
 MAX_TEXT_CHARS = 2 * 1024 * 1024
@@ -111,6 +112,8 @@ def text_lines(text: str) -> list[Line]:
     """Lines of cells: ``a | b`` rows (markdown ``| a | b |`` too), tab-separated rows, prose."""
     lines: list[Line] = []
     for raw in _without_page_numbers(text):
+        if len(lines) > MAX_IMPORT_LINES:
+            break  # more than a report has: build_report says so and reads no further
         s = raw.strip()
         if not s:
             continue

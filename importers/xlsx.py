@@ -20,7 +20,6 @@ import json
 import os
 import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -29,13 +28,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult
+from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult, limit_finding
 from importers.archive import check_zip
+from models import limits
 from models.findings import Finding
 from models.grid import Grid, GridCell, grid_for
 from models.normalise import squash
 from models.numbers import CellParseError, NumberSpec
 from models.places import locator_for
+from models.progress import Cancelled, checkpoint
 from models.report import LEVELS, PREFACE, Acceptance, Report
 from models.storage import ReportFileError, previous_from_dict, read_file
 from models.template import ReportTemplate, Severity, available_templates, load_template
@@ -57,10 +58,10 @@ from models.workbook_map import (
     unescape_text,
 )
 
-STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
+MAP_COLUMNS = 64  # a map row: kind, keys, coordinates, an explanation cut into cell-sized pieces
+MAX_COLUMNS = 200  # columns read from any sheet (ours use fewer than 30)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _PLACES = re.compile(r"\.(0+)")
 _YEAR = re.compile(r"^(\d{4})(?:年|年度)?$")
 _CN_DATE = re.compile(r"^(\d{4})[年./-](\d{1,2})[月./-](\d{1,2})日?$")
@@ -76,7 +77,10 @@ def import_workbook_data(data: bytes, name: str = "工作簿") -> ImportResult:
     """:func:`import_workbook` of bytes already read (``name`` as messages quote it)."""
     check_archive(data, name)
     wb = _load(data, name, data_only=True)
-    return _WorkbookReader(wb, data, name).read()
+    try:
+        return _WorkbookReader(wb, data, name).read()
+    finally:
+        wb.close()
 
 
 # ---------------------------------------------------------------------- the file, safely
@@ -106,9 +110,14 @@ def _load(data: bytes, name: str, *, data_only: bool) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-            reader = _exact_strings_reader()(io.BytesIO(data), data_only=data_only, keep_links=False)
+            # Read-only: sheets are parsed row by row when read, and only as far as asked
+            # (_Sheet), so rows past the layout cost nothing.
+            reader = _exact_strings_reader()(io.BytesIO(data), read_only=True, data_only=data_only,
+                                             keep_links=False)
             reader.read()
             return reader.wb
+    except (ImportFailed, Cancelled):
+        raise
     except Exception as exc:  # any failure of the parser on a damaged or hostile file
         kind = type(exc).__name__
         if "Forbidden" in kind or "DTD" in kind:
@@ -137,24 +146,74 @@ def _exact_strings_reader() -> type:
                 return
             tag = f"{{{SHEET_MAIN_NS}}}si"
             strings: list[str] = []
+            most = limits.XLSX_MAX_SHARED_STRINGS
             with self.archive.open(part.PartName[1:]) as src:
                 for _, node in iterparse(src):
                     if node.tag == tag:
                         strings.append(Text.from_tree(node).content)
                         node.clear()
+                        if len(strings) % 10_000 == 0:
+                            checkpoint()
+                            if len(strings) > most:
+                                raise ImportFailed(f"工作簿中的共享字符串超过 {most:,} 个，不像年报工作簿，"
+                                                   "疑似恶意文件，已拒绝打开")
+            if len(strings) > most:
+                raise ImportFailed(f"工作簿中的共享字符串超过 {most:,} 个，不像年报工作簿，疑似恶意文件，已拒绝打开")
             self.shared_strings = strings
 
     return Reader
 
 
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet holds a formula (sizes already checked by :func:`check_archive`)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for m in zf.infolist():
-            sheet = m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
-            if sheet and _FORMULA_TAG.search(zf.read(m)):
-                return True
-    return False
+@dataclass(slots=True)
+class _Cell:
+    row: int
+    column: int
+    value: Any = None
+    number_format: str = "General"
+    data_type: str = "n"
+
+    @property
+    def coordinate(self) -> str:
+        from openpyxl.utils.cell import get_column_letter
+
+        return f"{get_column_letter(self.column)}{self.row}"
+
+
+class _Sheet:
+    """A rectangle of one sheet (rows 1…``max_rows``, columns 1…``max_cols``) read once in
+    openpyxl's read-only mode. The sheet's XML is parsed only down to the rectangle's last row:
+    a million rows below the form cost nothing. Offers the few worksheet calls the reader uses."""
+
+    def __init__(self, ws: Any, max_rows: int, max_cols: int) -> None:
+        self.title: str = ws.title
+        self.max_rows, self.max_cols = max_rows, max_cols
+        self._cells: dict[tuple[int, int], _Cell] = {}
+        self.max_row = self.max_column = 0
+        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_rows, max_col=max_cols), start=1):
+            if r % 2000 == 0:
+                checkpoint()
+            for c, cell in enumerate(row, start=1):
+                value = cell.value
+                if value is None:
+                    continue
+                self._cells[(r, c)] = _Cell(r, c, value, getattr(cell, "number_format", None) or "General",
+                                            getattr(cell, "data_type", "n") or "n")
+                self.max_row, self.max_column = max(self.max_row, r), max(self.max_column, c)
+
+    @property
+    def cut(self) -> bool:
+        """Content reaches the rectangle's last row: the sheet may go on below it."""
+        return self.max_row >= self.max_rows
+
+    def cell(self, row: int, column: int) -> _Cell:
+        return self._cells.get((row, column)) or _Cell(row, column)
+
+    def __getitem__(self, coordinate: str) -> _Cell:
+        return self.cell(*_rc(coordinate))
+
+    def iter_rows(self, *, min_row: int, max_row: int, max_col: int) -> Iterator[list[_Cell]]:
+        for r in range(min_row, max_row + 1):
+            yield [self.cell(r, c) for c in range(1, max_col + 1)]
 
 
 # ---------------------------------------------------------------------- the hidden map
@@ -173,7 +232,11 @@ class _Map:
 
 
 def _rows(ws: Any) -> Iterator[list[Any]]:
-    for row in ws.iter_rows(values_only=True):
+    # One row past the limit: a longer map is damaged (a report needs ~450 rows).
+    for n, row in enumerate(ws.iter_rows(max_row=limits.XLSX_MAX_MAP_ROWS + 1, max_col=MAP_COLUMNS,
+                                         values_only=True), start=1):
+        if n > limits.XLSX_MAX_MAP_ROWS:
+            raise ValueError("map too long")
         values = list(row)
         while values and values[-1] is None:
             values.pop()
@@ -187,7 +250,10 @@ def _read_map(wb: Any, name: str) -> _Map:
             f"{name}不是年报编辑器导出的工作簿（缺少隐藏的“{META_SHEET}”工作表），无法确定各个数字属于哪一栏。"
             "请用年报编辑器“导出 Excel…”生成的工作簿填写后再导入")
     broken = ImportFailed(f"{name}中隐藏的“{META_SHEET}”工作表已损坏，无法确定各个数字的位置；请重新从年报编辑器导出")
-    rows = list(_rows(wb[META_SHEET]))
+    try:
+        rows = list(_rows(wb[META_SHEET]))
+    except ValueError:
+        raise broken from None
     if not rows or rows[0][:2] != [REC_HEADER, WORKBOOK_FORMAT] or len(rows[0]) < 4:
         raise broken
     schema, template_id = rows[0][2], rows[0][3]
@@ -317,12 +383,44 @@ class _WorkbookReader:
         self.data = data
         self.name = name
         self.map = _read_map(wb, name)
+        self.bounds = self._bounds()
+        self.sheets: dict[str, _Sheet] = {}
         self.t = self.map.template
         self.report = Report.blank(self.t)
         self.findings: list[Finding] = []
         self.describe = locator_for(self.t).where
         self.order = {CellRef(c.section, c.row, c.column): i for i, c in enumerate(self.t.all_cells())}
         self.section_order = {s.key: i * 10_000 for i, s in enumerate(self.t.sections)}
+
+    def _bounds(self) -> dict[str, tuple[int, int]]:
+        """How far each sheet is read: the cells the map places there, with a margin for stray
+        content beside a table and paragraphs added below a text; never more than the limits."""
+        rows: dict[str, int] = {}
+        cols: dict[str, int] = {}
+
+        def reach(sheet: str, row: int, col: int) -> None:
+            rows[sheet] = max(rows.get(sheet, 0), row)
+            cols[sheet] = max(cols.get(sheet, 0), col)
+
+        margin = limits.XLSX_STRAY_MARGIN
+        for sheet, coord, _ in self.map.cells.values():
+            r, c = _rc(coord)
+            reach(sheet, r + margin, c + margin)
+        for sheet, coord in [*self.map.meta.values(), *self.map.notes.values()]:
+            r, c = _rc(coord)
+            reach(sheet, r + margin, c + margin)
+        for sheet, coord, first, count, _ in self.map.texts.values():
+            r, c = _rc(coord)
+            reach(sheet, max(r, first) + count + limits.XLSX_TEXT_MARGIN, c + 2)
+        return {sheet: (min(rows[sheet], limits.XLSX_MAX_SHEET_ROWS), min(cols[sheet], MAX_COLUMNS)) for sheet in rows}
+
+    def sheet(self, name: str, wb: Any = None) -> _Sheet:
+        """The sheet's rectangle, read on first use (``wb``: another reading of the same file)."""
+        if wb is not None:
+            return _Sheet(wb[name], *self.bounds.get(name, (limits.XLSX_STRAY_MARGIN, limits.XLSX_STRAY_MARGIN)))
+        if name not in self.sheets:
+            self.sheets[name] = self.sheet(name, self.wb)
+        return self.sheets[name]
 
     def read(self) -> ImportResult:
         try:
@@ -331,7 +429,7 @@ class _WorkbookReader:
             self._texts()
             self._notes()
             self._stray()
-        except ImportFailed:
+        except (ImportFailed, Cancelled):
             raise
         except Exception as exc:  # a workbook shaped in a way no check above foresaw
             raise ImportFailed(f"{self.name}无法读取（{type(exc).__name__}）；请重新从年报编辑器导出后再填写") from None
@@ -375,7 +473,7 @@ class _WorkbookReader:
                 self._add("format", "error", f"工作簿中没有{self.describe(ref)}的位置，未读取", ref=ref)
                 continue
             sheet, coord, filled = where
-            ws = self.wb[sheet]
+            ws = self.sheet(sheet)
             place = f"{sheet_ref(sheet, coord)}（{self.describe(ref)}）"
             broken = self._check_labels(ws, ref, coord)
             if broken:
@@ -433,12 +531,17 @@ class _WorkbookReader:
         if not blanks:
             return
         formulas: dict[tuple[str, str], str] = {}
-        if _has_formulas(self.data):
-            wb = _load(self.data, self.name, data_only=False)
+        wb = _load(self.data, self.name, data_only=False)  # the same rectangles, formulas as written
+        try:
+            read: dict[str, _Sheet] = {}
             for _, sheet, coord, _ in blanks:
-                cell = wb[sheet][coord]
-                if cell.data_type == "f":
+                if sheet not in read:
+                    read[sheet] = self.sheet(sheet, wb)
+                cell = read[sheet][coord]
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
                     formulas[(sheet, coord)] = str(getattr(cell.value, "text", cell.value))
+        finally:
+            wb.close()
         for ref, sheet, coord, filled in blanks:
             place = f"{sheet_ref(sheet, coord)}（{self.describe(ref)}）"
             formula = formulas.get((sheet, coord))
@@ -455,7 +558,7 @@ class _WorkbookReader:
     def _locate(self, sheet: str, coord: str, label: str) -> tuple[Any, int] | None:
         """The row holding ``label`` in column A: the mapped row if it still does, else the
         row it moved to (its label moved with it), else None."""
-        ws = self.wb[sheet]
+        ws = self.sheet(sheet)
         row = ws[coord].row
         if _same_label(label, ws.cell(row, 1).value):
             return ws, row
@@ -491,12 +594,19 @@ class _WorkbookReader:
         for key, (ws, row) in headings.items():
             _, _, first, count, continued = self.map.texts[key]
             later = [r for w, r in headings.values() if w is ws and r > row]
-            end = min(later) - 1 if later else ws.max_row
+            # the last text runs to the last row with content, and at least over its own rows
+            # (its last lines may be empty: a blank row holds no value)
+            end = min(later) - 1 if later else max(ws.max_row, row + count)
             lines: list[str] = []
+            if not later and ws.cut:
+                self.findings.append(limit_finding(
+                    f"工作表“{ws.title}”超过 {ws.max_rows:,} 行，只读取了前 {ws.max_rows:,} 行；"
+                    f"“{self.report.text_title(key)}”的文字可能不完整，请核对结尾", len(self.findings), key))
             for r in range(row + 1, end + 1):
                 lines.append(_text(ws.cell(r, 1).value))
                 extra = ws.cell(r, 2).value
-                if extra not in (None, "") and ws.cell(r, 2).coordinate not in ws.merged_cells:
+                # B is merged into A on every text row: text in B was typed after unmerging
+                if extra not in (None, ""):
                     self._add("format", "warning",
                               f"{sheet_ref(ws.title, ws.cell(r, 2).coordinate)}：“{self.report.text_title(key)}”的文字"
                               "应写在 A 列（合并单元格）中，B 列的内容未读取", section=key)
@@ -510,7 +620,7 @@ class _WorkbookReader:
         """The note is the text in its merged row under the table; anything else there is reported."""
         changed = {f.section for f in self.findings if f.rule == "format" and f.section and not f.cells}
         for key, (sheet, coord) in self.map.notes.items():
-            ws = self.wb[sheet]
+            ws = self.sheet(sheet)
             anchor = ws[coord]
             width = grid_for(self.t, key).n_cols
             crowded = any(_text(ws.cell(anchor.row, c).value).strip()
@@ -526,7 +636,7 @@ class _WorkbookReader:
         """Content of a table sheet outside every cell of the form: moved rows, numbers typed
         beside the table. Reported (not read), a few coordinates per sheet."""
         for key, sheet in self.map.sheets.items():
-            ws = self.wb[sheet]
+            ws = self.sheet(sheet)
             grid = grid_for(self.t, key)
             mapped = [(ref, _rc(coord)) for ref, (s, coord, _) in self.map.cells.items() if s == sheet]
             if not mapped:
@@ -538,9 +648,10 @@ class _WorkbookReader:
             known = {(r0 + c.row, c0 + c.col) for c in grid.cells} | {(r0 - 1, c0)} | {rc for _, rc in mapped}
             known |= {_rc(coord) for s, coord in self.map.notes.values() if s == sheet}
             stray: list[str] = []
-            for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, r0 + grid.n_rows + STRAY_MARGIN),
-                                    max_col=min(ws.max_column, c0 + grid.n_cols + STRAY_MARGIN)):
-                for cell in row:
+            margin = limits.XLSX_STRAY_MARGIN
+            for cells in ws.iter_rows(min_row=1, max_row=min(ws.max_row, r0 + grid.n_rows + margin),
+                                      max_col=min(ws.max_column, c0 + grid.n_cols + margin)):
+                for cell in cells:
                     if (cell.row, cell.column) not in known and _text(cell.value).strip():
                         stray.append(f"{cell.coordinate}“{_text(cell.value)[:12]}”")
             if stray:

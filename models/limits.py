@@ -45,18 +45,24 @@ COUNTER_FROM = 0.8  # a field shows how many characters are left once it is this
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a saved web page with inline images stays far below this
 MAX_TEXT_IMPORT_BYTES = 4 * 1024 * 1024  # a report's text is some 10–100 KB
-HTML_MAX_ELEMENTS = 200_000  # a real report page has a few thousand tags
+MAX_IMPORT_LINES = 20_000  # lines of a published report's text or page (a report has 100–2,000)
+HTML_MAX_ELEMENTS = 50_000  # a real report page has a few thousand tags
 HTML_MAX_DEPTH = 512  # open elements inside each other; real pages stay below 60
-XLSX_MAX_MEMBERS = 1000  # parts of a workbook (ours has ~15)
-XLSX_MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one part, inflated
-XLSX_MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts, inflated
-# A part may compress very well (a 499,000-character narrative does): the ratio only counts for
-# a part larger than any part of a real report's workbook, whose largest (the shared strings of
-# six texts at the limit) stays below this.
-XLSX_RATIO_FLOOR = 16 * 1024 * 1024
-XLSX_MAX_RATIO = 100
+HTML_CHUNK_CHARS = 256 * 1024  # the page is parsed in pieces, so a limit stops the work early
+# Office files (.xlsx, .docx) are zip archives; these are checked on the zip directory first.
+ARCHIVE_MAX_MEMBERS = 1000  # parts (ours has ~15)
+ARCHIVE_MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one part, inflated
+ARCHIVE_MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts, inflated
+# A bomb is a part that inflates to too much: judged by absolute size. A high ratio alone is
+# no harm (our own workbook of a 499,000-character narrative compresses 200-fold); it only
+# counts for a part larger than any part of a real report's file.
+ARCHIVE_RATIO_FLOOR = 16 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100
 XLSX_STRAY_MARGIN = 30  # rows/columns beyond a table searched for stray content
 XLSX_MAX_MAP_ROWS = 20_000  # rows of our hidden map sheet (a report needs ~450)
+XLSX_MAX_SHEET_ROWS = 100_000  # rows read from one sheet (a narrative is one row per line)
+XLSX_TEXT_MARGIN = 1000  # rows below a sheet's mapped texts still read (paragraphs added in Excel)
+XLSX_MAX_SHARED_STRINGS = 300_000  # strings of a workbook's shared table
 
 # ---------------------------------------------------------------------- many reports (review, roll-up)
 
@@ -65,7 +71,9 @@ ZIP_MAX_MEMBERS = 100_000  # files in one archive
 ZIP_MAX_NESTED_BYTES = 200 * 1024 * 1024  # an inner archive is held in memory while its members are read
 ZIP_MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024  # declared uncompressed total: bounds the work of one archive
 ZIP_MAX_RATIO = 100  # uncompressed / compressed, for members above ZIP_RATIO_FLOOR (zip bombs)
-ZIP_RATIO_FLOOR = 1024 * 1024
+# Judged by absolute size: a report that compresses 200-fold (a long repetitive narrative) is no
+# bomb; only a member larger than any report could be (MAX_IMPORT_BYTES) is judged by its ratio.
+ZIP_RATIO_FLOOR = MAX_IMPORT_BYTES
 MAX_ROLLUP_UNITS = 20_000  # units summed into one report (meta.units)
 
 

@@ -102,7 +102,7 @@ def test_importing_the_core_loads_no_qt() -> None:
 
 
 def test_the_layers_contract_holds() -> None:
-    """pyproject.toml's import-linter contract: ui | batch → importers | exporters → models."""
+    """pyproject.toml's import-linter contract: ui → batch → importers | exporters → models."""
     lint = Path(sys.executable).with_name("lint-imports")
     if not lint.exists():  # pragma: no cover - installed by the [test] extra
         pytest.skip("import-linter is not installed")

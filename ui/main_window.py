@@ -156,6 +156,14 @@ class MainWindow(QMainWindow):
                                        "读取已发布年报的文本（.txt）、网页（.html）、Word 文档（.docx）或 PDF")
         self.act_import_xlsx = self._action("从 Excel 导入(&X)…", docs.import_xlsx, None, None,
                                             "读取由年报编辑器导出、在别处修改过的 Excel 工作簿")
+        from ui.desk import Desk  # the 政务公开办's review and roll-up
+
+        self.desk = Desk(self)
+        self.act_review = self._action("审核文件夹(&V)…", self.desk.review_folder, None,
+                                       icon("SP_FileDialogContentsView"),
+                                       "逐份校验文件夹（含子文件夹和 .zip）中各单位历年的报告，列出未提交的年度")
+        self.act_rollup = self._action("汇总多个报告(&U)…", self.desk.rollup, None, None,
+                                       "把各单位同一年度的报告逐项相加，生成一份汇总报告")
         self.act_export_pdf = self._action("导出 PDF(&P)…", lambda: docs.export(".pdf"), "Ctrl+Shift+P",
                                            QIcon.fromTheme("x-office-document", icon("SP_FileDialogContentsView")),
                                            "导出可打印、可报送的 PDF")
@@ -242,6 +250,8 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_save, self.act_save_as])
         m.addSeparator()
         m.addActions([self.act_import, self.act_import_xlsx])
+        m.addSeparator()
+        m.addActions([self.act_review, self.act_rollup])
         m.addSeparator()
         m.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_export_docx, self.act_export_html,
                       self.act_print, self.act_check_page])
@@ -657,6 +667,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
+        self.desk.close_all()
         self.documents.closed()
         event.accept()
 

@@ -15,7 +15,7 @@ from review_tree import EDU, unit_report, write_gbk_zip  # noqa: E402
 from batch import sources  # noqa: E402
 from batch.sources import Reader, Source, discover  # noqa: E402
 from importers import ImportFailed  # noqa: E402
-from models import storage  # noqa: E402
+from models import limits, storage  # noqa: E402
 
 
 def report_text(year: int = 2024) -> str:
@@ -55,7 +55,8 @@ def test_hostile_members_are_listed_with_their_reason(tmp_path: Path) -> None:
         zf.writestr("../../escape.json", report_text())
         zf.writestr("/etc/abs.json", report_text())
         zf.writestr("C:/win.json", report_text())
-        zf.writestr("bomb.json", b" " * (3 * 1024 * 1024))  # compresses > 100:1
+        # compresses > 100:1 and is larger than any report could be (judged by absolute size)
+        zf.writestr("bomb.json", b" " * (limits.ZIP_RATIO_FLOOR + 1))
         zf.writestr("fine.json", report_text())
         zf.writestr("dup.json", report_text())
         zf.writestr("dup.json", report_text())
@@ -63,7 +64,7 @@ def test_hostile_members_are_listed_with_their_reason(tmp_path: Path) -> None:
     found = discover([archive])
     why = reasons(found)
     assert "不安全" in why["../../escape.json"] and "不安全" in why["/etc/abs.json"] and "不安全" in why["C:/win.json"]
-    assert "压缩炸弹" in why["bomb.json"]
+    assert "超过上限" in why["bomb.json"]
     assert "同名" in why["dup.json"]
     assert "Word" in why["readme.doc"]
     assert [s.leaf for s in found.sources] == ["fine.json", "dup.json"]
