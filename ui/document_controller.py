@@ -25,7 +25,8 @@ from models.owner_file import OwnerFile
 from models.report import Report
 from models.resources import is_shipped
 from models.template import newest_template, template_for_year
-from ui import dialogs, errors
+from ui import errors
+from ui.lazy import lazy_module
 from ui.recovery import RecoveryManager
 from ui.session import DocumentSession
 from ui.settings import AppSettings
@@ -33,6 +34,9 @@ from ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+dialogs = lazy_module("ui.dialogs")  # set up at the first dialog, not at start-up
+
 
 REPORT_FILTER = "年报编辑器报告 (*.json)"
 TEXT_IMPORT_FILTER = "已发布的年报：文本、网页、Word、PDF (*.txt *.html *.htm *.docx *.pdf)"

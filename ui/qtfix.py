@@ -15,7 +15,6 @@ before the first QApplication; importing it again is harmless.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 from PySide6.QtCore import QObject, Signal
@@ -38,6 +37,8 @@ def _leaks() -> bool:
 
 
 def _make_immortal(obj: object) -> None:
+    import ctypes  # only where the leak is present: 3 ms of every start-up otherwise
+
     ctypes.c_ssize_t.from_address(id(obj)).value += IMMORTAL_BOOST  # ob_refcnt is the first field
 
 
