@@ -226,7 +226,7 @@ class DocumentController(QObject):
             return False
         read_only = choice == "readonly" or self._read_only_on_disk(p)
         owner = None
-        if not read_only:
+        if not read_only and not is_shipped(p):  # the program's own sample: saved elsewhere, no owner file
             owner = self.owner if same and self.owner is not None else OwnerFile(p)
             if not owner.held:
                 owner.claim()  # "仍然打开": the first desk stays announced; we claim once it leaves
