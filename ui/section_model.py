@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import SEVERITY_LABEL, Finding
 from models.grid import Grid, GridCell, grid_for
 from models.numbers import CellParseError, format_value

@@ -214,7 +214,7 @@ def test_xlsx_round_trip_of_2019_reports(report: Report) -> None:
 def test_the_2019_workbook_validates_each_column_by_its_spec() -> None:
     import openpyxl
 
-    from exporters.xlsx import sheet_name
+    from models.workbook_map import sheet_name
 
     wb = openpyxl.load_workbook(io.BytesIO(_workbook(import_text(WEB_COPY).report)))
     ws = wb[sheet_name(T19.section("proactive"))]
