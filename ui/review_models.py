@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from batch.engine import Outcome, Problem
@@ -44,17 +45,20 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     MISSING: ("#C00000", "#FFFFFF"),
     UNREADABLE: ("#6B6B6B", "#FFFFFF"),
 }
-_STATUS_ICON = {ERRORS: "error", TO_CONFIRM: "warning", PASSED: "accepted", MISSING: "error", UNREADABLE: "error"}
-_STATUS_MARK = {ERRORS: "✖", TO_CONFIRM: "⚠", PASSED: "✔", MISSING: "○", UNREADABLE: "✖"}
+# Each status its own icon: 未提交 a missing page, 无法读取 a stop sign, never only a colour.
+_STATUS_ICON = {ERRORS: "SP_MessageBoxCritical", TO_CONFIRM: "SP_MessageBoxWarning", PASSED: "SP_DialogApplyButton",
+                MISSING: "SP_FileIcon", UNREADABLE: "SP_BrowserStop"}
 
 
 def status_text(status: str) -> str:
-    """The status as shown: a mark and the word (✖ 有错误), readable without colour."""
-    return f"{_STATUS_MARK[status]} {STATUS_LABEL[status]}"
+    """The status as a word (the icon and the colour come with it)."""
+    return STATUS_LABEL[status]
 
 
+@cache
 def status_icon(status: str) -> QIcon:
-    return theme.cell_icon(_STATUS_ICON[status])
+    icon = theme.std_icon(_STATUS_ICON[status])
+    return QIcon(icon.pixmap(QSize(16, 16)))
 
 
 @contextmanager

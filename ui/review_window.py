@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from batch.engine import Job, Options, check_job
 from batch.review import Review, summary_counts, write_review
 from batch.sources import Reader, Source
@@ -241,10 +240,14 @@ class ReviewWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         buttons.addWidget(self.summary, 1)
+        self.previous_button = QPushButton(theme.std_icon("SP_DirOpenIcon"), "上年报告文件夹(&P)…")
+        self.previous_button.setToolTip("另选上一年度报告所在的文件夹：各单位的报告与自己的上年报告核对结转数")
+        self.previous_button.clicked.connect(self.choose_previous)
         self.rerun_button = QPushButton(theme.std_icon("SP_BrowserReload"), "重新审核")
         self.rerun_button.clicked.connect(self.start)
         self.export_button = QPushButton(theme.std_icon("SP_DialogSaveButton"), "导出审核结果(&E)…")
         self.export_button.clicked.connect(self.export)
+        buttons.addWidget(self.previous_button)
         buttons.addWidget(self.rerun_button)
         buttons.addWidget(self.export_button)
         outer.addLayout(buttons)
@@ -279,6 +282,17 @@ class ReviewWindow(QMainWindow):
         self._set_running(True, "正在查找报告……")
         self.runner.start()
 
+    def choose_previous(self) -> None:
+        """Another folder with last year's reports: review again with it."""
+        if self.running:
+            return
+        start = self.previous_folders[0] if self.previous_folders else str(Path(self.folders[0]).parent)
+        folder = dialogs.get_folder(self, "上年报告所在的文件夹", start)
+        if folder:
+            self.previous_folders = [folder]
+            self.where.setText(f"审核文件夹：{'；'.join(self.folders)}（上年报告：{folder}）")
+            self.start()
+
     def cancel(self) -> None:
         if self.runner is not None and self.runner.running:
             self.runner.cancel()
@@ -294,6 +308,7 @@ class ReviewWindow(QMainWindow):
         self.cancel_button.setEnabled(on)
         self.phase.setText(text)
         self.rerun_button.setEnabled(not on)
+        self.previous_button.setEnabled(not on)
         self.export_button.setEnabled(not on and self.model.rowCount() > 0)
         if on:
             self.bar.setRange(0, 0)  # busy until the total is known

@@ -81,7 +81,7 @@ def test_review_window_lists_every_report_the_missing_year_and_unreadable_files(
     assert all(r.reason for r in unreadable)
     # statuses carry an icon, a colour and a mark: never colour alone
     index = review.model.index(next(i for i, r in enumerate(rows) if r.status == MISSING), ReviewTableModel.STATUS)
-    assert index.data() == "○ 未提交"
+    assert index.data() == "未提交"
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
     assert index.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#c00000"
     assert "未提交" in review.summary.text() and "有错误" in review.summary.text()
@@ -92,8 +92,8 @@ def test_matrix_marks_the_years_not_submitted(review: ReviewWindow) -> None:
     assert [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())] == [
         "单位", "2022年", "2023年", "2024年", "未提交年数"]
     units = {m.index(r, 0).data(): [m.index(r, c).data() for c in range(1, 5)] for r in range(m.rowCount())}
-    assert units[HUAIAN] == ["✔ 通过", "○ 未提交", "✔ 通过", "1"]
-    assert units[EDU] == ["✔ 通过", "✔ 通过", "✖ 有错误", "0"]
+    assert units[HUAIAN] == ["通过", "未提交", "通过", "1"]
+    assert units[EDU] == ["通过", "通过", "有错误", "0"]
     review.only_missing.setChecked(True)
     assert review.matrix_proxy.rowCount() == 1 and review.tabs.currentIndex() == 1
 
@@ -109,16 +109,16 @@ def test_filters_by_unit_as_you_type_status_and_year(qtbot: Any, review: ReviewW
     review.unit_filter.clear()
     type_text(review.unit_filter, "淮安")
     review.year_filter.setCurrentIndex(review.year_filter.findData(2023))
-    assert shown_rows(review) == [("○ 未提交", HUAIAN, "2023")]
+    assert shown_rows(review) == [("未提交", HUAIAN, "2023")]
     review.unit_filter.clear()
     review.year_filter.setCurrentIndex(0)
     review.status_filter.setCurrentIndex(review.status_filter.findData(ERRORS))
-    assert shown_rows(review) == [("✖ 有错误", EDU, "2024")]
+    assert shown_rows(review) == [("有错误", EDU, "2024")]
 
 
 def test_sorting_by_errors(review: ReviewWindow) -> None:
     review.table.sortByColumn(ReviewTableModel.ERRS, Qt.SortOrder.DescendingOrder)
-    assert shown_rows(review)[0] == ("✖ 有错误", EDU, "2024")
+    assert shown_rows(review)[0] == ("有错误", EDU, "2024")
 
 
 def test_problems_of_the_selected_report_by_table_and_cell(qtbot: Any, review: ReviewWindow) -> None:
@@ -216,3 +216,23 @@ def test_closing_the_window_while_it_runs_stops_the_work(qtbot: Any, window: Any
     rw.close()  # deleted on close, the work still running in its thread
     qtbot.waitUntil(lambda: task not in batch_task._active, timeout=30_000)
     assert task.cancelled and not dialogs_log.errors and window.desk.reviews == []
+
+
+def test_last_years_folder_chosen_in_the_window(qtbot: Any, window: Any, tmp_path: Path, dialogs_log: Any) -> None:
+    from models.values import CellRef
+
+    this, earlier = tmp_path / "2024", tmp_path / "2023"
+    this.mkdir()
+    earlier.mkdir()
+    last = unit_report(EDU, 2023, 2)
+    last.values[CellRef("requests", "carried_forward", "natural")] = 1  # this year's 上年结转 says 0
+    storage.save(last, earlier / "edu-2023.json")
+    storage.save(unit_report(EDU, 2024, 2), this / "edu-2024.json")
+    rw = window.desk.open_review([str(this)], workers=1)
+    qtbot.addWidget(rw)
+    finished(qtbot, rw)
+    assert [r.status for r in rw.model.rows] == [PASSED]
+    dialogs_log.answers["get_folder"] = str(earlier)
+    rw.choose_previous()
+    qtbot.waitUntil(lambda: not rw.running and rw.model.rowCount() == 1, timeout=30_000)
+    assert [r.status for r in rw.model.rows] == [ERRORS] and rw.model.rows[0].previous is not None

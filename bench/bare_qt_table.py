@@ -1,0 +1,37 @@
+"""The reference of bench_startup.py: a bare Qt window with one table view.
+
+QApplication, a QMainWindow whose central widget is a QTableView of a small QStandardItemModel
+(28 × 10, as 表三), shown; at its first paint it prints ``SHOWN`` and quits — the same probe as the
+editor's ``NIANBAO_QUIT_WHEN_SHOWN``. Nothing else: what any Qt table editor must pay to start.
+"""
+
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+
+class Watch(QObject):
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is window and event.type() == QEvent.Type.Paint:
+            window.removeEventFilter(self)
+            print("SHOWN", flush=True)
+            QTimer.singleShot(0, app.quit)
+        return False
+
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare Qt")
+model = QStandardItemModel(28, 10)
+for r in range(28):
+    for c in range(10):
+        model.setItem(r, c, QStandardItem(str(r * c)))
+view = QTableView()
+view.setModel(model)
+window.setCentralWidget(view)
+window.resize(1200, 700)
+window.installEventFilter(Watch(window))
+window.show()
+sys.exit(app.exec())
