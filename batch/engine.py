@@ -268,10 +268,8 @@ def worker_count() -> int:
     wanted = os.environ.get("NIANBAO_BATCH_WORKERS", "")
     if wanted.isdigit() and int(wanted) > 0:
         return min(int(wanted), 16)
-    try:
-        n = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
-    except AttributeError:
-        n = os.cpu_count() or 1
+    affinity = getattr(os, "sched_getaffinity", None)  # the cores this process may run on (Linux)
+    n = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
     return max(1, min(n, 16))
 
 

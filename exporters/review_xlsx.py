@@ -194,7 +194,7 @@ class ReviewWorkbook:
         """Write the file atomically. Raises ``ReportFileError`` (a Chinese message) on failure."""
         if self._dropped:
             self.problems.append([self._cell(self.problems, f"另有 {self._dropped} 条问题超出 Excel 的行数上限，未列出；"
-                                                            "请用 review --json 查看全部")])
+                                                            "请用 review --json 查看全部", "wrap")])
             self._rows[PROBLEMS_SHEET] += 1
         if self.submissions is None:
             self.set_submissions([], [])

@@ -42,7 +42,9 @@ class Env:
         self.locator: Locator = locator_for(template)
         self.spec: dict[CellRef, NumberSpec] = {c.ref: c.number for c in template.all_cells()}
         self.rows: dict[tuple[str, str], tuple[CellRef, ...]] = {}
-        self.cache: dict[str, object] = {}  # small per-template caches the checks share
+        # Last year's cells by (number kind, value), for the figures last asked about (see
+        # carryover._holding): shared by the checks of every narrative section.
+        self.last_index: tuple[Mapping[CellRef, Value], dict[tuple[str, int | Decimal], list[CellRef]]] | None = None
         for c in template.all_cells():
             self.rows[(c.section, c.row)] = self.rows.get((c.section, c.row), ()) + (c.ref,)
 

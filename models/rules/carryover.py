@@ -270,9 +270,9 @@ def _holding(env: Env, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, 
     pass over last year's figures, not one per section) and cached for the last figures asked:
     a review reads each unit's last year once. Whole numbers stay ints (an int and the Decimal
     of the same value are equal keys)."""
-    cached = env.cache.get("holding")
+    cached = env.last_index
     if cached is not None and cached[0] is last_values:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     spec = env.spec
     holding: dict[tuple[str, int | Decimal], list[CellRef]] = {}
     for ref, value in last_values.items():
@@ -284,7 +284,7 @@ def _holding(env: Env, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, 
                 holding.setdefault((s.name, value), []).append(ref)
         elif isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, s):
             holding.setdefault((s.name, value if type(value) is int else Decimal(value)), []).append(ref)
-    env.cache["holding"] = (last_values, holding)
+    env.last_index = (last_values, holding)
     return holding
 
 
