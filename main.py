@@ -398,7 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    import multiprocessing
+    if getattr(sys, "frozen", False):  # batch workers of a frozen (bundled) program on Windows
+        import multiprocessing  # not imported otherwise: 25 ms of the editor's start-up
 
-    multiprocessing.freeze_support()  # batch workers of a frozen (bundled) program on Windows
+        multiprocessing.freeze_support()
     sys.exit(main())

@@ -32,7 +32,7 @@ from models.report import Report
 from models.review import STATUS_LABEL, status_of
 
 # Rough cost of one document by kind (a .json report = 1): decides whether a pool pays off.
-_COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60}
+_COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60, ".docx": 40, ".pdf": 150}
 POOL_THRESHOLD = 400  # below this much work one process is faster than starting workers
 MAX_CHUNK = 200
 
@@ -140,6 +140,8 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         previous_source = job.previous if last is not None else None
     elif previous is not None:
         previous_name = options.previous_path
+    elif report.previous is not None:  # what the report keeps of last year (文件中保存的上年数据)
+        previous_name = f"报告中保存的上年数据：{report.previous.describe()}"
     # Last year in another format (2020 → 2021) is compared where the templates map its cells;
     # the rules that cannot compare say so.
     if previous is None and report.previous is not None:  # last year's figures kept in the file itself

@@ -118,8 +118,8 @@ class Review:
             progress("check", done, self.total)
 
     def shown(self, source: Source) -> str:
-        """A document's name as the listing shows it: from the reviewed folder's own name down
-        (各单位年报/2024/某局.json), not the whole path."""
+        """A document's name as the listing shows it: below the reviewed folder (2024/某局.json;
+        with the folder's own name when several were reviewed), not the whole path."""
         path = Path(source.path)
         for root in self.folders:
             base = Path(root)
@@ -128,7 +128,9 @@ class Review:
             except ValueError:
                 continue
             inner = (source.shown or source.members)
-            return MEMBER_SEPARATOR.join(((Path(base.name) / rel).as_posix() if rel.parts else base.name, *inner))
+            # the folder's own name only tells folders apart when there are several
+            top = Path(base.name) / rel if len(self.folders) > 1 else rel
+            return MEMBER_SEPARATOR.join((top.as_posix() if rel.parts else base.name, *inner))
         return source.name
 
     def _count(self, entry: Entry) -> None:
@@ -287,7 +289,7 @@ def _book_entry(book: Any, entry: Entry, shown: Callable[[Source], str]) -> None
         return
     book.add_report(agency=entry.agency, year=entry.year, template=o.template, errors=o.errors,
                     warnings=o.warnings, infos=o.infos, accepted=o.accepted, status=entry.status,
-                    previous=shown(o.previous_source) if o.previous_source else None, file=shown(o.source),
+                    previous=o.previous_source.leaf if o.previous_source else None, file=shown(o.source),
                     reason=o.error)
     for p in o.problems:
         book.add_problem(agency=entry.agency, year=entry.year, severity=p.severity, table=p.table, row=p.row,

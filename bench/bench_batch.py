@@ -49,7 +49,7 @@ def full_of_errors(rng: random.Random, i: int) -> Report:
     """Every figure typed at random: most sums broken, narratives disagreeing with the tables."""
     report = _random_report(rng, i)
     for ref in report.cell_refs():
-        if report.template.cell(*ref).value == "count":  # type: ignore[union-attr]
+        if report.template.cell(*ref).number.whole:  # type: ignore[union-attr]
             report.values[ref] = rng.randint(0, 60)
     return report
 

@@ -30,9 +30,27 @@ def settle(app, ms: int = 150) -> None:  # type: ignore[no-untyped-def]
     app.processEvents()
 
 
-def main() -> None:
+def shot_with_tooltip(app, window, view, ref, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The whole window, with ``ref`` selected in ``view`` and its tooltip open (a tooltip is
+    a window of its own: the screen is grabbed, not the widget)."""
     from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QApplication, QToolTip
+    from PySide6.QtWidgets import QToolTip
+
+    model = view.table_model
+    view.select_ref(ref)
+    view.setFocus()
+    settle(app, 300)
+    rect = view.visualRect(model.index_of(ref))
+    QToolTip.showText(view.viewport().mapToGlobal(QPoint(rect.center().x(), rect.bottom())),
+                      model.tooltip(ref), view.viewport())
+    settle(app, 500)
+    geo = window.frameGeometry()
+    app.primaryScreen().grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height()).save(str(path))
+    QToolTip.hideText()
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication
 
     from models import storage
     from models.values import CellRef
@@ -62,18 +80,7 @@ def main() -> None:
         window.tabs.setCurrentWidget(page)
         model, view = page.model, page.view  # type: ignore[attr-defined]
         model.setData(model.index_of(CellRef("requests", "new", "natural")), "5")
-        total = CellRef("requests", "new", "total")
-        view.select_ref(total)
-        view.setFocus()
-        settle(app, 300)
-        rect = view.visualRect(model.index_of(total))
-        QToolTip.showText(view.viewport().mapToGlobal(QPoint(rect.center().x(), rect.bottom())),
-                          model.tooltip(total), view.viewport())
-        settle(app, 500)
-        screen = app.primaryScreen()
-        geo = window.frameGeometry()
-        screen.grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height()).save(str(OUT / "error-highlighted.png"))
-        QToolTip.hideText()
+        shot_with_tooltip(app, window, view, CellRef("requests", "new", "total"), OUT / "error-highlighted.png")
         # The print preview shows the exported PDF's pages (needs the PDF exporter and a renderer).
         try:
             from exporters import render

@@ -25,13 +25,8 @@ OUT = ROOT / "docs" / "screenshots"
 LAST_YEAR = ROOT / "tests" / "fixtures" / "huaian-city-2024.txt"
 
 
-def settle(app, ms: int = 150) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-    app.processEvents()
+sys.path.insert(0, str(ROOT / "docs"))
+from screenshots import settle, shot_with_tooltip  # noqa: E402
 
 
 def this_year(last):  # type: ignore[no-untyped-def]
@@ -68,8 +63,7 @@ def this_year(last):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QApplication, QToolTip
+    from PySide6.QtWidgets import QApplication
 
     from importers import read_report
     from models.values import CellRef
@@ -110,19 +104,9 @@ def main() -> None:
         window.act_show_last_year.setChecked(True)
         page = window.pages["requests"]
         window.tabs.setCurrentWidget(page)
-        view, model = page.view, page.model  # type: ignore[attr-defined]
-        cell = CellRef("requests", "new", "natural")
-        view.select_ref(cell)
-        view.setFocus()
-        settle(app, 400)
-        rect = view.visualRect(model.index_of(cell))
-        QToolTip.showText(view.viewport().mapToGlobal(QPoint(rect.center().x(), rect.bottom())),
-                          model.tooltip(cell), view.viewport())
-        settle(app, 500)
-        geo = window.frameGeometry()
-        app.primaryScreen().grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height()).save(
-            str(OUT / "last-year-shown.png"))
-        QToolTip.hideText()
+        settle(app, 200)
+        shot_with_tooltip(app, window, page.view, CellRef("requests", "new", "natural"),  # type: ignore[attr-defined]
+                          OUT / "last-year-shown.png")
         # 一 with the 上年正文 panel; last year's figures still standing in the copied text marked.
         window.act_show_last_year.setChecked(False)
         window.last_year_panel.show()

@@ -14,6 +14,7 @@ from models.compare import CellChange, Comparison, TableComparison
 from models.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding
 from models.grid import grid_for
 from models.numbers import format_value
+from models.values import CellRef
 
 STYLE = """
 body { font-family: "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei", serif;
@@ -79,7 +80,7 @@ def _findings(findings: tuple[Finding, ...] | list[Finding]) -> str:
     return f"<ol>\n{items}</ol>\n"
 
 
-def _table(c: Comparison, table: TableComparison, moved: set[object]) -> str:
+def _table(c: Comparison, table: TableComparison, moved: set[CellRef]) -> str:
     section = table.section
     grid = grid_for(c.template, section.key)
     found: dict[object, list[Finding]] = {}

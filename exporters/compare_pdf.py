@@ -12,25 +12,11 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
-from exporters import ExportFailed
-from exporters.fonts import NoFontError, PdfFonts, pdf_fonts
+from exporters.fonts import PdfFonts
 from exporters.linebreak import label_glue
-from exporters.pdf import (
-    BODY_H,
-    BODY_W,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_TOP,
-    PAGE_W,
-    CJKText,
-    GridTable,
-    HeadingWith,
-    _page_number,
-    text_width,
-)
+from exporters.pdf import BODY_W, CJKText, GridTable, HeadingWith, document, fonts_or_fail, text_width
 from exporters.pdf_table import table_spec
 from models.compare import CellChange, Comparison, TableComparison
 from models.findings import SEVERITY_LABEL, Finding
@@ -154,17 +140,7 @@ def _cell_text(cc: CellChange, marked: bool) -> str:
 
 
 def export_comparison_pdf(comparison: Comparison, stream: BinaryIO) -> None:
-    try:
-        fonts = pdf_fonts()
-    except NoFontError as exc:
-        raise ExportFailed(str(exc)) from None
-    doc = BaseDocTemplate(
-        stream, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=PAGE_W - MARGIN_LEFT - BODY_W,
-        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=comparison.title, author=comparison.agency,
-        creator="年报编辑器", lang="zh-CN",
-        initialFontName=fonts.name("body"), initialFontSize=SIZE_TEXT, initialLeading=SIZE_TEXT * 1.6,
-    )
-    frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, BODY_W, BODY_H, leftPadding=0, rightPadding=0, topPadding=0,
-                  bottomPadding=0, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page_number(fonts))])
+    fonts = fonts_or_fail()
+    doc = document(stream, fonts, title=comparison.title, author=comparison.agency, size=SIZE_TEXT,
+                   leading=SIZE_TEXT * 1.6)
     doc.build(_Pages(comparison, fonts).story())

@@ -15,7 +15,7 @@ character spacing, as word processors do for Chinese.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -346,8 +346,8 @@ class _Builder:
     def __init__(self, report: Report, fonts: PdfFonts) -> None:
         self.report, self.fonts = report, fonts
 
-    def text(self, text: str, role: str, size: float = SIZE_BODY, leading: float = LEADING, **kw: object) -> CJKText:
-        return CJKText(self.runs(_clean(text), role), size, leading, **kw)  # type: ignore[arg-type]
+    def text(self, text: str, role: str, size: float = SIZE_BODY, leading: float = LEADING, **kw: Any) -> CJKText:
+        return CJKText(self.runs(_clean(text), role), size, leading, **kw)
 
     def runs(self, text: str, role: str) -> list[tuple[str, str]]:
         """Font runs of cleaned text, characters that no font has marked (see fonts.printable)."""
@@ -506,19 +506,31 @@ def export_pdf(report: Report, stream: BinaryIO, *, include_check_page: bool = F
 
     Raises :class:`~exporters.ExportFailed` with a Chinese message when no font can be embedded.
     """
+    fonts = fonts_or_fail()
+    doc = document(stream, fonts, title=report.title, author=report.meta.agency)
+    doc.build(_Builder(report.copy(), fonts).story(include_check_page))
+
+
+def fonts_or_fail() -> PdfFonts:
+    """The PDF's fonts, or :class:`~exporters.ExportFailed` saying none can be embedded."""
     try:
-        fonts = pdf_fonts()
+        return pdf_fonts()
     except NoFontError as exc:
         raise ExportFailed(str(exc)) from None
+
+
+def document(stream: BinaryIO, fonts: PdfFonts, *, title: str, author: str, size: float = SIZE_BODY,
+             leading: float = LEADING) -> BaseDocTemplate:
+    """An A4 document with the 版心 of official documents and page numbers ``— 1 —``."""
     doc = BaseDocTemplate(
         stream, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=PAGE_W - MARGIN_LEFT - BODY_W,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=report.title, author=report.meta.agency, subject=report.title, creator="年报编辑器",
+        title=title, author=author, subject=title, creator="年报编辑器",
         lang="zh-CN",
         # Without these, reportlab's canvas starts every page in a non-embedded Helvetica.
-        initialFontName=fonts.name("body"), initialFontSize=SIZE_BODY, initialLeading=LEADING,
+        initialFontName=fonts.name("body"), initialFontSize=size, initialLeading=leading,
     )
     frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, BODY_W, BODY_H, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page_number(fonts))])
-    doc.build(_Builder(report.copy(), fonts).story(include_check_page))
+    return doc

@@ -10,6 +10,7 @@ page width, with the header repeated on every page.
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,10 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exporters.xlsx import AUTHOR, display_width, escape_text
+from exporters.xlsx import display_width
 from models.findings import SEVERITY_LABEL
 from models.review import ERRORS, MISSING, PASSED, STATUS_LABEL, TO_CONFIRM, UNREADABLE
 from models.storage import write_atomic
+from models.workbook_map import AUTHOR, escape_text
 
 SUMMARY_SHEET = "汇总"
 PROBLEMS_SHEET = "问题清单"
@@ -38,7 +40,7 @@ _F_BODY = Font(name=_FONT, size=10.5)
 _F_HEAD = Font(name=_FONT, size=10.5, bold=True)
 _FILL_HEAD = PatternFill("solid", fgColor="D9E1F2")
 _A_HEAD = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_A_CENTER = Alignment(horizontal="center", vertical="center")
+_A_CENTER = Alignment(horizontal="center", vertical="bottom")
 # Status and severity colours (Excel's own 好/差/适中 palette, plus a strong one for 未提交).
 _STYLE: dict[str, tuple[Font, PatternFill]] = {
     ERRORS: (Font(name=_FONT, size=10.5, bold=True, color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
@@ -50,9 +52,10 @@ _STYLE: dict[str, tuple[Font, PatternFill]] = {
     MISSING: (Font(name=_FONT, size=10.5, bold=True, color="FFFFFF"), PatternFill("solid", fgColor="C00000")),
     UNREADABLE: (Font(name=_FONT, size=10.5, bold=True, color="FFFFFF"), PatternFill("solid", fgColor="7F7F7F")),
 }
-_SUMMARY_WIDTHS = (26, 6, 7, 5, 5, 5, 6, 8, 24, 32, 32)
-_PROBLEM_WIDTHS = (22, 6, 8, 9, 22, 14, 56, 16, 15, 24)
-_A_WRAP = Alignment(vertical="top", wrap_text=True)
+_SUMMARY_WIDTHS = (26, 6, 7, 5, 5, 5, 6, 8, 30, 44, 36)
+_PROBLEM_WIDTHS = (22, 6, 8, 9, 22, 14, 56, 16, 22, 30)
+_A_WRAP = Alignment(vertical="bottom", wrap_text=True)  # as the unstyled cells beside it
+LINE_PT = 14  # one line of 10.5 pt 宋体
 
 
 class ReviewWorkbook:
@@ -88,6 +91,22 @@ class ReviewWorkbook:
             cell.alignment = alignment
         return cell
 
+    def _append(self, sheet: str, cells: list[Any], wrapped: dict[int, str | None]) -> None:
+        """Append a row, tall enough for its wrapped texts (neither Excel nor LibreOffice sizes the
+        rows of a streamed sheet by itself; the height is set only while the row is written)."""
+        ws = self.summary if sheet == SUMMARY_SHEET else self.problems
+        widths = _SUMMARY_WIDTHS if sheet == SUMMARY_SHEET else _PROBLEM_WIDTHS
+        row = self._rows[sheet] + 1
+        # a column of width w holds about 1.2·w half-width characters of 10.5 pt 宋体 (CJK count 2)
+        lines = max((math.ceil(display_width(text) / (widths[col] * 1.2)) for col, text in wrapped.items() if text),
+                    default=1)
+        if lines > 1:
+            ws.row_dimensions[row].height = LINE_PT * min(lines, 20)
+        ws.append(cells)
+        if lines > 1:
+            del ws.row_dimensions[row]  # written: keep nothing per row (bounded memory)
+        self._rows[sheet] = row
+
     def _wrapped(self, ws: Any, text: str | None) -> WriteOnlyCell | None:
         """Long text wraps in its column (prints whole) instead of running over the next one."""
         return self._cell(ws, text, alignment=_A_WRAP) if text else None
@@ -104,13 +123,12 @@ class ReviewWorkbook:
         """One row of 汇总: a report, a year a unit has not submitted, or a file not read."""
         ws = self.summary
         counted = status not in (MISSING, UNREADABLE)
-        ws.append([
+        self._append(SUMMARY_SHEET, [
             agency, year, f"{template}版" if template else None,
             errors if counted else None, warnings if counted else None, infos if counted else None,
             accepted if counted else None,
             self._status(ws, status), self._wrapped(ws, previous), self._wrapped(ws, file), self._wrapped(ws, reason),
-        ])
-        self._rows[SUMMARY_SHEET] += 1
+        ], {8: previous, 9: file, 10: reason})
 
     def add_problem(self, *, agency: str, year: int | None, severity: str, table: str, row: str, column: str,
                     message: str, accepted: str | None, rule: str, file: str) -> None:
@@ -120,9 +138,10 @@ class ReviewWorkbook:
             return
         ws = self.problems
         shown = SEVERITY_LABEL.get(severity, severity) + ("（已接受）" if accepted is not None else "")
-        ws.append([agency, year, self._status(ws, "accepted" if accepted is not None else severity, shown),
-                   table, row or None, column or None, self._wrapped(ws, message), accepted, rule, file])
-        self._rows[PROBLEMS_SHEET] += 1
+        self._append(PROBLEMS_SHEET, [
+            agency, year, self._status(ws, "accepted" if accepted is not None else severity, shown),
+            table, self._wrapped(ws, row), column or None, self._wrapped(ws, message), accepted, rule, file,
+        ], {4: row, 6: message})
 
     def set_submissions(self, years: Sequence[int], units: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
         """提交情况: ``units`` = (name, [(status, number of reports) per year]), in ``years`` order."""
@@ -148,7 +167,8 @@ class ReviewWorkbook:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.page_margins.header = ws.page_margins.footer = 0.3
         ws.oddHeader.center.text = f"&A — {self.wb.properties.title}"
         ws.oddHeader.center.size = 9
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -169,6 +169,11 @@ class Comparison:
         return f"{self.agency}{years}政府信息公开工作年度报告数据对比"
 
 
+def _moved_most(c: CellChange) -> tuple[Decimal, Decimal]:
+    """Sort key: the largest change first, then the largest change in per cent."""
+    return (-abs(Decimal(c.change or 0)), -abs(c.ratio or Decimal(0)))
+
+
 def compare(last: LastYear | Report, this: Report, *, movers: int = MOVERS) -> Comparison:
     """``this`` year's report beside ``last`` year's (a report, or the figures a file keeps)."""
     kept = last if isinstance(last, LastYear) else LastYear.of(last)
@@ -182,7 +187,7 @@ def compare(last: LastYear | Report, this: Report, *, movers: int = MOVERS) -> C
     totals = {eq.total for eq in checker.equations}
     moved = [c for t in tables for c in t.cells.values()
              if c.comparable and c.change and c.ref not in totals]
-    moved.sort(key=lambda c: (-abs(c.change or 0), -abs(c.ratio or 0)))  # type: ignore[arg-type]
+    moved.sort(key=_moved_most)
     carry_rules = {c.rule.id for c in checker.checks if c.reads.previous}
     findings = tuple(f for f in checker.check(this, kept) if f.rule in carry_rules)
     notes = []

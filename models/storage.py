@@ -20,6 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from models.last_year import LastYear, SourceFile
 from models.limits import MAX_FILE_BYTES, MAX_FILE_COUNT, MAX_FILE_NUMBER_CHARS, MAX_TEXT_CHARS
 from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, PREFACE_LABEL, Acceptance, Meta, Report, UnitSource
-from models.template import CellSpec, ReportTemplate, available_templates, load_template
+from models.template import CellSpec, ReportTemplate, SectionSpec, available_templates, load_template
 from models.values import CellRef, Quantity, Value
 
 FORMAT_ID = "gov-info-disclosure-annual-report"
@@ -204,16 +205,23 @@ def from_dict(doc: Any, *, source: str = "文件", repairs: list[Finding] | None
             if not isinstance(note, str) or len(note) > MAX_TEXT_CHARS:
                 raise ReportFileError(f"{source}中“{section.title}”的表注格式错误")
             report.notes[section.key] = _clean(note, f"“{section.title}”的表注", section.key, fixes)
+        cells = _cells_of(section)
+        values = report.values
         for row, cols in body.items():
             if row == "note":
                 continue
             if not isinstance(cols, dict):
                 raise ReportFileError(f"{source}中“{section.title}”的行 {row!r} 格式错误")
+            row_cells = cells.get(row, {})
             for col, raw in cols.items():
-                spec = template.cell(section.key, row, col)
-                if spec is None:
+                hit = row_cells.get(col)
+                if hit is None:
                     raise ReportFileError(f"{source}中“{section.title}”没有单元格 {row}/{col}")
-                report.values[CellRef(section.key, row, col)] = _load_value(raw, spec, source, section.title)
+                ref, spec, whole = hit
+                if type(raw) is int and whole and -MAX_FILE_COUNT <= raw <= MAX_FILE_COUNT:
+                    values[ref] = raw  # the common case, without a call (check over thousands of files)
+                else:
+                    values[ref] = _load_value(raw, spec, source, section.title)
     if doc.get("previous") is not None:
         report.previous = previous_from_dict(doc["previous"], source=source, repairs=fixes)
     report.acceptances = [
@@ -322,8 +330,18 @@ def _units(raw: Any, source: str) -> tuple[UnitSource, ...]:
         fields = [item.get(k) for k in ("agency", "file", "sha256")] if isinstance(item, dict) else []
         if len(fields) != 3 or not all(isinstance(f, str) and len(f) <= limits.MAX_META_CHARS for f in fields):
             raise ReportFileError(f"{source}中的 meta.units（汇总的单位）格式错误")
-        out.append(UnitSource(*fields))
+        agency, file, sha256 = (str(f) for f in fields)
+        out.append(UnitSource(agency, file, sha256))
     return tuple(out)
+
+
+@cache
+def _cells_of(section: SectionSpec) -> dict[str, dict[str, tuple[CellRef, CellSpec, bool]]]:
+    """A table's cells by row and column key, with their reference and whether they hold whole numbers."""
+    out: dict[str, dict[str, tuple[CellRef, CellSpec, bool]]] = {}
+    for c in section.cells:
+        out.setdefault(c.row, {})[c.column] = (c.ref, c, c.number.whole)
+    return out
 
 
 def _load_value(raw: Any, cell: CellSpec, source: str, title: str) -> Value:

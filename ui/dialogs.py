@@ -131,6 +131,11 @@ def get_open_path(parent: QWidget | None, title: str, directory: str, name_filte
     return path or None
 
 
+def get_folder(parent: QWidget | None, title: str, directory: str) -> str | None:
+    path = QFileDialog.getExistingDirectory(parent, title, directory)
+    return path or None
+
+
 def get_save_path(parent: QWidget | None, title: str, suggested: str, name_filter: str) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, name_filter)
     return path or None

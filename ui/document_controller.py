@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMenu
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models import fingerprint, owner_file, storage
 from models.owner_file import OwnerFile
 from models.report import Report
 from models.resources import is_shipped
 from models.template import newest_template, template_for_year
-from ui import dialogs, errors
+from ui import errors
+from ui.lazy import lazy_module
 from ui.recovery import RecoveryManager
 from ui.session import DocumentSession
 from ui.settings import AppSettings
@@ -35,6 +35,9 @@ from ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+dialogs = lazy_module("ui.dialogs")  # set up at the first dialog, not at start-up
+
 
 REPORT_FILTER = "年报编辑器报告 (*.json)"
 TEXT_IMPORT_FILTER = "已发布的年报：文本、网页、Word、PDF (*.txt *.html *.htm *.docx *.pdf)"
@@ -281,7 +284,7 @@ class DocumentController(QObject):
             return False
         read_only = choice == "readonly" or self._read_only_on_disk(p)
         owner = None
-        if not read_only:
+        if not read_only and not is_shipped(p):  # the program's own sample: saved elsewhere, no owner file
             owner = self.owner if same and self.owner is not None else OwnerFile(p)
             if not owner.held:
                 owner.claim()  # "仍然打开": the first desk stays announced; we claim once it leaves
@@ -623,13 +626,11 @@ class DocumentController(QObject):
 
 
 def import_failure_message(exc: BaseException, p: Path) -> str:
-    """A Chinese message for a failed import, including an importer that is not installed yet."""
+    """A Chinese message for a failed import; anything unexpected is named as it is."""
     from importers import ImportFailed
 
     if isinstance(exc, (ImportFailed, storage.ReportFileError)):
         return str(exc)
-    if isinstance(exc, ImportError):
-        return f"暂不能读取“{p.suffix}”文件：导入组件（{exc.name or exc}）尚未安装"
     if isinstance(exc, MemoryError):
         return f"“{p.name}”太大或太复杂，内存不足，无法导入"
     if isinstance(exc, OSError):
@@ -638,11 +639,9 @@ def import_failure_message(exc: BaseException, p: Path) -> str:
 
 
 def export_failure_message(exc: BaseException, suffix: str) -> str:
-    """A Chinese message for a failed export, including an exporter that is not installed yet."""
+    """A Chinese message for a failed export. Every exporter ships with the editor: an error of
+    any kind (an ImportError too) is reported as what it is, never as a part "not installed"."""
     name = EXPORT_NAMES.get(suffix, suffix)
-    if isinstance(exc, ImportError):
-        return (f"{name} 导出组件尚未安装（{exc.name or exc}），暂时无法导出 {name}。\n"
-                "请更新年报编辑器后重试；报告本身不受影响，可以照常保存。")
     text = str(exc)
     if type(exc).__name__ in ("ExportFailed", "ReportFileError") and text:
         return text

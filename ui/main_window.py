@@ -7,7 +7,9 @@ finding, and dialogs go through ``ui.dialogs`` / ``ui.errors`` (seams for tests)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup
@@ -25,63 +27,122 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import Finding
 from models.limits import MAX_TEXT_CHARS
 from models.report import PREFACE
-from ui import dialogs, theme
+from ui import theme
 from ui.document_controller import DocumentController
 from ui.last_year_panel import LastYearPanel
+from ui.lazy import lazy_module
 from ui.meta_tab import MetaTab
 from ui.problems_panel import ProblemsPanel
 from ui.recovery import RecoveryManager, RecoveryStore
-from ui.section_model import SectionTableModel
-from ui.section_view import SectionView
 from ui.session import DocumentSession
 from ui.settings import AppSettings
 from ui.text_limit import limit_line_edit
 from ui.text_section import TextSectionEditor, UndoKeysToWindow, section_page_layout
+
+if TYPE_CHECKING:  # built on demand (see TableSectionPage.build): not imported at start-up
+    from ui.section_model import SectionTableModel
+    from ui.section_view import SectionView
+
+dialogs = lazy_module("ui.dialogs")  # set up at the first dialog, not at start-up
+
 
 APP_NAME = "年报编辑器"
 WINDOW_FRAME_PX = 48  # title bar and borders a desktop adds around the window
 
 
 class TableSectionPage(QWidget):
-    """A table tab: the section title, the format's hint, the table, and its note if any."""
+    """A table tab: the section title, the format's hint, the table, and its note if any.
 
-    def __init__(self, session: DocumentSession, section_key: str, parent: QWidget | None = None) -> None:
+    The table is built when the tab is first shown (or first asked for), so the window opens on
+    its first tab without laying out three tables nobody sees yet. ``on_built(page)`` then wires it.
+    """
+
+    def __init__(self, session: DocumentSession, section_key: str, parent: QWidget | None = None,
+                 on_built: Callable[[TableSectionPage], None] | None = None) -> None:
         super().__init__(parent)
         section = session.report.template.section(section_key)
         self.session = session
         self.section = section
-        layout = section_page_layout(self, section)
-        self.model = SectionTableModel(session, section_key, self)
-        self.view = SectionView(self.model)
-        layout.addWidget(self.view, 1)
-        self.note: QLineEdit | None = None
+        self._layout = section_page_layout(self, section)
+        self._on_built = on_built
+        self._model: SectionTableModel | None = None
+        self._view: SectionView | None = None
+        self._note: QLineEdit | None = None
+
+    @property
+    def note(self) -> QLineEdit | None:
+        """The note under the table (表下注), for a section that has one."""
+        self.build()
+        return self._note
+
+    @property
+    def built(self) -> bool:
+        return self._view is not None
+
+    @property
+    def model(self) -> SectionTableModel:
+        self.build()
+        assert self._model is not None
+        return self._model
+
+    @property
+    def view(self) -> SectionView:
+        self.build()
+        assert self._view is not None
+        return self._view
+
+    def build(self) -> None:
+        if self._view is not None:
+            return
+        from ui.section_model import SectionTableModel
+        from ui.section_view import SectionView
+
+        session, section, layout = self.session, self.section, self._layout
+        self._model = SectionTableModel(session, section.key, self)
+        self._view = SectionView(self._model)
+        layout.addWidget(self._view, 1)
         if section.has_note:
-            self.note = QLineEdit(session.report.notes.get(section_key, ""))
-            self.note.setPlaceholderText(section.note_hint or "表下注（可选）")
-            self.note.installEventFilter(UndoKeysToWindow(self))
-            self.note.textEdited.connect(lambda text: session.set_note(section_key, text))
-            self.note_counter = limit_line_edit(self.note, MAX_TEXT_CHARS)
+            self._note = QLineEdit(session.report.notes.get(section.key, ""))
+            self._note.setPlaceholderText(section.note_hint or "表下注（可选）")
+            self._note.installEventFilter(UndoKeysToWindow(self))
+            self._note.textEdited.connect(lambda text: session.set_note(section.key, text))
+            self._note_counter = limit_line_edit(self._note, MAX_TEXT_CHARS)
             session.noteChanged.connect(self._note_changed)
-            layout.addWidget(self.note)
-            layout.addWidget(self.note_counter)
+            layout.addWidget(self._note)
+            layout.addWidget(self._note_counter)
         layout.addStretch(0)
+        for widget in (self._view, self._note):
+            if widget is not None and self.isVisible():
+                widget.show()  # added to a shown page: at once, not at the next event loop turn
+        self._fit()
+        if self._on_built is not None:
+            self._on_built(self)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.build()
+        super().showEvent(event)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
+        if self._view is not None:
+            self._fit()
+
+    def _fit(self) -> None:
+        assert self._view is not None
         margins = self.layout().contentsMargins()
-        self.view.relayout(self.width() - margins.left() - margins.right())
-        if self.note is not None:
-            self.note.setMaximumWidth(self.view.maximumWidth())  # the note sits under the table
+        self._view.relayout(self.width() - margins.left() - margins.right())
+        if self._note is not None:
+            self._note.setMaximumWidth(self._view.maximumWidth())  # the note sits under the table
+        self._layout.activate()  # the table takes its new width now, not at the next event loop turn
 
     def _note_changed(self, section: str) -> None:
-        if self.note is not None and section == self.section.key:
+        if self._note is not None and section == self.section.key:
             text = self.session.report.notes.get(section, "")
-            if self.note.text() != text:
-                self.note.setText(text)
+            if self._note.text() != text:
+                self._note.setText(text)
 
 
 class MainWindow(QMainWindow):
@@ -159,6 +220,14 @@ class MainWindow(QMainWindow):
                                        "读取已发布年报的文本（.txt）、网页（.html）、Word 文档（.docx）或 PDF")
         self.act_import_xlsx = self._action("从 Excel 导入(&X)…", docs.import_xlsx, None, None,
                                             "读取由年报编辑器导出、在别处修改过的 Excel 工作簿")
+        from ui.desk import Desk  # the 政务公开办's review and roll-up
+
+        self.desk = Desk(self)
+        self.act_review = self._action("审核文件夹(&V)…", self.desk.review_folder, None,
+                                       icon("SP_FileDialogContentsView"),
+                                       "逐份校验文件夹（含子文件夹和 .zip）中各单位历年的报告，列出未提交的年度")
+        self.act_rollup = self._action("汇总多个报告(&U)…", self.desk.rollup, None, None,
+                                       "把各单位同一年度的报告逐项相加，生成一份汇总报告")
         self.act_export_pdf = self._action("导出 PDF(&P)…", lambda: docs.export(".pdf"), "Ctrl+Shift+P",
                                            QIcon.fromTheme("x-office-document", icon("SP_FileDialogContentsView")),
                                            "导出可打印、可报送的 PDF")
@@ -245,6 +314,8 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_save, self.act_save_as])
         m.addSeparator()
         m.addActions([self.act_import, self.act_import_xlsx])
+        m.addSeparator()
+        m.addActions([self.act_review, self.act_rollup])
         m.addSeparator()
         m.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_export_docx, self.act_export_html,
                       self.act_print, self.act_check_page])
@@ -370,13 +441,7 @@ class MainWindow(QMainWindow):
         for section in session.report.template.sections:
             page: QWidget
             if section.is_table:
-                page = TableSectionPage(session, section.key)
-                page.view.statusMessage.connect(self.show_message)
-                if self.act_show_last_year.isChecked():
-                    page.view.set_show_last_year(True)
-                page.view.selectionModel().currentChanged.connect(self._update_cell_label)
-                page.view.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_clear, self.act_fill])
-                page.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+                page = TableSectionPage(session, section.key, on_built=self._wire_table)
             else:
                 page = TextSectionEditor(session, section)
                 page.editor.limitHit.connect(self.show_message)
@@ -385,8 +450,21 @@ class MainWindow(QMainWindow):
             self.pages[section.key] = page
             self.tabs.addTab(page, f"{section.number}、{section.short}")
         self.tabs.blockSignals(False)
-        self.tabs.setCurrentIndex(current if 0 <= current < self.tabs.count() else 1)
+        if not 0 <= current < self.tabs.count():  # the first report shown: the tab the user left
+            last = self.pages.get(self.settings.last_tab)
+            current = self.tabs.indexOf(last) if last is not None else 0
+        self.tabs.setCurrentIndex(current)
         self._tab_changed()
+
+    def _wire_table(self, page: TableSectionPage) -> None:
+        """A table tab was just built: its messages, the cell label, the edit actions."""
+        view = page.view
+        view.statusMessage.connect(self.show_message)
+        if self.act_show_last_year.isChecked():
+            view.set_show_last_year(True)
+        view.selectionModel().currentChanged.connect(self._update_cell_label)
+        view.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_clear, self.act_fill])
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     # ------------------------------------------------------------------ queries
 
@@ -454,7 +532,7 @@ class MainWindow(QMainWindow):
     def show_last_year(self, on: bool) -> None:
         """视图 → 显示上年数据: last year's value in each table cell (every table tab)."""
         for page in self.pages.values():
-            if isinstance(page, TableSectionPage):
+            if isinstance(page, TableSectionPage) and page.built:  # the others take it up when built
                 page.view.set_show_last_year(on)
         if on and (self.session is None or self.session.report.previous is None):
             self.show_message("尚未关联上年报告：用“检查 → 关联上年报告…”选择上年的报告后即可显示上年数据")
@@ -588,7 +666,7 @@ class MainWindow(QMainWindow):
         claim it): without this the file would miss the number the user just typed.
         """
         for page in self.pages.values():
-            if isinstance(page, TableSectionPage):
+            if isinstance(page, TableSectionPage) and page.built:  # an unbuilt table has nothing typed
                 page.view.commit_edit()
 
     def _dispatch(self, op: str) -> None:
@@ -676,6 +754,8 @@ class MainWindow(QMainWindow):
             return
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
+        self.settings.last_tab = self.current_section()
+        self.desk.close_all()
         self.documents.closed()
         event.accept()
 

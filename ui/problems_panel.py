@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding
-from ui import dialogs, theme
+from ui import theme
+from ui.lazy import lazy_module
 from ui.session import DocumentSession
+
+dialogs = lazy_module("ui.dialogs")  # set up at the first dialog, not at start-up
 
 R = Qt.ItemDataRole
 FindingRole = Qt.ItemDataRole.UserRole + 10

@@ -9,13 +9,12 @@ just interpreter shutdown) Python aborts with "none_dealloc: deallocating None" 
 
 The leak is measured at import with a few harmless calls. Only when it is present, the three
 singletons get the large reference count that Python 3.12 gives them anyway, so the stray
-decrements can never reach zero. Importing this module is idempotent; ``ui`` modules that call
-Qt import it first.
+decrements can never reach zero. The entry point (:func:`ui.app.run_gui`) imports it once,
+before the first QApplication; importing it again is harmless.
 """
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 from PySide6.QtCore import QObject, Signal
@@ -38,6 +37,8 @@ def _leaks() -> bool:
 
 
 def _make_immortal(obj: object) -> None:
+    import ctypes  # only where the leak is present: 3 ms of every start-up otherwise
+
     ctypes.c_ssize_t.from_address(id(obj)).value += IMMORTAL_BOOST  # ob_refcnt is the first field
 
 

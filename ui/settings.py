@@ -97,3 +97,12 @@ class AppSettings:
     @window_state.setter
     def window_state(self, value: QByteArray) -> None:
         self._qs.setValue("window/state", value)
+
+    @property
+    def last_tab(self) -> str:
+        """The section whose tab was open when the editor closed ('' for 基本信息)."""
+        return self._str("window/tab")
+
+    @last_tab.setter
+    def last_tab(self, value: str) -> None:
+        self._qs.setValue("window/tab", value)

@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.progress import Cancelled, Progress, running
 
 _running: set[Task] = set()  # keep Python wrappers alive until the result arrives

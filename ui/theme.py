@@ -97,7 +97,7 @@ def _arrow_icon(kind: str) -> QIcon:
     from PySide6.QtGui import QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
     icon = QIcon()
-    for size in (16, 20, 24, 32):
+    for size in (16, 20, 40):  # menus, the toolbar, the toolbar on a 200 % screen
         pixmap = QPixmap(size, size)
         pixmap.fill(Qt.GlobalColor.transparent)
         p = QPainter(pixmap)

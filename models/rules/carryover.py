@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from models.findings import Finding
 from models.last_year import LastYearView
-from models.narrative import StatedNumbers, copied_paragraphs
-from models.numbers import format_value
+from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
+from models.numbers import format_value, number
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
-from models.template import SEVERITIES, RuleSpec, SectionSpec, TemplateError
+from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
 from models.values import CellRef, Value
 
 # ---------------------------------------------------------------------- carryover.requests
@@ -97,7 +98,7 @@ class CarryoverCompareCheck(Check):
         if not all(usable(v, spec[r]) for v, r in checked):
             return
         expected: int | Decimal = total(last) + total(plus) - total(minus)
-        if (this == expected) if self.op == "==" else (this >= expected):  # type: ignore[operator]
+        if (number(this) == expected) if self.op == "==" else (number(this) >= expected):
             return
         cell = self.env.template.cell(*self.cell)
         assert cell is not None
@@ -165,7 +166,7 @@ class CopiedTextCheck(Check):
     __slots__ = ("env", "section", "min_chars", "warn_share", "above")
 
     def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, min_chars: int, warn_share: float,
-                 above: str) -> None:
+                 above: Severity) -> None:
         super().__init__(rule, Reads(texts=(section.key,), previous=True), [section.key])
         self.env, self.section, self.min_chars, self.warn_share, self.above = env, section, min_chars, warn_share, above
 
@@ -224,7 +225,8 @@ class OutlierCheck(Check):
             this, last = values.get(ref), last_values.get(ref)
             if not (usable(this, spec[ref]) and usable(last, spec[ref])) or not last:
                 continue
-            if not (this == 0 or (this > self.factor * last and this >= self.floor)):  # type: ignore[operator]
+            now, before = number(this), number(last)
+            if not (now == 0 or (now > self.factor * before and now >= self.floor)):
                 continue
             loc = self.env.locator
             text = message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this))
@@ -261,13 +263,16 @@ class Outlier(RuleKind):
 class StaleNumberCheck(Check):
     """Numbers of last year's text still standing, unedited, in this year's (see :class:`StaleNumber`)."""
 
-    __slots__ = ("env", "section", "reader", "max_cells", "_cache")
+    __slots__ = ("env", "section", "reader", "max_cells", "_cache", "_built")
 
     def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, reader: StatedNumbers, max_cells: int) -> None:
         cells = tuple(env.spec)  # this year's figures may confirm a number: every cell is read
         super().__init__(rule, Reads(cells=cells, texts=(section.key,), previous=True), [])
         self.env, self.section, self.reader, self.max_cells = env, section, reader, max_cells
         self._cache: tuple[object, str, dict[tuple[str, str, str], tuple[CellRef, ...]]] | None = None
+        # The findings last built, for the text, last year's figures and which numbers this year's
+        # tables confirm: an edit of a cell that changes none of these costs a look-up, not a rebuild.
+        self._built: tuple[object, ...] | None = None
 
     def from_tables(self, last_text: str, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, str, str],
                                                                                         tuple[CellRef, ...]]:
@@ -284,10 +289,10 @@ class StaleNumberCheck(Check):
                 holding.setdefault((spec[ref].name, Decimal(value)), []).append(ref)
         order = self.env.locator.order
         out: dict[tuple[str, str, str], tuple[CellRef, ...]] = {}
-        for number in self.reader.numbers(last_text):
-            cells = holding.get((number.kind, number.value))
+        for stated in self.reader.numbers(last_text):
+            cells = holding.get((stated.kind, stated.value))
             if cells and len(cells) <= self.max_cells:
-                out[number.key] = tuple(sorted(cells, key=order))
+                out[stated.key] = tuple(sorted(cells, key=order))
         self._cache = (last_values, last_text, out)
         return out
 
@@ -307,20 +312,35 @@ class StaleNumberCheck(Check):
         from_tables = self.from_tables(last_text, ctx.last.values)
         if not from_tables:
             return
-        values, seen = ctx.values, dict[tuple[str, str, str], int]()
-        for number in self.reader.numbers(text):
-            cells = from_tables.get(number.key)
-            if cells is None or all(values.get(c) == number.value for c in cells):
-                continue  # not last year's figure, or this year's tables hold the same figure
-            n = seen[number.key] = seen.get(number.key, -1) + 1
-            where = self.env.locator.where(cells[0]) + (f"等 {len(cells)} 处" if len(cells) > 1 else "")
-            snippet = text[max(0, number.start - 12): number.end + len(number.unit) + 2].replace("\n", " ")
-            message_text = message(self.rule, section_title=self.section.title, snippet=snippet.strip(),
-                                   number=number.text, unit=number.unit, where=where)
-            f = self.env.finding(self.rule, (self.section.key, *number.key, n), message_text, section=self.section.key,
-                                 cells=cells, actual=number.text,
-                                 order=self.env.locator.section_order(self.section.key) + 10 + min(number.start, 9000))
-            found[f.key] = replace(f, span=(number.start, number.end))
+        values = ctx.values
+        candidates = [(stated, cells) for stated in self.reader.numbers(text)
+                      if (cells := from_tables.get(stated.key)) is not None]
+        # not last year's figure after all when this year's tables hold the same figure
+        stale = tuple(not all(values.get(c) == stated.value for c in cells) for stated, cells in candidates)
+        built = self._built
+        if built is not None and built[0] == text and built[1] is from_tables and built[2] == stale:
+            findings: list[Finding] = built[3]  # type: ignore[assignment]
+        else:
+            findings = self._findings(text, [c for c, keep in zip(candidates, stale, strict=True) if keep])
+            self._built = (text, from_tables, stale, findings)
+        for f in findings:
+            found[f.key] = f
+
+    def _findings(self, text: str, stale: list[tuple[StatedNumber, tuple[CellRef, ...]]]) -> list[Finding]:
+        out: list[Finding] = []
+        seen: dict[tuple[str, str, str], int] = {}
+        loc, section = self.env.locator, self.section
+        for stated, cells in stale:
+            n = seen[stated.key] = seen.get(stated.key, -1) + 1
+            where = loc.where(cells[0]) + (f"等 {len(cells)} 处" if len(cells) > 1 else "")
+            snippet = text[max(0, stated.start - 12): stated.end + len(stated.unit) + 2].replace("\n", " ")
+            message_text = message(self.rule, section_title=section.title, snippet=snippet.strip(),
+                                   number=stated.text, unit=stated.unit, where=where)
+            f = self.env.finding(self.rule, (section.key, *stated.key, n), message_text, section=section.key,
+                                 cells=cells, actual=stated.text,
+                                 order=loc.section_order(section.key) + 10 + min(stated.start, 9000))
+            out.append(replace(f, span=(stated.start, stated.end)))
+        return out
 
 
 @kind

@@ -133,3 +133,40 @@ def test_a_deflate_bomb_is_refused_before_parsing() -> None:
             + bomb + b"\nendstream\nendobj\n%%EOF\n")
     with pytest.raises(ImportFailed, match="压缩炸弹"):
         import_pdf(data, source="炸弹.pdf")
+
+
+def test_a_table_drawn_without_ruling_lines_is_read_from_word_positions() -> None:
+    """No lines on the page: a text line whose words stand apart in columns is a table row."""
+    from exporters.fonts import pdf_fonts
+
+    fonts = pdf_fonts()
+    font = fonts.name("body")
+
+    def draw(c) -> None:  # type: ignore[no-untyped-def]
+        y = 780
+
+        def line(*cells: tuple[float, str]) -> None:
+            nonlocal y
+            for x, text in cells:
+                c.setFont(font, 11)
+                c.drawString(x, y, text)
+            y -= 22
+
+        line((150, "某某县人民政府2024年政府信息公开工作年度报告"))
+        line((72, "一、总体情况"))
+        line((72, "2024年，本县扎实推进政务公开工作。"))
+        line((72, "二、主动公开政府信息情况"))
+        line((72, "信息内容"), (230, "本年制发件数"), (340, "本年废止件数"), (450, "现行有效件数"))
+        line((72, "规章"), (260, "1"), (370, "0"), (480, "11"))
+        line((72, "行政规范性文件"), (260, "8"), (370, "26"), (480, "66"))
+        line((72, "信息内容"), (300, "本年处理决定数量"))
+        line((72, "行政许可"), (320, "447228"))
+        line((72, "六、其他需要报告的事项"))
+        line((72, "本机关未收取信息处理费。"))
+
+    result = import_pdf(_pdf_of(draw), source="无框线.pdf")
+    r = result.report
+    assert [r.value("proactive", "regulations", c) for c in ("issued", "repealed", "in_force")] == [1, 0, 11]
+    assert [r.value("proactive", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [8, 26, 66]
+    assert r.value("proactive", "licensing", "decisions") == 447228
+    assert r.meta.agency == "某某县人民政府" and r.texts["other"] == "本机关未收取信息处理费。"

@@ -47,6 +47,12 @@ def huaian_xlsx(tmp_path: Path) -> Path:
     return path
 
 
+def huaian_docx(tmp_path: Path) -> Path:
+    path = tmp_path / "淮安市2024年年报.docx"
+    path.write_bytes(render(make_huaian(), ".docx"))
+    return path
+
+
 # ---------------------------------------------------------------------- new from last year, any source
 
 
@@ -55,7 +61,9 @@ def huaian_xlsx(tmp_path: Path) -> Path:
     (lambda tmp: FIXTURES / "pingtan-2023.html", "pingtan-2023"),  # its saved web page
     (huaian_json, "huaian-city-2024"),  # our own file
     (huaian_xlsx, "huaian-city-2024"),  # a workbook a colleague filled in
-], ids=["txt", "html", "json", "xlsx"])
+    (lambda tmp: FIXTURES / "huaian-city-2024.pdf", "huaian-city-2024"),  # the published PDF itself
+    (huaian_docx, "huaian-city-2024"),  # a Word file
+], ids=["txt", "html", "json", "xlsx", "pdf", "docx"])
 def test_new_from_last_takes_over_last_years_carried_forward(tmp_path: Path, source, fixture: str) -> None:  # type: ignore[no-untyped-def]
     path = source(tmp_path)
     last = read_report(path).report

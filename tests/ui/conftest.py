@@ -19,14 +19,14 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
-import ui.qtfix  # noqa: E402, F401  (PySide6 6.12's emit()/disconnect() reference bug)
+import ui.qtfix  # noqa: E402, F401  (as run_gui does first: PySide6 6.12's emit()/disconnect() reference bug)
 from models.report import Report  # noqa: E402
 from models.template import load_template
 from models.values import CellRef  # noqa: E402
 
 DIALOGS = ("ask_save_changes", "ask_yes_no", "get_open_path", "get_save_path", "ask_new_report",
            "ask_explanation", "ask_restore", "show_import_summary", "show_about", "ask_disk_conflict", "ask_owner",
-           "ask_new_from_last")
+           "ask_new_from_last", "get_folder")
 
 
 @dataclass

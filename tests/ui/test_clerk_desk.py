@@ -88,6 +88,7 @@ def test_the_bundled_sample_is_never_saved_over_nor_its_folder_offered(make_wind
     window = make_window(None)
     assert window.documents.open_file(str(sample))
     assert settings.last_dir != str(sample.parent)  # the program's folder is no folder of the user's
+    assert not list(sample.parent.glob(".~lock.*"))  # nor is an owner file written into it
     before = sample.read_bytes()
     type_into(window, NEW_NATURAL, "3")
     offered: list[str] = []
