@@ -103,8 +103,11 @@ class CarryoverCompareCheck(Check):
         cell = self.env.template.cell(*self.cell)
         assert cell is not None
         section = self.env.template.section(self.cell.section)
-        text = message(self.rule, section_number=section.number, row_label=cell.row_label,
-                       column_label=cell.column_label, last_year=format_value(total(last)),
+        # The figures cannot balance (本年废止 more than last year's 现行有效 + 本年制发): no count is
+        # "expected"; the ``negative`` wording says which figures to check instead of "应为 -9".
+        negative = expected < 0 and "negative" in self.rule.messages
+        text = message(self.rule, "negative" if negative else None, section_number=section.number,
+                       row_label=cell.row_label, column_label=cell.column_label, last_year=format_value(total(last)),
                        plus=format_value(total(plus)), minus=format_value(total(minus)),
                        expected=format_value(expected), actual=format_value(this))
         f = self.env.finding(self.rule, self.cell, text, section=self.cell.section,
@@ -120,7 +123,8 @@ class CarryoverCompareCheck(Check):
         values = [last.values.get(r) for r in self.last]
         if not all(usable(v, self.env.spec[r]) for v, r in zip(values, self.last, strict=True)):
             return {}
-        return {self.cell: total(values)}
+        carried = total(values)
+        return {self.cell: carried} if carried >= 0 else {}  # last year's figures are wrong: never a negative count
 
 
 @kind
@@ -133,6 +137,7 @@ class CarryoverCompare(RuleKind):
 
     name = "carryover_compare"
     params = frozenset({"section", "rows", "column", "op", "last_year", "plus", "minus"})
+    variants = frozenset({"negative"})  # last year's + plus − minus is below 0: nothing can be expected
     fields = frozenset({"section_number", "row_label", "column_label", "last_year", "plus", "minus", "expected",
                         "actual"})
 
