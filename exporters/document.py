@@ -12,16 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from models.document_map import CATEGORY, DATA_META, DATA_NS, GENERATOR
 from models.report import Report
 from models.template import SectionSpec
 
-GENERATOR = "年报编辑器"
-#: Document category (Word) / ``<meta name="generator">`` (web page) of what we write.
-CATEGORY = "政府信息公开工作年度报告"
-#: Namespace of the Word file's custom XML part holding :func:`hidden_data`.
-DATA_NS = "urn:nianbao-editor:report-extras"
-#: ``<meta name=…>`` of the web page holding :func:`hidden_data`.
-DATA_META = "nianbao-report"
+__all__ = ["CATEGORY", "DATA_META", "DATA_NS", "GENERATOR"]  # the markers, for the writers
+
 
 #: A second-level heading at the start of a paragraph: （一）主动公开情况。 (set in 楷体)
 SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。！？\n]{0,40}?(?:[。！？]|$)")

@@ -185,12 +185,12 @@ class PdfFonts:
         # Load further fallbacks only when a character needs them (each costs ~0.1 s).
         while self._fallback_sources:
             label, source = self._fallback_sources.pop(0)
-            font = _load(source, label)
-            if font is None or any(f.name == font.name for f in self._fallbacks):
+            loaded = _load(source, label)
+            if loaded is None or any(f.name == loaded.name for f in self._fallbacks):
                 continue
-            self._fallbacks.append(font)
-            if _covers(font, ch):
-                return font
+            self._fallbacks.append(loaded)
+            if _covers(loaded, ch):
+                return loaded
         return None
 
 

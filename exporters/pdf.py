@@ -15,7 +15,7 @@ character spacing, as word processors do for Chinese.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -345,8 +345,8 @@ class _Builder:
     def __init__(self, report: Report, fonts: PdfFonts) -> None:
         self.report, self.fonts = report, fonts
 
-    def text(self, text: str, role: str, size: float = SIZE_BODY, leading: float = LEADING, **kw: object) -> CJKText:
-        return CJKText(self.runs(_clean(text), role), size, leading, **kw)  # type: ignore[arg-type]
+    def text(self, text: str, role: str, size: float = SIZE_BODY, leading: float = LEADING, **kw: Any) -> CJKText:
+        return CJKText(self.runs(_clean(text), role), size, leading, **kw)
 
     def runs(self, text: str, role: str) -> list[tuple[str, str]]:
         """Font runs of cleaned text, characters that no font has marked (see fonts.printable)."""

@@ -22,10 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exporters.xlsx import AUTHOR, display_width, escape_text
+from exporters.xlsx import display_width
 from models.findings import SEVERITY_LABEL
 from models.review import ERRORS, MISSING, PASSED, STATUS_LABEL, TO_CONFIRM, UNREADABLE
 from models.storage import write_atomic
+from models.workbook_map import AUTHOR, escape_text
 
 SUMMARY_SHEET = "汇总"
 PROBLEMS_SHEET = "问题清单"

@@ -11,11 +11,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exporters.xlsx import META_SHEET, build_workbook, display_width, escape_text, exact_as_float
+from exporters.xlsx import build_workbook, display_width, exact_as_float
 from models.cell_labels import cell_place
 from models.report import Report
 from models.rollup import Rollup, UnitRow
 from models.values import CellRef, Value
+from models.workbook_map import META_SHEET, escape_text
 
 UNITS_SHEET = "分单位明细"
 _thin = Side(style="thin", color="808080")

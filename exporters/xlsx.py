@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -35,72 +34,33 @@ from models.findings import SEVERITY_LABEL, CheckResult, Finding
 from models.grid import Grid, GridCell, grid_for
 from models.numbers import NumberSpec
 from models.report import LEVELS, PREFACE, Report
-from models.storage import FORMAT_ID as REPORT_FORMAT_ID
 from models.storage import previous_to_dict
 from models.template import ReportTemplate, SectionSpec
 from models.values import CellRef, Quantity, Value
-
-# ---------------------------------------------------------------------- shared with importers.xlsx
-
-WORKBOOK_FORMAT = f"{REPORT_FORMAT_ID}/xlsx"
-WORKBOOK_SCHEMA = 1
-AUTHOR = "年报编辑器"
-BASIC_SHEET = "基本情况"
-META_SHEET = "年报编辑器数据"  # very hidden: the map back to the report
-TABLE_ORIGIN = (2, 1)  # 1-based (row, column) of grid cell (0, 0); row 1 holds the section title
-#: Metadata rows of the basic sheet: (Meta attribute, label in column A).
-META_FIELDS: tuple[tuple[str, str], ...] = (
-    ("agency", "机关名称"),
-    ("year", "年度"),
-    ("level", "机关层级"),
-    ("date", "落款日期"),
-    ("title", "报告标题（原文）"),
+from models.workbook_map import (
+    AUTHOR,
+    BASIC_SHEET,
+    FORMAT_LABEL,
+    META_FIELDS,
+    META_SHEET,
+    REC_ACCEPTANCE,
+    REC_CELL,
+    REC_HEADER,
+    REC_META,
+    REC_NOTE,
+    REC_PREVIOUS,
+    REC_SHEET,
+    REC_TEXT,
+    TABLE_ORIGIN,
+    WORKBOOK_FORMAT,
+    WORKBOOK_SCHEMA,
+    escape_text,
+    sheet_name,
+    strip_xml_illegal,
 )
-FORMAT_LABEL = "格式"
+
 MAX_CELL_CHARS = 32_767  # Excel's limit per cell
 EXACT_DIGITS = 15  # Excel shows (and keeps through edits) 15 significant digits
-
-# Records of the hidden sheet, one per row, kind in column A.
-REC_HEADER = "workbook"
-REC_SHEET = "sheet"  # section, sheet name
-REC_CELL = "cell"  # section, row, column, sheet, coordinate, filled at export (1/0)
-REC_META = "meta"  # field, sheet, coordinate
-REC_TEXT = "text"  # section, sheet, heading coordinate, first line row, line count, continuation rows
-REC_NOTE = "note"  # section, sheet, coordinate
-REC_ACCEPTANCE = "acceptance"  # rule, accepted_at, cells JSON, explanation (chunked to the right)
-REC_PREVIOUS = "previous"  # the report file's ``previous`` block as JSON (chunked to the right)
-
-_ILLEGAL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\r\\ud800-\\udfff\\ufffe\\uffff"  # not in XML (CR: normalised away)
-_XML_ILLEGAL = re.compile(f"[{_ILLEGAL}]")
-# An underscore that would start "_xHHHH_" in the output: followed by x, four hex digits and
-# either an underscore or a character that is itself written as an escape.
-_ESCAPE_LOOKALIKE = re.compile(f"_(?=x[0-9A-Fa-f]{{4}}(?:_|[{_ILLEGAL}]))")
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def escape_text(text: str) -> str:
-    """Make any Python string storable in a cell, reversibly (OOXML ``_xHHHH_`` escapes).
-
-    XML cannot carry control characters, a bare CR or lone surrogates; a literal ``_x0041_``
-    must not be mistaken for an escape, so its underscore is escaped first.
-    """
-    text = _ESCAPE_LOOKALIKE.sub("_x005F_", text)
-    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-
-
-def unescape_text(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
-def sheet_name(section: SectionSpec) -> str:
-    """``二、主动公开``: number and short title, made a valid sheet name (≤ 31, no []:*?/\\)."""
-    name = re.sub(r"[\[\]:*?/\\']", "", f"{section.number}、{section.short}")
-    return name[:31]
-
-
-def sheet_ref(sheet: str, coordinate: str) -> str:
-    """How Excel writes a reference to another sheet: ``'三、依申请公开'!D5``."""
-    return f"'{sheet}'!{coordinate}"
 
 
 def coordinate(row: int, col: int) -> str:
@@ -161,7 +121,7 @@ def build_workbook(report: Report) -> Workbook:
     result = checker_for(t).check(report)
     wb = Workbook()
     wb.properties.creator = AUTHOR
-    wb.properties.title = _XML_ILLEGAL.sub("", report.title)[:255]  # a property, not a cell: no escapes
+    wb.properties.title = strip_xml_illegal(report.title)[:255]  # a property, not a cell: no escapes
     records: list[list[Any]] = [[REC_HEADER, WORKBOOK_FORMAT, WORKBOOK_SCHEMA, t.id, AUTHOR]]
     basic = wb.active
     assert basic is not None
@@ -284,7 +244,7 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-def _text_height(line: str, width: int) -> float:
+def _text_height(line: str, width: float) -> float:
     lines = max(1, math.ceil(display_width(line) / max(1, width - 2)))
     return min(MAX_ROW_PT, lines * LINE_PT + 6)
 
@@ -314,6 +274,7 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
     grid = grid_for(t, section.key)
     r0, c0 = TABLE_ORIGIN
     widths = _column_widths(grid, t)
+    table_width = sum(widths)
     for i, w in enumerate(widths):
         ws.column_dimensions[get_column_letter(c0 + i)].width = w
     title = ws.cell(r0 - 1, c0)
@@ -356,14 +317,14 @@ def _table_sheet(ws: Worksheet, report: Report, section: SectionSpec, result: Ch
         _set_text(note, report.notes.get(section.key, ""))
         note.font, note.alignment = F_BODY, A_TEXT
         ws.merge_cells(start_row=note_row, start_column=c0, end_row=note_row, end_column=c0 + grid.n_cols - 1)
-        ws.row_dimensions[note_row].height = _text_height(report.notes.get(section.key, ""), sum(widths))
+        ws.row_dimensions[note_row].height = _text_height(report.notes.get(section.key, ""), table_width)
         records.append([REC_NOTE, section.key, ws.title, note.coordinate])
     _validations(ws, t, grid)
     _sum_rules(ws, t, section, grid)
     ws.freeze_panes = coordinate(r0 + grid.header_rows, c0 + grid.label_cols)
     if grid.header_rows:
         ws.print_title_rows = f"{r0}:{r0 + grid.header_rows - 1}"
-    _print_setup(ws, landscape=sum(widths) > LANDSCAPE_WIDTH)
+    _print_setup(ws, landscape=table_width > LANDSCAPE_WIDTH)
 
 
 def _put_value(cell: Any, value: Value, spec: NumberSpec) -> None:
@@ -381,7 +342,7 @@ def _put_value(cell: Any, value: Value, spec: NumberSpec) -> None:
         else:  # more digits than a spreadsheet number keeps: text keeps them all
             _set_text(cell, format(value, "f") if value.is_finite() else str(value))
         return
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**EXACT_DIGITS:
+    if not isinstance(value, bool) and abs(value) >= 10**EXACT_DIGITS:
         _set_text(cell, str(value))
         return
     cell.value = value
@@ -467,11 +428,11 @@ def _validations(ws: Worksheet, t: ReportTemplate, grid: Grid) -> None:
     by_spec: dict[str, tuple[NumberSpec, list[tuple[int, int]]]] = {}
     for gc in grid.value_cells:
         assert gc.ref is not None
-        spec = t.cell(*gc.ref)
-        assert spec is not None
-        by_spec.setdefault(spec.number.name, (spec.number, []))[1].append((r0 + gc.row, c0 + gc.col))
-    for spec, cells in by_spec.values():
-        dv = _validation(spec)
+        cell = t.cell(*gc.ref)
+        assert cell is not None
+        by_spec.setdefault(cell.number.name, (cell.number, []))[1].append((r0 + gc.row, c0 + gc.col))
+    for number, cells in by_spec.values():
+        dv = _validation(number)
         dv.sqref = MultiCellRange(" ".join(r.replace("$", "") for r in cell_ranges(cells)))
         ws.add_data_validation(dv)
 

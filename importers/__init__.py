@@ -9,6 +9,7 @@ Importers read and write the domain model only.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class ImportResult:
 def limit_finding(message: str, order: int, section: str | None = None) -> Finding:
     """An ``import.limit`` warning: the importer stopped at a limit of models.limits."""
     return Finding(rule="import.limit", severity="warning", section=section, cells=(), total_cell=None,
-                   expected=None, actual=None, message=message, key=f"import.limit|{section or order}", order=order)
+                   expected=None, actual=None, message=message, key=("import.limit", section or order), order=order)
 
 
 def fitted_finding(change: Fitted, order: int) -> Finding:
@@ -54,7 +55,7 @@ def fitted_finding(change: Fitted, order: int) -> Finding:
 
     rule = "import.limit" if change.kind == "cut" else "import.characters"
     return Finding(rule=rule, severity="warning", section=change.section, cells=(), total_cell=None,
-                   expected=None, actual=None, message=fitted_message(change), key=f"{rule}|{change.field}",
+                   expected=None, actual=None, message=fitted_message(change), key=(rule, change.field),
                    order=order)
 
 
@@ -110,13 +111,32 @@ def read_report_data(data: bytes, name: str) -> ImportResult:
         from importers.docx import import_docx
 
         return import_docx(data, source=name)
-    if suffix == ".txt":
-        from importers.text import decode_text, import_text
+    # .txt, .html, .htm: the content says which it is (a page saved as .txt, text saved as .html)
+    if is_web_page(data, suffix):
+        from importers.html import import_html
 
-        return import_text(decode_text(data, source=name), source=name)
-    from importers.html import import_html
+        return import_html(data, source=name)
+    from importers.text import decode_text, import_text
 
-    return import_html(data, source=name)
+    return import_text(decode_text(data, source=name), source=name)
+
+
+_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_HTML_TAG = re.compile(rb"<\s*(?:html|body|p|div|table|br|span|td)\b", re.IGNORECASE)
+SNIFF_BYTES = 200_000
+
+
+def is_web_page(data: bytes, suffix: str) -> bool:
+    """Whether a document is a web page, judged once by its content: it opens as one
+    (``<!DOCTYPE html>``, ``<html>``), or, named ``.html``, holds HTML tags at all. Tags are
+    ASCII, so the bytes of UTF-8 and GBK pages are read alike; UTF-16 is decoded first."""
+    head = data[:SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if _HTML_START.match(head[:512]):
+        return True
+    return suffix in (".html", ".htm") and bool(_HTML_TAG.search(head))
 
 
 def _known_suffix(name: str) -> str:

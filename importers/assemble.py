@@ -167,7 +167,7 @@ def _build_report(lines: list[Line], *, source: str, title_hints: Sequence[str],
                                at_end=span[1] >= len(lines))
                     if span else TableRead())
             evidence += _table_evidence(section, read)
-            pictured = bool(span) and any(line.image for line in lines[span[0]:span[1]])
+            pictured = span is not None and any(line.image for line in lines[span[0]:span[1]])
             _apply_table(report, found, section, read, heading, pictured=pictured)
         else:
             body = lines[span[0]:span[1]] if heading is not None and span else None
@@ -264,7 +264,7 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
         refs = [ref for ref in all_refs if ref.row == row and (row, ref.column) not in read.values]
         texts = "、".join(x.text for x in got)
         where = f"“{_row_text(t, key, row)}”" if len(section.row_keys) > 1 else "表中"
-        labels = "、".join(f"“{t.cell(*r).column_label}”" for r in refs)  # type: ignore[union-attr]
+        labels = "、".join(f"“{found.locator.column_text(r)}”" for r in refs)
         found.add("import.missing", "warning", key,
                   f"{section.number}、{where}{labels}这 {len(refs)} 栏只印了 {len(got)} 个数（{texts or '无'}），"
                   "无法确定空着的是哪一栏；这些单元格未导入，请按原报告填写", cells=refs, actual=texts,
@@ -285,10 +285,10 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
                       cells=refs, place=key)
         for row, count in read.short_rows.items():
             refs = [ref for ref in all_refs if ref.row == row and (row, ref.column) not in read.values]
-            labels = "、".join(f"“{t.cell(*r).column_label}”" for r in refs)  # type: ignore[union-attr]
-            got = f"只读到 {count} 个数" if count else "没有读到数字"
+            labels = "、".join(f"“{found.locator.column_text(r)}”" for r in refs)
+            read_text = f"只读到 {count} 个数" if count else "没有读到数字"
             found.add("import.missing", "warning", key,
-                      f"{section.number}、“{_row_text(t, key, row)}”{got}，{labels}留空，请按原报告填写",
+                      f"{section.number}、“{_row_text(t, key, row)}”{read_text}，{labels}留空，请按原报告填写",
                       cells=refs, place=f"{key}.{row}")
     for row, printed in read.renamed.items():
         found.add("import.label", "info", key,

@@ -9,11 +9,12 @@ one cell; a table row is several cells (``row=True``). Everything after that is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
+from models import normalise
+from models.normalise import nfkc, without_markdown
 from models.numbers import BLANK_MARKS, CELL_UNITS, SIGN_WORDS, CellParseError, NumberSpec
 from models.values import Value
 
@@ -26,7 +27,6 @@ CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _WS = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
-_MARKDOWN = re.compile(r"^(?:#{1,6}\s*|>\s*)|\*\*|__")
 _DASHES = re.compile(r"^[-—–―─－/\\／~～]+$")
 
 # A section-level or item enumerator at the start of a label: 一、 （一） 1. 1、 (1) 第一部分
@@ -57,14 +57,10 @@ def display_name(source: str, fallback: str = "该文件") -> str:
     return f"“{PurePath(source).name}”" if source else fallback
 
 
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
-    """NFKC, markdown emphasis removed, every whitespace removed: the form labels are compared in."""
-    return _WS.sub("", _MARKDOWN.sub("", nfkc(text)))
+    """Printed text as labels are compared (the one normaliser, :func:`models.normalise.squash`:
+    NFKC, no whitespace), markdown emphasis dropped too."""
+    return normalise.squash(text, markdown=True)
 
 
 def cn_number(text: str) -> int | None:
@@ -96,7 +92,7 @@ class Enumerated:
 
 @lru_cache(maxsize=8192)  # bounded: the GUI may import many documents in one session
 def enumerated(text: str) -> Enumerated:
-    s = _MARKDOWN.sub("", nfkc(text)).strip()
+    s = without_markdown(text).strip()
     level: str | None = None
     number: int | None = None
     m = _ENUM.match(s)

@@ -257,7 +257,7 @@ def _data_part(document: Any) -> str | None:
     """The text of the custom XML part holding the editor's extra data."""
     from defusedxml.ElementTree import fromstring
 
-    from exporters.document import DATA_NS
+    from models.document_map import DATA_NS
 
     for part in document.part.package.iter_parts():
         if not str(part.partname).startswith("/customXml/"):
@@ -266,7 +266,8 @@ def _data_part(document: Any) -> str | None:
         if DATA_NS.encode() not in blob[:400] or len(blob) > 4 * MAX_DATA_CHARS:
             continue
         try:
-            return fromstring(blob).text
+            text = fromstring(blob).text
+            return text if isinstance(text, str) else None
         except Exception:  # a damaged part: read the document without it
             return None
     return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from importers.common import enumerated
-from models.template import ReportTemplate, newest_template, shipped_templates, template_for_year
+from models.template import HeaderNode, ReportTemplate, newest_template, shipped_templates, template_for_year
 
 MIN_CORE = 4  # shorter labels (规章, 其他, 总计) say nothing about the format
 _NON_WORD = re.compile(r"[\W_]+")
@@ -37,7 +37,7 @@ def _labels(template: ReportTemplate) -> set[str]:
     """The cores of every table label of the template (titles, corners, column and row labels)."""
     out: set[str] = set()
 
-    def walk(nodes: tuple) -> None:  # type: ignore[type-arg]
+    def walk(nodes: tuple[HeaderNode, ...]) -> None:
         for node in nodes:
             out.add(enumerated(node.label).core)
             walk(node.children)

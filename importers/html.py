@@ -36,7 +36,6 @@ MAX_CELL_CHARS = 200  # a longer "cell" is a layout cell holding the article
 MAX_DEPTH = 200  # nested tables beyond this are flattened into prose
 
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
-_LOOKS_HTML = re.compile(r"<\s*(?:html|body|p|div|table|br|span|td)\b", re.IGNORECASE)
 # Attributes the importer never reads (style, class, width …): dropping them before parsing
 # halves html.parser's work on CMS pages whose every <td> carries a long style.
 _START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
@@ -342,7 +341,6 @@ def _pieces(page: str) -> list[str]:
 def import_html(data: bytes | str, *, source: str = "") -> ImportResult:
     """Import a saved report web page. Raises :class:`ImportFailed` only."""
     from importers.assemble import build_report
-    from importers.text import text_lines
 
     name = display_name(source, "该网页")
     size = len(data)
@@ -351,8 +349,6 @@ def import_html(data: bytes | str, *, source: str = "") -> ImportResult:
     page = decode_html(data, source=source) if isinstance(data, bytes) else data
     if not page.strip():
         raise ImportFailed(f"{name}是空的，没有可导入的内容")
-    if not _LOOKS_HTML.search(page[:200_000]):  # text saved with an .html suffix
-        return build_report(text_lines(page), source=source, wrapped=True)
     from importers.own import own_page, own_report
 
     ours = own_page(page)

@@ -17,11 +17,11 @@ from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 from typing import Any
 
-from exporters.document import DATA_META, GENERATOR
 from importers import ImportResult
 from importers.assemble import _Findings as ImportFindings  # the importers' findings, in the checker's shape
 from importers.common import read_value, squash
 from importers.layout import parse_date, parse_title
+from models.document_map import DATA_META, GENERATOR
 from models.grid import grid_for
 from models.numbers import ANY_NUMBER, format_value
 from models.report import LEVELS, PREFACE, Acceptance, Report

@@ -143,7 +143,7 @@ def _read_pages(data: bytes, name: str) -> tuple[list[_Page], list[str]]:
                     raise ImportFailed(f"{name}的页面过于复杂，{TIME_BUDGET:.0f} 秒内未能读完；请另存为 Word 或文本后导入")
                 got = _read_page(page, name)
                 images += len(page.images)
-                chars += sum(1 for it in got.items if isinstance(it[1], _TextLine | _Table))
+                chars += len(got.items)  # text lines and tables
                 pages.append(got)
                 page.flush_cache()
     except ImportFailed:
@@ -165,17 +165,16 @@ def _read_pages(data: bytes, name: str) -> tuple[list[_Page], list[str]]:
     return pages, hints
 
 
-def _info_title(metadata: dict[str, Any]) -> list[str]:
+def _info_title(metadata: Any) -> list[str]:
     title = metadata.get("Title") if isinstance(metadata, dict) else None
     if isinstance(title, bytes):
+        raw, title = title, None
         for codec in ("utf-16", "utf-8", "gb18030"):
             try:
-                title = title.decode(codec)
+                title = raw.decode(codec)
                 break
             except UnicodeDecodeError:
                 continue
-        else:
-            title = None
     return [title] if isinstance(title, str) and title.strip() else []
 
 

@@ -28,7 +28,7 @@ from importers.common import (
     split_cell,
     squash,
 )
-from models.numbers import ANY_NUMBER
+from models.numbers import ANY_NUMBER, number
 from models.template import EquationRule, HeaderNode, ReportTemplate, SectionSpec
 from models.values import Value
 
@@ -471,7 +471,7 @@ def _holds(rule: EquationRule, values: dict[str, Value]) -> bool:
     right = [values.get(k) for k in rule.right]
     if any(v is None for v in left + right):
         return False
-    return sum(left) == sum(right)  # type: ignore[arg-type]
+    return sum(number(v) for v in left) == sum(number(v) for v in right)
 
 
 def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
@@ -540,11 +540,12 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
             too_many.append(row)
         else:
             unknown[row] = cands
-    known = {}
+    known: dict[tuple[str, str], int | None] = {}
     for (row, col), tok in out.values.items():
         if row not in runs and tok is not None and tok.kind == "value":
             spec = section.cell(row, col)
-            known[(row, col)] = read_value(tok.text, spec.number).value if spec else None
+            v = read_value(tok.text, spec.number).value if spec else None
+            known[(row, col)] = v if type(v) is int else None  # the sums solved here are of counts
     columns_of = {r: section.columns_of(r) for r in section.row_keys}
     result = solve_table(unknown, known, columns_of, rules) if unknown else None
     for row, toks in runs.items():

@@ -42,7 +42,6 @@ PAGE_LINE = re.compile(
     r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",  # Page 3 of 9 (a PDF viewer's print)
     re.IGNORECASE,
 )
-_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 
 
 def decode_text(data: bytes, *, source: str) -> str:
@@ -144,8 +143,4 @@ def import_text(text: str, *, source: str = "") -> ImportResult:
 
     if len(text) > MAX_TEXT_CHARS:
         raise ImportFailed(f"{display_name(source)}过大（{len(text) // 1024} K 字），不像一份年度报告的文字")
-    if _HTML_START.match(text[:512]):  # a saved web page with the wrong suffix
-        from importers.html import import_html
-
-        return import_html(text, source=source)
     return build_report(text_lines(text), source=source, wrapped=True)

@@ -28,7 +28,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from exporters.xlsx import (
+from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult, limit_finding
+from importers.archive import check_zip
+from models import limits
+from models.findings import Finding
+from models.grid import Grid, GridCell, grid_for
+from models.normalise import squash
+from models.numbers import CellParseError, NumberSpec
+from models.places import locator_for
+from models.progress import Cancelled, checkpoint
+from models.report import LEVELS, PREFACE, Acceptance, Report
+from models.storage import ReportFileError, previous_from_dict, read_file
+from models.template import ReportTemplate, Severity, available_templates, load_template
+from models.values import CellRef, Value
+from models.workbook_map import (
     META_FIELDS,
     META_SHEET,
     REC_ACCEPTANCE,
@@ -44,19 +57,6 @@ from exporters.xlsx import (
     sheet_ref,
     unescape_text,
 )
-from importers import MAX_IMPORT_BYTES, ImportFailed, ImportResult, limit_finding
-from importers.archive import check_zip
-from models import limits
-from models.findings import Finding
-from models.grid import Grid, GridCell, grid_for
-from models.normalise import squash
-from models.numbers import CellParseError, NumberSpec
-from models.places import locator_for
-from models.progress import Cancelled, checkpoint
-from models.report import LEVELS, PREFACE, Acceptance, Report
-from models.storage import ReportFileError, previous_from_dict, read_file
-from models.template import ReportTemplate, available_templates, load_template
-from models.values import CellRef, Value
 
 MAP_COLUMNS = 64  # a map row: kind, keys, coordinates, an explanation cut into cell-sized pieces
 MAX_COLUMNS = 200  # columns read from any sheet (ours use fewer than 30)
@@ -139,7 +139,7 @@ def _exact_strings_reader() -> type:
     from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    class Reader(ExcelReader):  # type: ignore[misc]
+    class Reader(ExcelReader):
         def read_strings(self) -> None:
             part = self.package.find(SHARED_STRINGS)
             if part is None:
@@ -450,10 +450,10 @@ class _WorkbookReader:
 
     # ------------------------------------------------------------------ findings
 
-    def _add(self, rule: str, severity: str, message: str, *, ref: CellRef | None = None,
+    def _add(self, rule: str, severity: Severity, message: str, *, ref: CellRef | None = None,
              section: str | None = None, actual: Any = None, order: int | None = None) -> None:
         self.findings.append(Finding(
-            rule=rule, severity=severity,  # type: ignore[arg-type]
+            rule=rule, severity=severity,
             section=ref.section if ref else section, cells=(ref,) if ref else (),
             total_cell=ref if ref and rule == "value.type" else None, expected=None,
             actual=actual if actual is None or isinstance(actual, (int, Decimal, str)) else str(actual),
@@ -649,9 +649,9 @@ class _WorkbookReader:
             known |= {_rc(coord) for s, coord in self.map.notes.values() if s == sheet}
             stray: list[str] = []
             margin = limits.XLSX_STRAY_MARGIN
-            for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, r0 + grid.n_rows + margin),
-                                    max_col=min(ws.max_column, c0 + grid.n_cols + margin)):
-                for cell in row:
+            for cells in ws.iter_rows(min_row=1, max_row=min(ws.max_row, r0 + grid.n_rows + margin),
+                                      max_col=min(ws.max_column, c0 + grid.n_cols + margin)):
+                for cell in cells:
                     if (cell.row, cell.column) not in known and _text(cell.value).strip():
                         stray.append(f"{cell.coordinate}“{_text(cell.value)[:12]}”")
             if stray:

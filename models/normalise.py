@@ -21,6 +21,11 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def without_markdown(text: str) -> str:
+    """NFKC, and the emphasis marks and heading/quote marker that copy tools leave (``**表三**``)."""
+    return _MARKDOWN.sub("", nfkc(text))
+
+
 _SHORT = 256  # labels and cells are cached; narratives are not (they are long and change)
 
 

@@ -106,7 +106,7 @@ class NumberSpec:
             return self._number_ok(value) and not self.kept_units
         if self.kept_units:
             return (isinstance(value, Quantity) and value.unit in (*self.kept_units, "")
-                    and isinstance(value.amount, Decimal) and self._decimal_ok(value.amount))
+                    and self._decimal_ok(value.amount))
         if isinstance(value, Decimal) and not self.whole:
             return self._decimal_ok(value)
         return False
@@ -196,7 +196,7 @@ def format_value(value: Value | object) -> str:
     if isinstance(value, Quantity):
         return format_value(value.amount) + value.unit
     if isinstance(value, Decimal):
-        if not value.is_finite() or abs(value.adjusted()) > 40 or abs(value.as_tuple().exponent) > 60:
+        if not value.is_finite() or abs(value.adjusted()) > 40 or -int(value.as_tuple().exponent) > 60:
             return str(value)  # NaN or 1E+999999 from a broken file: never a million digits
         return format(value, "f")
     return str(value)
@@ -204,6 +204,13 @@ def format_value(value: Value | object) -> str:
 
 def magnitude(value: Value) -> int | Decimal | None:
     """The number of a value (a Quantity's amount), for comparisons; ``None`` for blank."""
+    return value.amount if isinstance(value, Quantity) else value
+
+
+def number(value: Value) -> int | Decimal:
+    """The number of a value known not to be blank (a rule compares it after checking so)."""
+    if value is None:
+        raise ValueError("a blank cell has no number")
     return value.amount if isinstance(value, Quantity) else value
 
 

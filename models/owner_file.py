@@ -81,7 +81,7 @@ class Owner:
                 return None
             since = datetime.fromisoformat(doc["since"])
             return cls(str(doc["user"])[:100], str(doc["host"])[:100], int(doc["pid"]), since,
-                       datetime.fromisoformat(doc.get("seen", doc["since"])), str(doc["token"]))
+                       datetime.fromisoformat(str(doc.get("seen") or doc["since"])), str(doc["token"]))
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -109,7 +109,7 @@ def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - Windows only
     kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
     handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
-        return kernel32.GetLastError() == 5  # access denied: it exists
+        return bool(kernel32.GetLastError() == 5)  # access denied: it exists
     try:
         code = ctypes.c_ulong()
         if kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):

@@ -9,9 +9,10 @@ names across years and spellings, :class:`Submissions` is the units × years mat
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from models.normalise import nfkc
 
 MISSING = "missing"
 ERRORS = "errors"
@@ -54,7 +55,7 @@ def unit_key(agency: str | None) -> str:
     """
     if not agency:
         return ""
-    text = unicodedata.normalize("NFKC", agency).translate(_BRACKETS)
+    text = nfkc(agency).translate(_BRACKETS)
     return _NAME_NOISE.sub("", text).casefold()
 
 

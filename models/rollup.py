@@ -37,17 +37,20 @@ def _add(total: int | Decimal | Quantity, value: Value, spec: NumberSpec) -> int
     """``total + value``, exactly: ints stay ints, amounts Decimals; amounts that keep their unit
     (2019's 采购总金额) add in their common unit, or in 元 when units differ. None when the
     units cannot be converted (a figure printed without a unit beside one with a unit)."""
+    if value is None:
+        return None
     if isinstance(value, Quantity) or isinstance(total, Quantity):
-        a = total if isinstance(total, Quantity) else Quantity(Decimal(total), value.unit)  # type: ignore[union-attr]
-        b = value if isinstance(value, Quantity) else Quantity(Decimal(value), a.unit)  # type: ignore[arg-type]
+        unit = value.unit if isinstance(value, Quantity) else total.unit if isinstance(total, Quantity) else ""
+        a = total if isinstance(total, Quantity) else Quantity(Decimal(total), unit)
+        b = value if isinstance(value, Quantity) else Quantity(Decimal(value), a.unit)
         if a.unit == b.unit:
             return Quantity(a.amount + b.amount, a.unit)
         if a.unit in _IN_YUAN and b.unit in _IN_YUAN:
             return Quantity(a.amount * _IN_YUAN[a.unit] + b.amount * _IN_YUAN[b.unit], "元")
         return None
-    if spec.whole:
-        return total + value  # type: ignore[operator]
-    return Decimal(total) + value  # type: ignore[operator,arg-type]
+    if spec.whole and isinstance(total, int) and isinstance(value, int):
+        return total + value
+    return Decimal(total) + Decimal(value)
 
 
 class RollupRefused(ValueError):
@@ -102,7 +105,7 @@ class RollupBuilder:
         self._years: dict[int | None, list[str]] = {}
         self._seen: dict[str, str] = {}
         self._problems: list[str] = []
-        self._sums: dict[CellRef, int | Decimal] = {}
+        self._sums: dict[CellRef, int | Decimal | Quantity] = {}
         self._gaps: dict[CellRef, tuple[list[int], list[int]]] = {}  # cell → (blank units, malformed units)
         self.units: list[UnitRow] = []
 

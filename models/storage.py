@@ -330,7 +330,8 @@ def _units(raw: Any, source: str) -> tuple[UnitSource, ...]:
         fields = [item.get(k) for k in ("agency", "file", "sha256")] if isinstance(item, dict) else []
         if len(fields) != 3 or not all(isinstance(f, str) and len(f) <= limits.MAX_META_CHARS for f in fields):
             raise ReportFileError(f"{source}中的 meta.units（汇总的单位）格式错误")
-        out.append(UnitSource(*fields))
+        agency, file, sha256 = (str(f) for f in fields)
+        out.append(UnitSource(agency, file, sha256))
     return tuple(out)
 
 

@@ -271,7 +271,7 @@ class ReportTemplate:
 
 
 def _node(raw: dict[str, Any], where: str, kinds: Mapping[str, NumberSpec]) -> HeaderNode:
-    if not isinstance(raw, dict) or "label" not in raw:
+    if "label" not in raw:  # raw is JSON data: anything but a mapping fails here with a TypeError
         raise TemplateError(f"{where}: 节点缺少 label")
     children = tuple(_node(c, f"{where}/{raw['label']}", kinds) for c in raw.get("children", ()))
     key = raw.get("key")
@@ -319,9 +319,12 @@ def _section(raw: dict[str, Any], kinds: Mapping[str, NumberSpec]) -> SectionSpe
         for row, row_path in _paths(block.rows):
             for col, col_path in _paths(block.columns):
                 assert row.key is not None and col.key is not None
+                kind_name = row.value or col.value or table_kind
+                if kind_name is None:
+                    raise TemplateError(f"栏目 {key}: 单元格 {row.key}/{col.key} 没有数字类型")
                 cells.append(CellSpec(
                     section=key, row=row.key, column=col.key,
-                    number=kinds[row.value or col.value or table_kind],
+                    number=kinds[kind_name],
                     row_path=row_path, column_path=col_path,
                 ))
     index: dict[tuple[str, str], CellSpec] = {}

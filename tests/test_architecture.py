@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,14 @@ def test_importing_the_core_loads_no_qt() -> None:
                          check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"Qt/ui loaded by the core: {out.stdout.strip()}"
+
+
+def test_the_layers_contract_holds() -> None:
+    """pyproject.toml's import-linter contract: ui → batch → importers | exporters → models."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    if not lint.exists():  # pragma: no cover - installed by the [test] extra
+        pytest.skip("import-linter is not installed")
+    out = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert "1 kept, 0 broken" in out.stdout

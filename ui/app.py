@@ -74,7 +74,7 @@ def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     """
     from PySide6.QtWidgets import QApplication
 
-    import ui.qtfix  # noqa: F401  (first: PySide6 6.12's reference-count bug)
+    import ui.qtfix  # noqa: F401  (once, first: PySide6 6.12's reference-count bug)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -15,8 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
-
 THROTTLE_SECONDS = 0.1  # progress reaches the window at most this often
 _active: set[BatchTask] = set()  # keep tasks alive until their thread is done
 

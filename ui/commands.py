@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.last_year import LastYear
 from models.report import Acceptance
 from models.values import CellRef, Value

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMenu
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models import fingerprint, owner_file, storage
 from models.owner_file import OwnerFile
 from models.report import Report
@@ -463,11 +462,9 @@ class DocumentController(QObject):
             try:
                 imported = read_report(p)
             except (ImportFailed, storage.ReportFileError) as exc:
-                message: str | None = str(exc)
+                imported, message = None, str(exc)
             else:
                 message = None
-        except ImportError as exc:  # an importer module not installed yet
-            imported, message = None, f"暂不能读取“{p.suffix}”文件：导入组件（{exc.name or exc}）尚未安装"
         finally:
             QApplication.restoreOverrideCursor()
         if message is not None or imported is None:
@@ -572,11 +569,9 @@ class DocumentController(QObject):
 
 
 def export_failure_message(exc: BaseException, suffix: str) -> str:
-    """A Chinese message for a failed export, including an exporter that is not installed yet."""
+    """A Chinese message for a failed export. Every exporter ships with the editor: an error of
+    any kind (an ImportError too) is reported as what it is, never as a part "not installed"."""
     name = EXPORT_NAMES.get(suffix, suffix)
-    if isinstance(exc, ImportError):
-        return (f"{name} 导出组件尚未安装（{exc.name or exc}），暂时无法导出 {name}。\n"
-                "请更新年报编辑器后重试；报告本身不受影响，可以照常保存。")
     text = str(exc)
     if type(exc).__name__ in ("ExportFailed", "ReportFileError") and text:
         return text

@@ -16,8 +16,6 @@ from PySide6.QtCore import QModelIndex, QObject, QRect, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QFrame, QTableView
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
-
 #: While the table is scrolled under a pane, a darker line marks the pane's edge (Excel's freeze line).
 EDGE_STYLE = "QTableView#{name} {{ border: none; gridline-color: #9AA8B8; {edges} }}"
 EDGE = "border-{side}: 1px solid #5B6B7E;"

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.report import PREFACE, PREFACE_LABEL
 from ui.session import DocumentSession
 

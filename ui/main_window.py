@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import Finding
 from models.limits import MAX_TEXT_CHARS
 from models.report import PREFACE

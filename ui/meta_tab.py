@@ -137,6 +137,7 @@ class MetaTab(QWidget):
             self.title.setText(self.session.report.title if meta.agency else "（请填写机关名称）")
             self.published.setText(meta.title or "")
             # The form keeps fields at their size hint: give a long title the lines it wraps to.
+            # (heightForWidth is -1 for an empty label: Qt warns of a negative size)
             self.published.setMinimumHeight(max(0, self.published.heightForWidth(PUBLISHED_WIDTH)))
             self.published.setVisible(bool(meta.title))
             self.published_label.setVisible(bool(meta.title))

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding
 from ui import theme
 from ui.lazy import lazy_module

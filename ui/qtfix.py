@@ -9,8 +9,8 @@ just interpreter shutdown) Python aborts with "none_dealloc: deallocating None" 
 
 The leak is measured at import with a few harmless calls. Only when it is present, the three
 singletons get the large reference count that Python 3.12 gives them anyway, so the stray
-decrements can never reach zero. Importing this module is idempotent; ``ui`` modules that call
-Qt import it first.
+decrements can never reach zero. The entry point (:func:`ui.app.run_gui`) imports it once,
+before the first QApplication; importing it again is harmless.
 """
 
 from __future__ import annotations

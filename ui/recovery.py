@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models import storage
 from models.fingerprint import Fingerprint
 from models.report import Report

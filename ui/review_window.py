@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from batch.engine import Job, Options, check_job
 from batch.review import Review, summary_counts, write_review
 from batch.sources import Reader, Source

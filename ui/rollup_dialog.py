@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from batch.rollup import ROLLUP_SUFFIXES, check_target, read_rollup, write_rollup
 from models.findings import SEVERITY_LABEL
 from models.rollup import Rollup, RollupRefused

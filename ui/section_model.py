@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.findings import SEVERITY_LABEL, Finding
 from models.grid import Grid, GridCell, grid_for
 from models.numbers import CellParseError, format_value
@@ -110,8 +109,8 @@ class SectionTableModel(QAbstractTableModel):
         rules = self._totals.get(ref, ())
         if not rules:
             return ""
-        how = "；".join(dict.fromkeys(r.description or r.id for r in rules))
-        return f"合计：{how}。按 F9 可按各项之和填写本表的合计"
+        how = "\n".join(f"· {d}" for d in dict.fromkeys(r.description or r.id for r in rules))
+        return f"合计（按 F9 可按各项之和填写本表的合计）：\n{how}"
 
     def blank_total(self, ref: CellRef) -> bool:
         return self.is_total(ref) and self.session.report.values.get(ref) is None

@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRect, Qt, 
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QLabel, QTableView, QWidget
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.grid import GridCell
 from models.numbers import NumberSpec
 from models.values import CellRef

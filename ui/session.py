@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.checker import Checker, checker_for
 from models.compare import CellChange, cell_change
 from models.findings import CheckResult, Finding

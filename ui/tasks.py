@@ -12,8 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
-
 _running: set[Task] = set()  # keep Python wrappers alive until the result arrives
 
 

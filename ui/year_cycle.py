@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.last_year import LastYear
 from ui import dialogs, errors
 from ui.session import DocumentSession

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import ui.qtfix  # noqa: F401  (before any signal is emitted)
 from models.last_year import SourceFile
 from models.report import LEVELS, Report
 from models.template import template_for_year

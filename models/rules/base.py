@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 
 from models.findings import Finding, FindingKey
 from models.last_year import LastYearView
-from models.numbers import NumberSpec, format_value
+from models.numbers import NumberSpec, format_value, number
 from models.places import Locator, locator_for
-from models.template import ReportTemplate, RuleSpec, SectionSpec, TemplateError
+from models.template import ReportTemplate, RuleSpec, SectionSpec, Severity, TemplateError
 from models.values import CellRef, Value
 
 Found = dict[FindingKey, Finding]
@@ -69,8 +69,8 @@ class Env:
             raise TemplateError(f"规则 {rule.id}: 栏目 {section} 没有行 {row!r}")
         return cells
 
-    def cell(self, rule: RuleSpec, section: str, row: str, column: Any) -> CellRef:
-        ref = CellRef(section, row, column) if isinstance(column, str) else None
+    def cell(self, rule: RuleSpec, section: str, row: Any, column: Any) -> CellRef:
+        ref = CellRef(section, row, column) if isinstance(row, str) and isinstance(column, str) else None
         if ref is None or ref not in self.spec:
             raise TemplateError(f"规则 {rule.id}: 未知单元格 {section}/{row}/{column}")
         return ref
@@ -80,9 +80,9 @@ class Env:
     def finding(self, rule: RuleSpec, place: Hashable, message: str, *, section: str | None,
                 cells: tuple[CellRef, ...] = (), total_cell: CellRef | None = None,
                 expected: Value | str | None = None, actual: Value | str | None = None, order: int = 0,
-                severity: str | None = None) -> Finding:
+                severity: Severity | None = None) -> Finding:
         return Finding(
-            rule=rule.id, severity=severity or rule.severity,  # type: ignore[arg-type]
+            rule=rule.id, severity=severity or rule.severity,
             section=section, cells=cells, total_cell=total_cell,
             expected=expected, actual=actual, message=message, key=(rule.id, place), order=order,
         )
@@ -162,10 +162,12 @@ def usable(value: Value, spec: NumberSpec) -> bool:
 
 
 def total(values: Iterable[Value]) -> int | Decimal:
+    """The sum of the values that are not blank (amounts that keep a unit are never summed:
+    the equation kind refuses them when the template loads)."""
     out: int | Decimal = 0
     for v in values:
         if v is not None:
-            out += v  # type: ignore[operator]
+            out += number(v)
     return out
 
 

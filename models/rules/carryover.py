@@ -10,9 +10,9 @@ from decimal import Decimal
 from models.findings import Finding
 from models.last_year import LastYearView
 from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
-from models.numbers import format_value
+from models.numbers import format_value, number
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
-from models.template import SEVERITIES, RuleSpec, SectionSpec, TemplateError
+from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
 from models.values import CellRef, Value
 
 # ---------------------------------------------------------------------- carryover.requests
@@ -98,7 +98,7 @@ class CarryoverCompareCheck(Check):
         if not all(usable(v, spec[r]) for v, r in checked):
             return
         expected: int | Decimal = total(last) + total(plus) - total(minus)
-        if (this == expected) if self.op == "==" else (this >= expected):  # type: ignore[operator]
+        if (number(this) == expected) if self.op == "==" else (number(this) >= expected):
             return
         cell = self.env.template.cell(*self.cell)
         assert cell is not None
@@ -171,7 +171,7 @@ class CopiedTextCheck(Check):
     __slots__ = ("env", "section", "min_chars", "warn_share", "above")
 
     def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, min_chars: int, warn_share: float,
-                 above: str) -> None:
+                 above: Severity) -> None:
         super().__init__(rule, Reads(texts=(section.key,), previous=True), [section.key])
         self.env, self.section, self.min_chars, self.warn_share, self.above = env, section, min_chars, warn_share, above
 
@@ -230,7 +230,8 @@ class OutlierCheck(Check):
             this, last = values.get(ref), last_values.get(ref)
             if not (usable(this, spec[ref]) and usable(last, spec[ref])) or not last:
                 continue
-            if not (this == 0 or (this > self.factor * last and this >= self.floor)):  # type: ignore[operator]
+            now, before = number(this), number(last)
+            if not (now == 0 or (now > self.factor * before and now >= self.floor)):
                 continue
             loc = self.env.locator
             text = message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this))
@@ -293,10 +294,10 @@ class StaleNumberCheck(Check):
                 holding.setdefault((spec[ref].name, Decimal(value)), []).append(ref)
         order = self.env.locator.order
         out: dict[tuple[str, str, str], tuple[CellRef, ...]] = {}
-        for number in self.reader.numbers(last_text):
-            cells = holding.get((number.kind, number.value))
+        for stated in self.reader.numbers(last_text):
+            cells = holding.get((stated.kind, stated.value))
             if cells and len(cells) <= self.max_cells:
-                out[number.key] = tuple(sorted(cells, key=order))
+                out[stated.key] = tuple(sorted(cells, key=order))
         self._cache = (last_values, last_text, out)
         return out
 
@@ -317,10 +318,10 @@ class StaleNumberCheck(Check):
         if not from_tables:
             return
         values = ctx.values
-        candidates = [(number, cells) for number in self.reader.numbers(text)
-                      if (cells := from_tables.get(number.key)) is not None]
+        candidates = [(stated, cells) for stated in self.reader.numbers(text)
+                      if (cells := from_tables.get(stated.key)) is not None]
         # not last year's figure after all when this year's tables hold the same figure
-        stale = tuple(not all(values.get(c) == number.value for c in cells) for number, cells in candidates)
+        stale = tuple(not all(values.get(c) == stated.value for c in cells) for stated, cells in candidates)
         built = self._built
         if built is not None and built[0] == text and built[1] is from_tables and built[2] == stale:
             findings: list[Finding] = built[3]  # type: ignore[assignment]
@@ -334,16 +335,16 @@ class StaleNumberCheck(Check):
         out: list[Finding] = []
         seen: dict[tuple[str, str, str], int] = {}
         loc, section = self.env.locator, self.section
-        for number, cells in stale:
-            n = seen[number.key] = seen.get(number.key, -1) + 1
+        for stated, cells in stale:
+            n = seen[stated.key] = seen.get(stated.key, -1) + 1
             where = loc.where(cells[0]) + (f"等 {len(cells)} 处" if len(cells) > 1 else "")
-            snippet = text[max(0, number.start - 12): number.end + len(number.unit) + 2].replace("\n", " ")
+            snippet = text[max(0, stated.start - 12): stated.end + len(stated.unit) + 2].replace("\n", " ")
             message_text = message(self.rule, section_title=section.title, snippet=snippet.strip(),
-                                   number=number.text, unit=number.unit, where=where)
-            f = self.env.finding(self.rule, (section.key, *number.key, n), message_text, section=section.key,
-                                 cells=cells, actual=number.text,
-                                 order=loc.section_order(section.key) + 10 + min(number.start, 9000))
-            out.append(replace(f, span=(number.start, number.end)))
+                                   number=stated.text, unit=stated.unit, where=where)
+            f = self.env.finding(self.rule, (section.key, *stated.key, n), message_text, section=section.key,
+                                 cells=cells, actual=stated.text,
+                                 order=loc.section_order(section.key) + 10 + min(stated.start, 9000))
+            out.append(replace(f, span=(stated.start, stated.end)))
         return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from models.narrative import (
@@ -15,7 +16,7 @@ from models.narrative import (
     number_reader,
     placeholder_pattern,
 )
-from models.numbers import format_value
+from models.numbers import format_value, number
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable, words
 from models.template import RuleSpec, SectionSpec, TemplateError
 from models.values import CellRef
@@ -167,16 +168,16 @@ class FeeStatement(RuleKind):
 class PlaceholderCheck(Check):
     __slots__ = ("env", "section", "pattern")
 
-    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, pattern: object) -> None:
+    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, pattern: re.Pattern[str]) -> None:
         super().__init__(rule, Reads(texts=(section.key,)), [section.key])
         self.env, self.section, self.pattern = env, section, pattern
 
     def quoted(self, report: Any) -> str | None:
-        hit = find_placeholder(self.pattern, report.text(self.section.key))  # type: ignore[arg-type]
+        hit = find_placeholder(self.pattern, report.text(self.section.key))
         return hit[0] if hit else None
 
     def run(self, ctx: Context, found: Found) -> None:
-        hit = find_placeholder(self.pattern, ctx.report.text(self.section.key))  # type: ignore[arg-type]
+        hit = find_placeholder(self.pattern, ctx.report.text(self.section.key))
         if hit is None:
             return
         matched, snippet = hit
@@ -220,7 +221,7 @@ class FeeLinkCheck(Check):
         if not usable(dropped, self.env.spec[self.cell]):
             return
         charged, denied, unpaid = fee_statement(self.words, ctx.report.text(self.section.key))
-        if dropped and dropped > 0 and not charged:  # type: ignore[operator]
+        if dropped is not None and number(dropped) > 0 and not charged:
             variant = "denied" if denied else None
         elif dropped == 0 and unpaid:
             variant = "unpaid"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
-from models.numbers import format_value
+from models.numbers import format_value, number
 from models.places import has_row_labels
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, shown, total, usable
 from models.template import EquationRule, RuleSpec, TemplateError
@@ -113,9 +114,9 @@ class EquationCheck(Check):
         self.specs = {r: env.spec[r] for r in cells}
         self.parts = tuple(r for r in cells if r != total_ref)
 
-    def expected(self, values: dict[CellRef, Value] | object) -> tuple[list[Value], list[Value]]:
+    def expected(self, values: Mapping[CellRef, Value]) -> tuple[list[Value], list[Value]]:
         """The values that give the total: (added, subtracted)."""
-        get = values.get  # type: ignore[attr-defined]
+        get = values.get
         total_on_left = self.total in self.left
         same_side, other_side = (self.left, self.right) if total_on_left else (self.right, self.left)
         return [get(r) for r in other_side], [get(r) for r in same_side if r != self.total]
@@ -130,14 +131,18 @@ class EquationCheck(Check):
                 v = values.get(r)
                 if v is None:
                     continue
-                if not (type(v) is int and v >= 0) and not usable(v, self.specs[r]):
+                if type(v) is int and v >= 0:  # the common case, without the look-ups
+                    n: int | Decimal = v
+                elif usable(v, self.specs[r]):
+                    n = number(v)
+                else:
                     return  # a malformed value is reported by value.type; no sum is meaningful
                 if r != self.total:
                     entered = True
                 if is_left:
-                    left += v  # type: ignore[operator]
+                    left += n
                 else:
-                    right += v  # type: ignore[operator]
+                    right += n
         if not entered:
             return  # nothing entered yet but the total
         actual = values.get(self.total)

@@ -17,12 +17,12 @@ import pytest
 
 from exporters import render
 from exporters.linebreak import break_lines, glued_offsets, label_glue, whole, widest_unit
-from exporters.xlsx import TABLE_ORIGIN, sheet_name
 from models import storage
 from models.grid import grid_for
 from models.report import Report
 from models.template import TemplateError, load_template, parse_template
 from models.values import CellRef
+from models.workbook_map import TABLE_ORIGIN, sheet_name
 
 pypdf = pytest.importorskip("pypdf")
 

@@ -13,13 +13,14 @@ import pytest
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
 from exporters import render
-from exporters.xlsx import BASIC_SHEET, META_SHEET, TABLE_ORIGIN, export_xlsx, sheet_name
+from exporters.xlsx import export_xlsx
 from models import storage
 from models.checker import check_report, checker_for
 from models.grid import grid_for
 from models.report import Report
 from models.template import load_template
 from models.values import CellRef
+from models.workbook_map import BASIC_SHEET, META_SHEET, TABLE_ORIGIN, sheet_name
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

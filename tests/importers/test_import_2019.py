@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from report_builders import (
     assert_values,
     cell_per_line,
@@ -27,6 +26,7 @@ from report_builders import (
     spaced,
     tabs,
 )
+from report_strategies import reports_2019
 
 from importers.formats import choose_template, distinctive_labels, document_core, score_formats
 from importers.html import import_html
@@ -181,23 +181,6 @@ def _workbook(report: Report) -> bytes:
     return buf.getvalue()
 
 
-_signed = st.one_of(st.none(), st.integers(-(10**11), 10**11))
-_money = st.one_of(st.none(), st.builds(Quantity, st.integers(0, 6).flatmap(
-    lambda p: st.decimals(min_value=0, max_value=Decimal("999999999999"), places=p, allow_nan=False,
-                          allow_infinity=False)), st.sampled_from(["元", "万元", ""])))
-_counts = st.one_of(st.none(), st.integers(0, 10**12 - 1))
-
-
-@st.composite
-def reports_2019(draw: st.DrawFn) -> Report:
-    report = Report.blank(T19, agency=draw(st.text(max_size=20)), year=draw(st.sampled_from([2019, 2020])))
-    for c in T19.all_cells():
-        report.values[c.ref] = draw(_signed if c.number.signed else _money if c.number.kept_units else _counts)
-    for s in T19.narrative_sections:
-        report.texts[s.key] = draw(st.text(st.characters(exclude_categories=("Cs",)), max_size=30))
-    return report
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=reports_2019())
 def test_xlsx_round_trip_of_2019_reports(report: Report) -> None:
@@ -214,7 +197,7 @@ def test_xlsx_round_trip_of_2019_reports(report: Report) -> None:
 def test_the_2019_workbook_validates_each_column_by_its_spec() -> None:
     import openpyxl
 
-    from exporters.xlsx import sheet_name
+    from models.workbook_map import sheet_name
 
     wb = openpyxl.load_workbook(io.BytesIO(_workbook(import_text(WEB_COPY).report)))
     ws = wb[sheet_name(T19.section("proactive"))]

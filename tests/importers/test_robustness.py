@@ -83,11 +83,18 @@ def test_pingtan_page_in_gb18030_imports() -> None:
     assert result.report.values[CellRef("proactive", "licensing", "decisions")] == 2629
 
 
-def test_page_saved_as_txt_and_text_saved_as_html_still_import() -> None:
-    as_text = import_text(PINGTAN, source="p.txt")
-    assert as_text.report.values[CellRef("proactive", "penalty", "decisions")] == 1330
-    as_html = import_html(WULONG.encode("utf-8"), source="w.html")
-    assert as_html.report.values[CellRef("proactive", "penalty", "decisions")] == 7
+def test_page_saved_as_txt_and_text_saved_as_html_still_import(tmp_path: Path) -> None:
+    """read_report looks at the content once and hands it to the one importer it is for."""
+    from importers import is_web_page
+
+    page, text = tmp_path / "p.txt", tmp_path / "w.html"
+    page.write_text(PINGTAN, encoding="utf-8")
+    text.write_text(WULONG, encoding="utf-8")
+    assert read_report(page).report.values[CellRef("proactive", "penalty", "decisions")] == 1330
+    assert read_report(text).report.values[CellRef("proactive", "penalty", "decisions")] == 7
+    assert is_web_page(PINGTAN.encode("gb18030"), ".txt") and is_web_page(PINGTAN.encode("utf-16"), ".txt")
+    assert not is_web_page("报告<br>正文".encode(), ".txt")  # a stray tag in a text is still text
+    assert is_web_page("报告<br>正文".encode(), ".html")
 
 
 @pytest.mark.parametrize("text", [

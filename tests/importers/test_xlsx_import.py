@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_strategies import last_years
 
-from exporters.xlsx import META_SHEET, TABLE_ORIGIN, export_xlsx, sheet_name
+from exporters.xlsx import export_xlsx
 from importers import ImportFailed, read_report
 from importers.xlsx import import_workbook
 from models import storage
@@ -26,6 +26,7 @@ from models.grid import grid_for
 from models.report import LEVELS, Acceptance, Meta, Report
 from models.template import load_template
 from models.values import CellRef
+from models.workbook_map import META_SHEET, TABLE_ORIGIN, sheet_name
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

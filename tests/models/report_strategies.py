@@ -12,7 +12,7 @@ from sample_reports import make_huaian, make_pingtan, make_wulong
 from models.last_year import LastYear
 from models.report import LEVELS, Acceptance, Report
 from models.template import load_template
-from models.values import CellRef, Value
+from models.values import CellRef, Quantity, Value
 
 TEMPLATE = load_template("2021")
 REFS = [CellRef(c.section, c.row, c.column) for c in TEMPLATE.all_cells()]
@@ -132,3 +132,28 @@ def snapshot(result: object) -> dict[str, tuple[object, ...]]:
               f.message, f.order, f.accepted, f.explanation)
         for key, f in result.mapping.items()  # type: ignore[attr-defined]
     }
+
+
+# ---------------------------------------------------------------------- the 2019 trial format
+
+TEMPLATE_2019 = load_template("2019")
+_signed = st.one_of(st.none(), st.integers(-(10**12) + 1, 10**12 - 1))  # 本年增/减 (减4 is −4)
+_money = st.one_of(st.none(), st.builds(  # 采购总金额 with the unit printed beside it (or none)
+    Quantity, st.integers(0, 6).flatmap(lambda p: st.decimals(
+        min_value=0, max_value=Decimal("999999999999"), places=p, allow_nan=False, allow_infinity=False)),
+    st.sampled_from(["元", "万元", ""])))
+_counts = st.one_of(st.none(), st.integers(0, 10**12 - 1))
+
+
+@st.composite
+def reports_2019(draw: st.DrawFn) -> Report:
+    """Any valid-shaped 2019-format report: signed 本年增/减, amounts with their units, counts up
+    to 12 digits, blanks anywhere, any level and texts."""
+    t = TEMPLATE_2019
+    report = Report.blank(t, agency=draw(st.text(max_size=30)), year=draw(st.sampled_from([2019, 2020, 2021])))
+    report.meta.level = draw(st.one_of(st.none(), st.sampled_from(list(LEVELS))))
+    for c in t.all_cells():
+        report.values[c.ref] = draw(_signed if c.number.signed else _money if c.number.kept_units else _counts)
+    for s in t.narrative_sections:
+        report.texts[s.key] = draw(st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+    return report

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from report_strategies import reports_2019
 from sample_reports import essence, make_huaian, make_previous, new_findings
 
 from models import storage
@@ -19,7 +19,7 @@ from models.checker import Checker, checker_for
 from models.findings import Finding
 from models.grid import grid_for
 from models.last_year import LastYear
-from models.report import LEVELS, Report
+from models.report import Report
 from models.template import load_template
 from models.values import CellRef, Quantity
 
@@ -330,24 +330,6 @@ def test_2019_report_after_a_2021_format_report_says_what_cannot_compare() -> No
 
 
 # ---------------------------------------------------------------------- the report file
-
-
-signed = st.one_of(st.none(), st.integers(-(10**11), 10**11))
-money = st.one_of(st.none(), st.builds(Quantity, st.decimals(min_value=0, max_value=10**11, places=2,
-                                                             allow_nan=False, allow_infinity=False),
-                                       st.sampled_from(["元", "万元", ""])))
-counts = st.one_of(st.none(), st.integers(0, 10**11))
-
-
-@st.composite
-def reports_2019(draw: st.DrawFn) -> Report:
-    report = Report.blank(T19, agency=draw(st.text(max_size=30)), year=draw(st.sampled_from([2019, 2020, 2021])))
-    report.meta.level = draw(st.one_of(st.none(), st.sampled_from(list(LEVELS))))
-    for c in T19.all_cells():
-        report.values[c.ref] = draw(signed if c.number.signed else money if c.number.kept_units else counts)
-    for s in T19.narrative_sections:
-        report.texts[s.key] = draw(st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
-    return report
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

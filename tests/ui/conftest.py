@@ -19,7 +19,7 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
-import ui.qtfix  # noqa: E402, F401  (PySide6 6.12's emit()/disconnect() reference bug)
+import ui.qtfix  # noqa: E402, F401  (as run_gui does first: PySide6 6.12's emit()/disconnect() reference bug)
 from models.report import Report  # noqa: E402
 from models.template import load_template
 from models.values import CellRef  # noqa: E402

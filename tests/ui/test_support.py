@@ -127,3 +127,10 @@ def test_a_real_pdf_is_rendered_page_by_page(qtbot: Any, tmp_path: Path) -> None
     assert count == 2
     image = render(1, 72)
     assert not image.isNull() and 580 <= image.width() <= 620  # A4 at 72 dpi ≈ 595 pt wide
+
+
+def test_qt_warnings_fail_the_gui_tests(pytestconfig: Any) -> None:
+    """pytest-qt turns a Qt warning during a test into a failure (pyproject.toml)."""
+    assert pytestconfig.getini("qt_log_level_fail") == "WARNING"
+    ignored = pytestconfig.getini("qt_log_ignore")
+    assert ignored == ["^This plugin does not support (propagateSizeHints|raise)\\(\\)$"]  # offscreen's own only
