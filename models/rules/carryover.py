@@ -268,12 +268,14 @@ class Outlier(RuleKind):
 class StaleNumberCheck(Check):
     """Numbers of last year's text still standing, unedited, in this year's (see :class:`StaleNumber`)."""
 
-    __slots__ = ("env", "section", "reader", "max_cells", "_cache", "_built")
+    __slots__ = ("env", "section", "reader", "max_cells", "max_findings", "_cache", "_built")
 
-    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, reader: StatedNumbers, max_cells: int) -> None:
+    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, reader: StatedNumbers, max_cells: int,
+                 max_findings: int) -> None:
         cells = tuple(env.spec)  # this year's figures may confirm a number: every cell is read
         super().__init__(rule, Reads(cells=cells, texts=(section.key,), previous=True), [])
         self.env, self.section, self.reader, self.max_cells = env, section, reader, max_cells
+        self.max_findings = max_findings
         self._cache: tuple[object, str, dict[tuple[str, str, str], tuple[CellRef, ...]]] | None = None
         # The findings last built, for the text, last year's figures and which numbers this year's
         # tables confirm: an edit of a cell that changes none of these costs a look-up, not a rebuild.
@@ -320,8 +322,9 @@ class StaleNumberCheck(Check):
         values = ctx.values
         candidates = [(stated, cells) for stated in self.reader.numbers(text)
                       if (cells := from_tables.get(stated.key)) is not None]
-        # not last year's figure after all when this year's tables hold the same figure
-        stale = tuple(not all(values.get(c) == stated.value for c in cells) for stated, cells in candidates)
+        # Not last year's figure after all when this year's tables hold it in a cell it may have
+        # come from (a figure found in several of last year's cells: in any of them).
+        stale = tuple(not any(values.get(c) == stated.value for c in cells) for stated, cells in candidates)
         built = self._built
         if built is not None and built[0] == text and built[1] is from_tables and built[2] == stale:
             findings: list[Finding] = built[3]  # type: ignore[assignment]
@@ -335,6 +338,13 @@ class StaleNumberCheck(Check):
         out: list[Finding] = []
         seen: dict[tuple[str, str, str], int] = {}
         loc, section = self.env.locator, self.section
+        if len(stale) > self.max_findings:  # a real text has a few dozen; a hostile one must not make thousands
+            rest = len(stale) - self.max_findings
+            stale = stale[: self.max_findings]
+            out.append(self.env.finding(self.rule, (section.key, "more"),
+                                        message(self.rule, "more", section_title=section.title, count=rest),
+                                        section=section.key, actual=rest,
+                                        order=loc.section_order(section.key) + 10 + 9001))
         for stated, cells in stale:
             n = seen[stated.key] = seen.get(stated.key, -1) + 1
             where = loc.where(cells[0]) + (f"等 {len(cells)} 处" if len(cells) > 1 else "")
@@ -358,11 +368,14 @@ class StaleNumber(RuleKind):
     (``units``: ``{"count": ["件"], "amount": ["万元"]}``) and equals the value last year's
     report had in at most ``max_cells`` cells of that kind (a figure found in more cells, such as
     0, says nothing about where it came from). It "stands where it stood" when the
-    ``context_chars`` characters before it in its sentence are still those of last year's text."""
+    ``context_chars`` characters before it in its sentence are still those of last year's text.
+    A figure this year's tables hold in one of the cells it may have come from is not marked.
+    At most ``max_findings`` figures of a section are marked; one more finding counts the rest."""
 
     name = "stale_number"
-    params = frozenset({"units", "context_chars", "max_cells", "sections"})
-    fields = frozenset({"section_title", "snippet", "number", "unit", "where"})
+    params = frozenset({"units", "context_chars", "max_cells", "max_findings", "sections"})
+    variants = frozenset({"more"})  # more than ``max_findings`` figures: one finding says how many more
+    fields = frozenset({"section_title", "snippet", "number", "unit", "where", "count"})
 
     def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
         p = rule.params
@@ -379,4 +392,5 @@ class StaleNumber(RuleKind):
         reader = StatedNumbers(by_unit, int(p.get("context_chars", 8)))
         keys = p.get("sections")
         sections = [env.narrative(rule, k) for k in keys] if keys is not None else env.template.narrative_sections
-        return [StaleNumberCheck(rule, env, s, reader, int(p.get("max_cells", 6))) for s in sections]
+        return [StaleNumberCheck(rule, env, s, reader, int(p.get("max_cells", 6)), int(p.get("max_findings", 50)))
+                for s in sections]

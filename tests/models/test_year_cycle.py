@@ -314,3 +314,39 @@ def test_stale_numbers_follow_edits_incrementally(checker) -> None:  # type: ign
     assert snapshot(result) == snapshot(checker.check(report))
     assert Decimal(3119) not in {Decimal(str(f.actual).replace(",", "")) for f in result
                                  if f.rule == "narrative.stale_number"}
+
+
+def test_a_figure_this_years_table_holds_in_a_cell_it_came_from_is_not_marked(checker) -> None:  # type: ignore[no-untyped-def]
+    """结果维持25件: last year 25 stood in 重复申请's 自然人 and 总计. This year 自然人 is 25 again
+    but 总计 is 26: the figure matches this year's table, it must not be marked."""
+    report = new_from_last(make_huaian(), copy_texts=True).report
+    cells = (req("rejected_repeated", "natural"), req("rejected_repeated", "total"))
+
+    def marked() -> set[str]:
+        return {str(f.actual) for f in checker.check(report) if f.rule == "narrative.stale_number"}
+
+    assert "25" in marked()
+    report.set_values({cells[0]: 25, req("rejected_repeated", "commercial"): 1, cells[1]: 26})
+    assert "25" not in marked()
+    report.set_values({cells[0]: 24, cells[1]: 25})  # the other cell it may have come from
+    assert "25" not in marked()
+    report.set_values({cells[0]: 20, cells[1]: 21})  # neither: last year's figure again
+    assert "25" in marked()
+
+
+def test_a_hostile_text_makes_a_bounded_number_of_stale_findings(checker) -> None:  # type: ignore[no-untyped-def]
+    """Last year's text (as kept: 100,000 characters) and this year's repeat one figure thousands of
+    times in one endless sentence: the first ``max_findings`` are marked, one more finding counts
+    the rest, and each marked span is the figure."""
+    last = make_huaian()
+    last.texts["overview"] = ("本年收到申请3119件，" * 20_000)[:100_000]
+    report = new_from_last(last, copy_texts=True).report
+    report.set_text("overview", "本年收到申请3119件，" * 20_000)
+    found = [f for f in checker.check(report) if f.rule == "narrative.stale_number"]
+    rule = next(r for r in report.template.rules if r.id == "narrative.stale_number")
+    limit = rule.params["max_findings"]
+    assert len(found) == limit + 1
+    [more] = [f for f in found if f.span is None]
+    assert more.actual == 20_000 - limit and f"另有 {20_000 - limit} 处" in more.message
+    text = report.text("overview")
+    assert all(text[f.span[0]:f.span[1]] == "3119" for f in found if f.span)  # type: ignore[index]
