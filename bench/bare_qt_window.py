@@ -1,7 +1,9 @@
-"""The reference of bench_bundle.py: a bare Qt window, built into a bundle the same way as the editor.
+"""The reference of bench_bundle.py and bench_startup.py: a bare Qt window.
 
-Creates the QApplication and an empty QMainWindow, and at its first paint prints ``SHOWN`` and
-quits: the same probe as the editor's ``NIANBAO_QUIT_WHEN_SHOWN``.
+Creates the QApplication and an empty QMainWindow (with ``--table``: whose central widget is a
+QTableView of a 28 × 10 QStandardItemModel, as 表三), and at its first paint prints ``SHOWN`` and
+quits: the same probe as the editor's ``NIANBAO_QUIT_WHEN_SHOWN``. bench_bundle.py builds it into
+a bundle the same way as the editor.
 """
 
 import sys
@@ -22,6 +24,17 @@ class Watch(QObject):
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.setWindowTitle("bare Qt")
+if "--table" in sys.argv[1:]:  # what any Qt table editor must pay to start
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    model = QStandardItemModel(28, 10)
+    for r in range(28):
+        for c in range(10):
+            model.setItem(r, c, QStandardItem(str(r * c)))
+    view = QTableView()
+    view.setModel(model)
+    window.setCentralWidget(view)
 window.resize(1200, 700)
 window.installEventFilter(Watch(window))
 window.show()

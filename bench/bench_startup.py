@@ -3,7 +3,7 @@
     python bench/bench_startup.py [--runs 9] [--platform offscreen]
 
 Each run starts ``python main.py SAMPLE`` (the editor on the bundled sample, as a desk starts it)
-and ``python bench/bare_qt_table.py`` (QApplication + QMainWindow + one QTableView), one after
+and ``python bench/bare_qt_window.py --table`` (QApplication + QMainWindow + one QTableView), one after
 the other, so both see the same machine load; each prints ``SHOWN`` at its window's first paint
 (``NIANBAO_QUIT_WHEN_SHOWN``) and the time from spawn to that line is taken. One warm-up pair
 first (page cache). Prints both medians and the ratio (target ≤ 1.6×, goal ≤ 1.3×).
@@ -20,12 +20,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_bundle import time_to_shown as bundle_time_to_shown  # noqa: E402
+
 SAMPLE = ROOT / "resources" / "samples" / "wulong-hrss-2021.json"
-BARE = ROOT / "bench" / "bare_qt_table.py"
+BARE = ROOT / "bench" / "bare_qt_window.py"
 
 
 def children_cpu() -> float:
@@ -38,20 +40,11 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def time_to_shown(cmd: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
+def time_to_shown(cmd: list[str], env: dict[str, str], cpu: list[float]) -> float:
+    """Spawn to ``SHOWN`` (bench_bundle's probe), and the process's CPU time appended to ``cpu``."""
     c0 = children_cpu()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    assert proc.stdout is not None
-    shown = None
-    for line in proc.stdout:
-        if line.startswith("SHOWN") and shown is None:
-            shown = time.perf_counter() - t0
-    proc.wait(timeout=60)
-    if cpu is not None:
-        cpu.append(children_cpu() - c0)  # the whole process, its quitting included
-    if shown is None:
-        raise SystemExit(f"{cmd[1]} showed no window ({proc.returncode}):\n{proc.stderr.read() if proc.stderr else ''}")
+    shown = bundle_time_to_shown(cmd, env)
+    cpu.append(children_cpu() - c0)  # the whole process, its quitting included
     return shown
 
 
@@ -89,9 +82,9 @@ def main() -> None:
         if args.importtime:
             importtime(env, args.importtime)
             return
-        editor = [sys.executable, "main.py", str(SAMPLE)]
-        bare = [sys.executable, str(BARE)]
-        time_to_shown(editor, env), time_to_shown(bare, env)  # warm-up: page cache, .pyc files
+        editor = [sys.executable, str(ROOT / "main.py"), str(SAMPLE)]
+        bare = [sys.executable, str(BARE), "--table"]
+        time_to_shown(editor, env, []), time_to_shown(bare, env, [])  # warm-up: page cache, .pyc files
         ed_times, bare_times, ed_cpu, bare_cpu = [], [], [], []
         for _ in range(args.runs):  # alternately: both see the same machine load
             ed_times.append(time_to_shown(editor, env, ed_cpu))
