@@ -157,6 +157,39 @@ def test_a_blank_carried_forward_is_not_made_up() -> None:
     assert report.values[req("carried_over", "total")] == 103
 
 
+def test_a_blank_or_invalid_carried_forward_stays_blank_with_a_finding(checker) -> None:  # type: ignore[no-untyped-def]
+    """Last year's 结转下年度 blank (legal) or invalid (natural, a hand-edited −1): this year's
+    上年结转 stays blank, never 0, and one warning names the cells — in the new report's notes and
+    in every check of the file, on any desk, whatever is typed there later."""
+    last = make_huaian()
+    last.values[req("carried_forward", "legal")] = None
+    last.values[req("carried_forward", "natural")] = -1
+    made = new_from_last(last)
+    report = made.report
+    assert report.values[req("carried_over", "legal")] is None and report.values[req("carried_over", "natural")] is None
+    assert 0 not in {report.values[req("carried_over", c)] for c in ("natural", "legal")}
+    [note] = [n for n in made.notes if "无法从上年报告结转" in n]
+    assert "“自然人”" in note and "“法律服务机构”" in note and "“商业企业”" not in note and "没有结转才填 0" in note
+    again = storage.loads(storage.dumps(report))  # desk B, without last year's file
+    [f] = [f for f in checker.check(again) if f.rule == "carryover.requests"]
+    assert (f.severity, f.cells, f.message) == ("warning", (req("carried_over", "natural"), req("carried_over", "legal")),
+                                               note)
+    again.set_values({req("carried_over", "legal"): 0})  # typed: still cannot be checked against last year
+    assert [g.message for g in checker.check(again) if g.rule == "carryover.requests"] == [note]
+    whole = make_huaian()
+    assert not [n for n in new_from_last(whole).notes if "无法从上年报告结转" in n]
+
+
+def test_errors_of_last_year_on_what_is_carried_are_noted() -> None:
+    """Last year's 结转下年度 breaks its column's balance: the carried figure may be wrong too."""
+    last = make_huaian()
+    last.values[req("carried_forward", "natural")] = 90  # the balance gives 103
+    made = new_from_last(last)
+    assert made.report.values[req("carried_over", "natural")] == 90  # carried as published
+    assert any("上年报告本身有错误" in n and "“四、结转下年度继续办理”应为 103" in n for n in made.notes)
+    assert not [n for n in new_from_last(make_huaian()).notes if "上年报告本身有错误" in n]
+
+
 def test_what_is_carried_is_declared_by_the_rules(template) -> None:  # type: ignore[no-untyped-def]
     """Only the carry-over rules that last year alone decides are taken over (not 现行有效件数,
     which needs this year's 制发/废止)."""
