@@ -299,6 +299,7 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
                 return 2
             made = new_from_last(imported.report, year=year, source=source_of(source), copy_texts=copy_texts)
             report = made.report
+            read_problems = sum(1 for f in imported.findings if f.severity != "info")
         else:
             if agency is None or year is None:
                 _err("新建空白报告须给出 --agency 机关名称 和 --year 年度（或用 --from 从上年报告新建）")
@@ -307,7 +308,7 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
                 _err("--copy-texts 只能与 --from 一起使用")
                 return 2
             report = blank_report(agency.strip(), year, level_key(level))
-            made = None
+            made, read_problems = None, 0
     except YearCycleError as exc:
         _err(str(exc))
         return 2
@@ -319,6 +320,8 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
     print(f"已新建 {report.title or output}：{out}")
     if made is not None:
         print(f"  上年报告：{report.previous.describe() if report.previous else source}")
+        if read_problems:
+            print(f"  注意：读取上年报告时有 {read_problems} 处需要核对（用 check 查看上年报告）")
         carried = describe_carried(report.template, made.carried)
         print("  从上年结转：" + ("；".join(carried) if carried else "无（上年报告没有可结转的数字）"))
         if made.copied_texts:
