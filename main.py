@@ -17,6 +17,7 @@ line on stderr (exit 2); ``check`` exits 1 when a report has an error finding.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -378,11 +379,48 @@ def cmd_compare(last_path: str, this_path: str, out: str) -> int:
     return 0
 
 
+# Characters a terminal obeys instead of printing (ANSI escapes, bell, carriage return) and
+# the invisible ones that reorder a line (bidi overrides, Trojan Source): text from a file
+# shows them escaped, never raw. Tabs and line breaks stay.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could steer a terminal written as an escape."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
+
+
+class _Printable:
+    """A text stream that writes :func:`printable` text (JSON stays valid: json.dumps has
+    already escaped every control character, and ``\\uXXXX`` is a JSON escape)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(printable(text)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a GBK console must not crash on a rare character
+    if args and args[0] in ("check", "review", "rollup", "convert", "new", "compare"):
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = _Printable(sys.stdout), _Printable(sys.stderr)  # type: ignore[assignment]
+        try:
+            return _main(args)
+        finally:
+            sys.stdout, sys.stderr = streams
+    return _main(args)
+
+
+def _main(args: list[str]) -> int:
     try:
         if args and args[0] in ("check", "review", "rollup", "convert", "new", "compare"):
             ns = build_parser().parse_args(args)
