@@ -1,11 +1,13 @@
-"""Import a published report from its PDF, directly (no ``pdftotext`` step), with pdfplumber.
+"""Import a published report from its PDF, directly (no ``pdftotext`` step): PDFium reads the
+characters and the ruling lines (:mod:`importers.pdf_objects`), pdfplumber's table finder and
+text-line grouping arrange them.
 
 Each page becomes :class:`~importers.common.Line`\\ s in reading order (top to bottom):
 
-* tables from their drawn ruling lines (``find_tables`` on the strokes, not the invisible white
-  boxes WPS puts behind paragraphs); a merged cell is one cell, as in a web page's ``<tr>``,
-  and a table broken across pages is joined (repeated header rows dropped, a row or a merged
-  label the page break cut re-joined);
+* tables from their drawn ruling lines (strokes, not the invisible white boxes WPS puts behind
+  paragraphs); a merged cell is one cell, as in a web page's ``<tr>``; a figure wrapped inside
+  a narrow cell is one figure; a table broken across pages is joined (repeated header rows
+  dropped, a row or a merged label the page break cut re-joined);
 * a page without ruling lines falls back to word positions: a line whose words stand apart in
   columns is a table row;
 * prose lines re-joined into paragraphs by their geometry (a line that runs to the right
@@ -18,7 +20,6 @@ A scanned PDF (pages that are pictures, no text layer) is refused: there is no O
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections import Counter
@@ -121,112 +122,88 @@ def _check_streams(data: bytes, name: str) -> None:
 
 
 def _read_pages(data: bytes, name: str) -> tuple[list[_Page], list[str]]:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.psparser import PSException  # the root of pdfminer's parse errors (PSEOF, PDFSyntaxError…)
-    try:  # pdfplumber ≥ 0.11.1 wraps pdfminer's errors; older ones let them through
-        from pdfplumber.utils.exceptions import PdfminerException
-    except ImportError:  # pragma: no cover - depends on the installed version
-        class PdfminerException(Exception):  # type: ignore[no-redef]
-            pass
+    """Every page's tables and text lines; the document's declared title as a hint. Characters
+    and ruling lines are read by PDFium (:mod:`importers.pdf_objects`), tables found in them
+    and text lines formed by pdfplumber's own algorithms."""
+    from importers.pdf_objects import (
+        PDFIUM_LOCK,
+        PdfUnreadable,
+        TooManyObjects,
+        document_title,
+        open_document,
+        read_page,
+    )
 
     started = time.monotonic()
     pages: list[_Page] = []
-    images = chars = 0
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            hints = _info_title(pdf.metadata)
-            if len(pdf.pages) > MAX_PAGES:
-                raise ImportFailed(f"{name}有 {len(pdf.pages)} 页，不像一份年度报告（最多读取 {MAX_PAGES} 页）")
-            for page in pdf.pages:
+    images = items = 0
+    with PDFIUM_LOCK:
+        try:
+            doc = open_document(data)
+        except PdfUnreadable as exc:
+            if exc.password:
+                raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
+            raise ImportFailed(f"{name}已损坏或不是有效的 PDF，无法读取（{exc}）") from None
+        try:
+            title = document_title(doc)
+            if len(doc) > MAX_PAGES:
+                raise ImportFailed(f"{name}有 {len(doc)} 页，不像一份年度报告（最多读取 {MAX_PAGES} 页）")
+            objects = []
+            for index in range(len(doc)):
                 if time.monotonic() - started > TIME_BUDGET:
                     raise ImportFailed(f"{name}的页面过于复杂，{TIME_BUDGET:.0f} 秒内未能读完；请另存为 Word 或文本后导入")
-                got = _read_page(page, name)
-                images += len(page.images)
-                chars += len(got.items)  # text lines and tables
-                pages.append(got)
-                page.flush_cache()
-    except ImportFailed:
-        raise
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
-    except (PSException, PdfminerException) as exc:
-        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-            raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
-        raise ImportFailed(f"{name}已损坏或不是有效的 PDF，无法读取（{type(cause).__name__}）") from None
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError, RecursionError,
-            OverflowError, ZeroDivisionError) as exc:  # pdfminer on hostile files
-        raise ImportFailed(f"{name}的结构无法解析（{type(exc).__name__}），可能已损坏；请重新导出 PDF 后导入") from None
-    if not chars:
+                try:
+                    objects.append(read_page(doc, index, max_objects=MAX_PAGE_OBJECTS, is_ruling=_is_ruling))
+                except TooManyObjects as exc:
+                    raise ImportFailed(f"{name}第 {index + 1} 页的内容过多（{exc.count} 个对象），不像年度报告的页面") from None
+        finally:
+            doc.close()
+    for page in objects:  # PDFium done with: the rest is Python on plain data, outside the lock
+        if time.monotonic() - started > TIME_BUDGET:
+            raise ImportFailed(f"{name}的页面过于复杂，{TIME_BUDGET:.0f} 秒内未能读完；请另存为 Word 或文本后导入")
+        got = _read_page(page)
+        images += page.images
+        items += len(got.items)  # text lines and tables
+        pages.append(got)
+    if not items:
         if images:
             raise ImportFailed(SCANNED.format(name=name))
         raise ImportFailed(f"{name}没有任何文字，没有可导入的内容")
-    return pages, hints
+    return pages, [title] if title else []
 
 
-def _info_title(metadata: Any) -> list[str]:
-    title = metadata.get("Title") if isinstance(metadata, dict) else None
-    if isinstance(title, bytes):
-        raw, title = title, None
-        for codec in ("utf-16", "utf-8", "gb18030"):
-            try:
-                title = raw.decode(codec)
-                break
-            except UnicodeDecodeError:
-                continue
-    return [title] if isinstance(title, str) and title.strip() else []
-
-
-def _is_ruling(obj: dict[str, Any]) -> bool:
+def _is_ruling(filled: bool, stroked: bool, width: float, height: float,
+               color: tuple[float, float, float] | None) -> bool:
     """A drawn line of a table: stroked, or a thin filled bar that is not white (WPS draws
     white boxes behind paragraphs, which are no table)."""
-    if obj.get("stroke"):
+    if stroked:
         return True
-    if not obj.get("fill"):
+    if not filled:
         return False
-    thin = min(float(obj["width"]), float(obj["height"])) <= 2.5
-    return thin and not _white(obj.get("non_stroking_color"))
+    return min(width, height) <= 2.5 and not (color is not None and all(v >= 0.98 for v in color))
 
 
-def _white(color: Any) -> bool:
-    if color is None:
-        return False
-    values = color if isinstance(color, list | tuple) else (color,)
-    try:
-        nums = [float(v) for v in values]
-    except (TypeError, ValueError):
-        return False
-    if len(nums) == 4:  # CMYK
-        return all(v <= 0.02 for v in nums)
-    return bool(nums) and all(v >= 0.98 for v in nums)
+def _read_page(page: Any) -> _Page:
+    """Tables from the ruling lines (pdfplumber's table finder on PDFium's edges), and the
+    characters outside them as text lines."""
+    from pdfplumber.table import TableFinder
 
-
-def _read_page(page: Any, name: str) -> _Page:
-    out = _Page(float(page.height))
-    objects = len(page.chars) + len(page.rects) + len(page.lines) + len(page.curves)
-    if objects > MAX_PAGE_OBJECTS:
-        raise ImportFailed(f"{name}第 {page.page_number} 页的内容过多（{objects} 个对象），不像年度报告的页面")
-    drawn = page.filter(lambda o: o["object_type"] == "char" or (
-        o["object_type"] in ("rect", "line", "curve") and _is_ruling(o)))
+    out = _Page(page.height)
     tables: list[_Table] = []
-    if len(drawn.edges) <= MAX_EDGES:
-        for found in drawn.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+    if page.edges and len(page.edges) <= MAX_EDGES:
+        for found in TableFinder(page, {"vertical_strategy": "lines", "horizontal_strategy": "lines"}).tables:
             t = _table(found)
             if t is not None:
                 tables.append(t)
     boxes = [(t.x0, t.top, t.x1, t.bottom) for t in tables]
 
     def outside(o: dict[str, Any]) -> bool:
-        if o["object_type"] != "char":
-            return False
         cx, cy = (o["x0"] + o["x1"]) / 2, (o["top"] + o["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    loose = page.filter(outside)
     for t in tables:
         out.items.append((t.top, t))
-    for tl in _text_lines(loose):
+    for tl in _text_lines([ch for ch in page.chars if outside(ch)], page):
         out.items.append((tl.top, tl))
     out.items.sort(key=lambda it: it[0])
     return out
@@ -310,16 +287,22 @@ def _cell_text(chars: list[dict[str, Any]], x0: float, x1: float) -> str:
     return text
 
 
-def _text_lines(page: Any) -> list[_TextLine]:
-    """The page's text outside tables as lines, each with the cells its words form when they
-    stand apart in columns (a table drawn without lines)."""
+def _text_lines(chars: list[dict[str, Any]], page: Any) -> list[_TextLine]:
+    """The page's text outside tables as lines (pdfplumber's grouping of characters into
+    lines), each with the cells its words form when they stand apart in columns (a table drawn
+    without lines)."""
+    from pdfplumber.utils.text import chars_to_textmap
+
     out: list[_TextLine] = []
-    for ln in page.extract_text_lines(return_chars=True, strip=True):
-        chars = [c for c in ln["chars"] if c["text"].strip()]
-        if not chars:
+    if not chars:
+        return out
+    textmap = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
+    for ln in textmap.extract_text_lines(strip=True, return_chars=True):
+        line_chars = [c for c in ln["chars"] if c["text"].strip()]
+        if not line_chars:
             continue
-        size = _median([float(c["size"]) for c in chars]) or 10.0
-        cells = _cells(chars, size)
+        size = _median([float(c["size"]) for c in line_chars]) or 10.0
+        cells = _cells(line_chars, size)
         text = " ".join(" ".join(ln["text"].split()).split(" ")) if cells is None else "  ".join(cells)
         out.append(_TextLine(text, float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"]), size,
                              cells))

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Sig
 from PySide6.QtWidgets import QApplication, QMenu
 
 from models import fingerprint, owner_file, storage
+from models.file_names import safe_file_name
 from models.owner_file import OwnerFile
 from models.report import Report
 from models.resources import is_shipped
@@ -356,8 +357,8 @@ class DocumentController(QObject):
         session = self.session
         if session is None:
             return False
-        base = session.path.stem if session.path else (session.report.title if session.report.meta.agency
-                                                         else UNTITLED)
+        base = session.path.stem if session.path else safe_file_name(
+            session.report.title if session.report.meta.agency else "", UNTITLED)
         folder = self.report_folder(session.path)
         path = dialogs.get_save_path(self.window, "保存报告", str(Path(folder) / f"{base}.json"), REPORT_FILTER)
         if not path:
@@ -571,7 +572,8 @@ class DocumentController(QObject):
         session = self._ready_for_output("导出")
         if session is None:
             return None
-        base = session.report.title if session.report.meta.agency else UNTITLED
+        # the agency comes from the file: a name, never a path (../, C:\, CON)
+        base = safe_file_name(session.report.title if session.report.meta.agency else "", UNTITLED)
         export_dir = self.settings.export_dir
         folder = export_dir if export_dir and not is_shipped(export_dir) else self.report_folder(session.path)
         path = dialogs.get_save_path(self.window, f"导出 {EXPORT_NAMES[suffix]}",

@@ -146,3 +146,36 @@ def test_a_row_the_page_break_cut_is_joined_again() -> None:
     result = import_pdf(_pdf(page1, page2), source="四.pdf")
     assert _appeals(result) == [int(f) for f in FIGURES]
     assert not [f for f in result.findings if f.section == "appeals" and f.severity != "info"]
+
+
+def test_a_table_drawn_inside_a_scaled_form_xobject_is_read_in_place() -> None:
+    """Some producers draw each table once as a form XObject and place it with a matrix: the
+    rules are found where the page shows them (the form's matrix and the placement applied)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from exporters.fonts import pdf_fonts
+
+    font = pdf_fonts().name("body")
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4)
+    canvas.beginForm("appeals")
+    table = _Page(canvas, font)
+    top = _appeals_header(table, 180, WIDE / 2)  # drawn at half size, placed at double size
+    for i, figure in enumerate(FIGURES):
+        table.cell(72 + i * WIDE / 2, top, WIDE / 2, 13, figure, size=4.5)
+    canvas.endForm()
+    page = _Page(canvas, font)
+    _opening(page)
+    canvas.saveState()
+    canvas.translate(-72, -TOP + 180 * 2 - 180)  # the form's top-left corner lands at (72, 180)
+    canvas.scale(2, 2)
+    canvas.doForm("appeals")
+    canvas.restoreState()
+    _closing(page, 400)
+    canvas.showPage()
+    canvas.save()
+    lines, _ = pdf_lines(buf.getvalue())
+    assert ["行政复议", "行政诉讼"] in [line.cells for line in lines if line.row]  # read as a ruled table
+    result = import_pdf(buf.getvalue(), source="四.pdf")
+    assert _appeals(result) == [int(f) for f in FIGURES]
