@@ -7,6 +7,8 @@ the ibus protocol (its ``ibusfrontend``, on by default), so asking Qt for its ib
 the session bus (``IBUS_USE_PORTAL``, which fcitx5 serves too), brings the desk's input method
 back. A desk that installed a Qt 6 fcitx plugin itself (found on ``QT_PLUGIN_PATH``) keeps it.
 
+(The workaround fcitx5 recommends: github.com/fcitx/fcitx5/discussions/873.)
+
 Must run before the ``QApplication`` is created: Qt reads these variables once, at start.
 """
 
