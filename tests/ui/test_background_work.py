@@ -150,3 +150,20 @@ def test_the_exporters_stop_once_cancelled_and_write_nothing(tmp_path: Path, suf
     with running(progress), pytest.raises(Cancelled):
         write_report(report, target)
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_reading_last_years_report_to_link_it_can_be_cancelled(qtbot: Any, window: MainWindow, dialogs_log: Any,
+                                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """检查 → 关联上年报告… reads a file of any form in the background: 取消 stops it like an import."""
+    import importers
+
+    work = Endless()
+    monkeypatch.setattr(importers, "read_report", work)
+    (tmp_path / "上年.pdf").write_bytes(b"%PDF-1.4")
+    dialogs_log.answers["get_open_path"] = str(tmp_path / "上年.pdf")
+    before = window.session.report.previous if window.session else None
+    assert window.documents.year.link() is not None
+    _cancel_and_wait(qtbot, window, work)
+    assert window.session is not None and window.session.report.previous is before and not dialogs_log.errors
+    assert window.act_export_pdf.isEnabled()
+    assert "已取消" in window.statusBar().currentMessage()
