@@ -167,3 +167,21 @@ def test_reading_last_years_report_to_link_it_can_be_cancelled(qtbot: Any, windo
     assert window.session is not None and window.session.report.previous is before and not dialogs_log.errors
     assert window.act_export_pdf.isEnabled()
     assert "已取消" in window.statusBar().currentMessage()
+
+
+def test_closing_the_new_from_last_year_dialog_stops_its_read(qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    """文件 → 从上年报告新建… reads the file in the background; its 取消 stops that read too."""
+    import importers
+    from ui.year_dialogs import NewFromLastDialog
+
+    work = Endless()
+    monkeypatch.setattr(importers, "read_report", work)
+    (tmp_path / "上年.html").write_text("<html></html>", encoding="utf-8")
+    dialog = NewFromLastDialog(None, str(tmp_path))
+    qtbot.addWidget(dialog)
+    task = dialog.load(str(tmp_path / "上年.html"))
+    qtbot.waitUntil(lambda: work.steps > 5, timeout=5000)
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        dialog.reject()
+    assert work.stopped.wait(5)
