@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.checker import checker_for
 from models.last_year import LastYear, SourceFile, in_this_format
 from models.numbers import format_value
 from models.places import locator_for
 from models.previous import kept_of
 from models.report import LEVELS, PREFACE, Report
 from models.rules import compile_rules
+from models.rules.carryover import not_carried
 from models.template import ReportTemplate, template_for_year
 from models.values import CellRef, Value
 
@@ -100,6 +102,10 @@ def new_from_last(last_report: Report, *, year: int | None = None, source: Sourc
     if kept.template != template.id:
         view = in_this_format(kept, template)
         notes.extend(view.incomparable.values())
+    # What could not be carried (last year's 结转 blank or invalid) stays blank, and says so: the
+    # carry-over rules' own findings, as the checker will keep showing them.
+    notes.extend(f.message for f in not_carried(checker_for(template).check(report)))
+    notes.extend(_doubtful_sources(last_report, template))
     copied: list[str] = []
     if copy_texts:
         for key in (PREFACE, *(s.key for s in template.narrative_sections)):
@@ -108,6 +114,22 @@ def new_from_last(last_report: Report, *, year: int | None = None, source: Sourc
                 report.texts[key] = text
                 copied.append(key)
     return NewFromLast(report, carried, tuple(copied), notes)
+
+
+MAX_SOURCE_NOTES = 3  # errors of last year's report quoted in the notes; the rest are counted
+
+
+def _doubtful_sources(last_report: Report, template: ReportTemplate) -> list[str]:
+    """Errors of last year's report on the cells this year's figures are taken from (a 结转下年度
+    that breaks its column's balance): the carried figure may be wrong too."""
+    if last_report.template.id != template.id and template.previous_formats.get(last_report.template.id) is None:
+        return []
+    sources = {ref for check in compile_rules(template) for ref in getattr(check, "carried_from", tuple)()}
+    errors = [f for f in checker_for(last_report.template).check(last_report).errors if sources & set(f.cells)]
+    notes = [f"上年报告本身有错误，结转过来的数字可能不对，请核对：{f.message}" for f in errors[:MAX_SOURCE_NOTES]]
+    if len(errors) > MAX_SOURCE_NOTES:
+        notes.append(f"上年报告在结转的数字上还有 {len(errors) - MAX_SOURCE_NOTES} 个错误，请用“检查”查看上年报告")
+    return notes
 
 
 def blank_report(agency: str, year: int, level: str | None = None) -> Report:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from models.file_names import safe_file_name
 from models.last_year import LastYear
 from ui import dialogs, errors
 from ui.session import DocumentSession
@@ -141,7 +142,7 @@ class YearCycle(QObject):
             return None
         report = session.report
         folder = self.documents.settings.export_dir or (str(session.path.parent) if session.path else str(Path.home()))
-        base = f"{report.title if report.meta.agency else '年度报告'}与上年对比"
+        base = safe_file_name(f"{report.title if report.meta.agency else '年度报告'}与上年对比", "与上年对比")
         path = dialogs.get_save_path(self.window, "与上年对比", str(Path(folder) / f"{base}.xlsx"),
                                      ";;".join(COMPARE_FILTERS.values()))
         if not path:

@@ -228,6 +228,23 @@ def test_carryover_items() -> None:
     assert "应为 98" in f.message
 
 
+def test_carryover_items_never_expects_or_carries_a_negative_count() -> None:
+    """Last year's 上一年项目数量 + 本年增/减 below 0 (last year's report is wrong): nothing expected,
+    nothing carried into a new report."""
+    from models.year_cycle import new_from_last
+
+    report = sample()
+    previous = _previous_2019(report)
+    previous.values[pro("penalty", "items_change")] = -120  # 96 − 120
+    found = [f for f in CHECKER.check(report, previous) if f.rule == "carryover.items"]
+    [f] = found
+    assert "应为 -" not in f.message and "-24" not in f.message
+    assert "小于 0" in f.message and "上年报告有误" in f.message
+    made = new_from_last(previous)
+    assert pro("penalty", "items_last_year") not in made.carried
+    assert made.report.values[pro("penalty", "items_last_year")] is None
+
+
 def test_carryover_total_public_is_advice() -> None:
     report = sample()
     previous = _previous_2019(report)
