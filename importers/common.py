@@ -216,15 +216,13 @@ class Line:
 def run_on(pieces: list[str]) -> str:
     """Pieces of one text that a layout broke apart (lines of a cell, paragraphs of a Word cell,
     lines of a PDF paragraph) joined again: Chinese runs on without a space (``商业企`` / ``业``),
-    so does a number a narrow cell wrapped (``1`` / ``6`` is 16, never two figures); a space
-    only between two Latin letters, or a letter and a digit."""
+    a space only between two Latin letters or digits."""
     out = ""
     for piece in pieces:
         p = piece.strip()
         if not p:
             continue
-        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum() \
-                and not (out[-1].isdigit() and p[0].isdigit()):
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
             out += " "
         out += p
     return out

@@ -135,11 +135,13 @@ def test_unknown_rows_of_a_table_without_a_note_are_said_not_dropped() -> None:
     assert not [x for x in result.findings if x.rule == "import.extra"]
 
 
-def test_a_figure_a_narrow_cell_wrapped_is_one_figure() -> None:
-    """A PDF's 总计 column too narrow for 16 prints 1 over 6: one figure, never two."""
+def test_the_lines_of_a_cell_run_on_but_two_figures_stay_two() -> None:
+    """Joining a cell's lines cannot know whether ``1`` / ``6`` is 16 wrapped by a narrow column
+    or two figures: only the PDF reader's geometry can (tests/documents/test_pdf_table_geometry.py),
+    so ``run_on`` keeps them apart and the row's figures are then counted, never merged into one."""
     from importers.common import run_on
 
-    assert run_on(["1", "6"]) == "16" and run_on(["商业", "企业"]) == "商业企业" and run_on(["ICP", "12"]) == "ICP 12"
+    assert run_on(["1", "6"]) == "1 6" and run_on(["商业", "企业"]) == "商业企业" and run_on(["ICP", "12"]) == "ICP 12"
 
 
 def test_figures_that_do_not_fit_a_row_with_a_blank_cell_are_not_moved_across_it() -> None:
