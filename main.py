@@ -278,7 +278,14 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
 
     from models import storage
     from models.previous import source_of
-    from models.year_cycle import YearCycleError, blank_report, describe_carried, level_key, new_from_last
+    from models.year_cycle import (
+        YearCycleError,
+        blank_report,
+        describe_carried,
+        future_year,
+        level_key,
+        new_from_last,
+    )
 
     out = Path(output)
     if out.suffix.lower() != storage.SUFFIX:
@@ -299,6 +306,12 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
                 return 2
             made = new_from_last(imported.report, year=year, source=source_of(source), copy_texts=copy_texts)
             report = made.report
+            if year is None and report.meta.year is not None and future_year(report.meta.year):
+                # last year's file is this year's own report, most likely: ask for the year outright
+                _err(f"所选的报告是 {imported.report.meta.year} 年度的，从它新建的将是 {report.meta.year} 年度的报告，而该年度"
+                     f"还没有到。如果所选的就是本年度的报告，请改选上一年度的报告；确要新建 {report.meta.year} 年度的报告，"
+                     f"请加 --year {report.meta.year}")
+                return 2
             read_problems = sum(1 for f in imported.findings if f.severity != "info")
         else:
             if agency is None or year is None:

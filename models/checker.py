@@ -19,6 +19,7 @@ from models.places import locator_for
 from models.report import Change, Report
 from models.rules import Check, Context, compile_rules
 from models.rules.base import total, usable
+from models.rules.carryover import consecutive
 from models.rules.tables import EquationCheck
 from models.template import ReportTemplate, RuleSpec
 from models.values import CellRef, Value
@@ -36,6 +37,12 @@ class Checker:
         self.equations: list[EquationCheck] = [c for c in self.checks if isinstance(c, EquationCheck)]
         self._current = tuple(c for c in self.checks if not c.reads.previous)
         self._carry = tuple(c for c in self.checks if c.reads.previous)
+        # This year's cells that are last year's figures carried over (上年结转 ← 结转下年度).
+        self._carried: dict[CellRef, tuple[CellRef, ...]] = {}
+        for c in self._carry:
+            sources = c.carried_from() if hasattr(c, "carried_from") else ()
+            if sources:
+                self._carried[c.carried_into()] = sources  # type: ignore[attr-defined]
         self._by_cell: dict[CellRef, list[Check]] = {}
         self._by_text: dict[str, list[Check]] = {}
         self._by_meta: list[Check] = []
@@ -103,6 +110,8 @@ class Checker:
         if change.kind == "text" and change.section:
             return self.recheck_text(result, report, previous, sections=(change.section,))
         if change.kind == "meta":
+            if self._view(report, previous) is not None:
+                return self.check(report, previous)  # the year decides which carry-over checks run
             return self._rerun(result, report, dict.fromkeys(self._by_meta), previous)
         if change.kind == "previous":
             return self.check(report, previous)
@@ -116,6 +125,11 @@ class Checker:
     def spec(self, ref: CellRef) -> NumberSpec:
         """What the cell may hold."""
         return self._spec[ref]
+
+    def carried_from(self, ref: CellRef) -> tuple[CellRef, ...]:
+        """Last year's cells (this year's keys) that ``ref`` is carried over from (none for a
+        cell this year fills in itself)."""
+        return self._carried.get(ref, ())
 
     def totals(self) -> Mapping[CellRef, tuple[RuleSpec, ...]]:
         """Every cell a sum rule of the template computes (a row's 总计, （七）总计, 四's 总计, the
@@ -173,8 +187,15 @@ class Checker:
         """Carry-over checks; a rule that cannot compare across the two formats says so once."""
         assert ctx.last is not None
         incomparable = ctx.last.incomparable
+        # Last year's report of another year (linked by mistake, a year skipped): no figure is
+        # compared year on year; ``carryover.year`` says so.
+        last_year, year = ctx.last.year, ctx.report.meta.year
+        years_apart = not consecutive(last_year, year)
+        not_older = years_apart and last_year is not None and year is not None and last_year >= year
         for c in checks:
             c.clear(found)
+            if years_apart and (c.consecutive_years or (not_older and not c.any_year)):
+                continue
             if c.rule.id in incomparable:
                 f = Finding(rule=c.rule.id, severity="info", section=None, cells=(), total_cell=None,
                             expected=None, actual=ctx.last.template, message=incomparable[c.rule.id],

@@ -10,6 +10,7 @@ from decimal import Decimal
 from models.findings import Finding
 from models.last_year import LastYearView
 from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
+from models.normalise import squash
 from models.numbers import format_value, number
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
 from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
@@ -25,6 +26,60 @@ def not_carried(findings: object) -> list[Finding]:
     return [f for f in findings if isinstance(f.key[1], tuple) and f.key[1][:1] == (NOT_CARRIED,)]  # type: ignore[attr-defined]
 
 
+# ---------------------------------------------------------------------- carryover.year
+
+
+class PreviousYearCheck(Check):
+    """The linked "last year" is of the year before this report's, and of this agency."""
+
+    __slots__ = ("env", "agency_severity")
+    any_year = True
+
+    def __init__(self, rule: RuleSpec, env: Env, agency_severity: Severity) -> None:
+        super().__init__(rule, Reads(meta=("year", "agency"), previous=True), ["year", "agency"])
+        self.env, self.agency_severity = env, agency_severity
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        meta, last = ctx.report.meta, ctx.last
+        if last.year is not None and meta.year is not None and last.year != meta.year - 1:
+            variant = "same" if last.year == meta.year else "later" if last.year > meta.year else None
+            text = message(self.rule, variant, last_year=last.year, year=meta.year, expected_year=meta.year - 1,
+                           gap=meta.year - 1 - last.year, last_agency=last.agency, agency=meta.agency)
+            f = self.env.finding(self.rule, "year", text, section=None, expected=meta.year - 1, actual=last.year,
+                                 order=-2)
+            found[f.key] = f
+        if last.agency and meta.agency and squash(last.agency) != squash(meta.agency) and "agency" in self.rule.messages:
+            text = message(self.rule, "agency", last_year=last.year, year=meta.year, expected_year="", gap="",
+                           last_agency=last.agency, agency=meta.agency)
+            f = self.env.finding(self.rule, "agency", text, section=None, expected=meta.agency, actual=last.agency,
+                                 order=-2, severity=self.agency_severity)
+            found[f.key] = f
+
+
+def consecutive(last_year: int | None, year: int | None) -> bool:
+    """Last year's report is of the year before (or one of the years is not known)."""
+    return last_year is None or year is None or last_year == year - 1
+
+
+@kind
+class PreviousYear(RuleKind):
+    """The report linked as last year's is of the year before this one, and of the same agency.
+    When it is not of the year before, the checks that compare figures year on year do not run
+    (3 years apart, a 结转 cannot be compared): this finding says so instead."""
+
+    name = "previous_year"
+    params = frozenset({"agency_severity"})
+    variants = frozenset({"same", "later", "agency"})
+    fields = frozenset({"last_year", "year", "expected_year", "gap", "last_agency", "agency"})
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
+        severity = rule.params.get("agency_severity", "info")
+        if severity not in SEVERITIES:
+            raise TemplateError(f"规则 {rule.id}: 未知的严重程度 {severity!r}")
+        return [PreviousYearCheck(rule, env, severity)]
+
+
 # ---------------------------------------------------------------------- carryover.requests
 
 
@@ -32,6 +87,7 @@ class SameAsLastYearCheck(Check):
     """This year's cell equals last year's ``last_ref`` (三's 上年结转 = last year's 结转下年度)."""
 
     __slots__ = ("env", "ref", "last_ref")
+    consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, ref: CellRef, last_ref: CellRef) -> None:
         super().__init__(rule, Reads(cells=(ref,), previous=True), [ref])
@@ -59,6 +115,9 @@ class SameAsLastYearCheck(Check):
         """Last year's cells (this year's keys) a new report takes this cell from."""
         return (self.last_ref,)
 
+    def carried_into(self) -> CellRef:
+        return self.ref
+
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """What a new report takes over from last year: this cell = last year's ``last_ref``."""
         value = last.values.get(self.last_ref)
@@ -71,6 +130,7 @@ class NotCarriedCheck(Check):
     never silently blank and never taken for 0 — and a figure typed there cannot be checked."""
 
     __slots__ = ("env", "pairs", "place")
+    consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, section: str, row: str,
                  pairs: tuple[tuple[CellRef, CellRef], ...]) -> None:
@@ -130,6 +190,7 @@ class CarryoverCompareCheck(Check):
     − ``minus`` cells."""
 
     __slots__ = ("env", "cell", "last", "plus", "minus", "op", "carries")
+    consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, cell: CellRef, last: tuple[CellRef, ...],
                  plus: tuple[CellRef, ...], minus: tuple[CellRef, ...], op: str) -> None:
@@ -191,6 +252,9 @@ class CarryoverCompareCheck(Check):
         """Last year's cells (this year's keys) a new report takes this cell from (none when
         this year's figures take part too)."""
         return self.last if self.carries else ()
+
+    def carried_into(self) -> CellRef:
+        return self.cell
 
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """A cell last year alone determines (2019's 上一年项目数量 = last year's + 本年增/减) is
@@ -297,6 +361,7 @@ class CopiedText(RuleKind):
 
 class OutlierCheck(Check):
     __slots__ = ("env", "cells", "factor", "floor")
+    consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, cells: tuple[CellRef, ...], factor: int, floor: int) -> None:
         super().__init__(rule, Reads(cells=cells, previous=True), cells)

@@ -4,6 +4,7 @@ the file (``previous``), the carry-over rules from it, and last year's text as a
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -261,6 +262,27 @@ def test_a_damaged_previous_block_is_refused_in_chinese(change: dict[str, object
     assert "上年报告数据" in str(exc.value)
 
 
+@pytest.mark.parametrize("change, shown", [
+    ({"year": 2024.0}, "年度无效：2024.0"),
+    ({"template": None}, "模板 null"),
+    ({"template": "2031"}, "更新版本的年报编辑器"),
+    ({"values": {"requests.carried_forward.total": 103.0}}, "却是 103.0"),
+    ({"values": {"requests.carried_forward.total": "103"}}, "却是 “103”"),
+    ({"values": {"requests.carried_forward.total": {"a": 1}}}, "却是 {…}"),
+    ({"agency": ["淮安"]}, "机关名称格式错误"),
+    ({"texts": {"overview": "字" * 100_001}}, "过长"),
+], ids=lambda x: str(x)[:30])
+def test_a_hand_edited_previous_block_says_what_is_wrong_and_how_to_get_the_report_back(
+        change: dict[str, object], shown: str) -> None:
+    """Values as the file writes them (no Python ``Decimal('2024.0')`` or ``None``), and what to do:
+    this year's report is fine, the previous block is to be corrected or deleted."""
+    with pytest.raises(ReportFileError) as exc:
+        storage.loads(_with_previous(**change))
+    message = str(exc.value)
+    assert shown in message and "Decimal(" not in message and "None" not in message
+    assert "本年的报告内容没有问题" in message and "删除" in message and "关联上年报告" in message
+
+
 def test_previous_in_the_workbook_round_trips() -> None:
     from importers.xlsx import import_workbook_data
 
@@ -383,3 +405,59 @@ def test_a_hostile_text_makes_a_bounded_number_of_stale_findings(checker) -> Non
     assert more.actual == 20_000 - limit and f"另有 {20_000 - limit} 处" in more.message
     text = report.text("overview")
     assert all(text[f.span[0]:f.span[1]] == "3119" for f in found if f.span)  # type: ignore[index]
+
+
+# ---------------------------------------------------------------------- which year
+
+
+def test_the_new_year_must_follow_last_years() -> None:
+    last = make_huaian()  # 2024
+    for year in (2024, 2023):
+        with pytest.raises(YearCycleError, match="应晚于它") as exc:
+            new_from_last(last, year=year)
+        assert f"请选 {year - 1} 年度的报告" in str(exc.value) and "年度应为 2025" in str(exc.value)
+
+
+def test_a_year_skipped_carries_nothing_and_says_so(checker) -> None:  # type: ignore[no-untyped-def]
+    """2024's report as the start of 2026's: its 结转 is not 2026's 上年结转; nothing is carried, the
+    new report says why, and its checks compare no figure with 2024's (carryover.year says so)."""
+    made = new_from_last(make_huaian(), year=2026)
+    assert made.carried == {} and all(made.report.values[req("carried_over", c)] is None for c in COLUMNS)
+    assert any("不是相邻的两年" in n and "2025 年度的报告" in n for n in made.notes)
+    report = made.report
+    report.set_values({req("carried_over", "natural"): 5})  # 2024 left 103: not compared
+    found = {f.rule: f for f in checker.check(report) if f.rule.startswith("carryover.")}
+    assert set(found) == {"carryover.year"}
+    assert found["carryover.year"].severity == "warning" and "中间隔了 1 年" in found["carryover.year"].message
+
+
+def test_a_year_not_over_yet_is_said(tmp_path: Path) -> None:
+    """On 6 December 2026: 2025 from 2024 is the normal case; 2026 from 2025 is early (the report
+    picked may be this year's own); 2027 has not begun."""
+    today = date(2026, 12, 6)
+    last = make_huaian()
+    assert not [n for n in new_from_last(last, today=today).notes if "年度" in n and "没有到" in n or "尚未结束" in n]
+    last.meta.year = 2025
+    assert any("2026 年度尚未结束" in n and "改选 2024 年度" in n for n in new_from_last(last, today=today).notes)
+    last.meta.year = 2026
+    assert any("2027 年度还没有到" in n for n in new_from_last(last, today=today).notes)
+
+
+def test_a_previous_of_the_wrong_year_is_not_compared_until_the_year_is_right(checker) -> None:  # type: ignore[no-untyped-def]
+    """A file whose ``previous`` is of its own year (hand-edited, or linked by mistake): one warning,
+    no 上年结转 compared; correcting the report's year brings the comparisons back at once."""
+    report = new_from_last(make_huaian()).report  # 2025, previous 2024, 上年结转 103
+    report.set_values({req("carried_over", "natural"): 90})
+    result = checker.check(report)
+    assert {f.rule for f in result if f.rule.startswith("carryover.")} == {"carryover.requests"}
+    changes: list = []
+    report.subscribe(changes.append)
+    report.set_meta(year=2024)
+    for change in changes:
+        result = checker.recheck_change(result, report, change)
+    [f] = [f for f in result if f.rule.startswith("carryover.")]
+    assert f.rule == "carryover.year" and "同为 2024 年度" in f.message
+    report.set_meta(year=2025)
+    for change in changes[1:]:
+        result = checker.recheck_change(result, report, change)
+    assert {f.rule for f in result if f.rule.startswith("carryover.")} == {"carryover.requests"}

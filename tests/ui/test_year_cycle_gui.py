@@ -69,6 +69,37 @@ def test_the_dialog_shows_what_was_read_and_defaults_to_the_next_year(qtbot: Any
     assert choice.source is not None and choice.source.name == HUAIAN_TXT.name
 
 
+def test_the_dialog_refuses_a_year_not_after_last_years_and_asks_about_a_future_one(
+        qtbot: Any, dialogs_log: Any, tmp_path: Path) -> None:
+    """Last year's report picked is this year's own (its year is the current one): the year after
+    has not begun, 新建 asks first; a year not after last year's cannot be chosen at all."""
+    from datetime import date
+
+    from sample_reports import make_huaian
+
+    own = make_huaian()
+    own.meta.year = date.today().year
+    path = tmp_path / "本年.json"
+    storage.save(own, path)
+    dialog = NewFromLastDialog(None, str(tmp_path))
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.load(str(path)).finished, timeout=30_000):
+        pass
+    assert dialog.year.value() == date.today().year + 1 and "还没有到" in dialog.notes.text()
+    dialog.year.setValue(date.today().year)  # the same year as the report picked
+    assert not dialog.ok.isEnabled() and "应晚于它" in dialog.status.text()
+    dialog.year.setValue(date.today().year + 1)
+    assert dialog.ok.isEnabled() and dialog.status.text().startswith("已读取")
+    dialogs_log.answers["ask_yes_no"] = False  # 返回修改
+    dialog.ok.click()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    [(name, (title, question))] = [(n, a[:2]) for n, a in dialogs_log.calls]
+    assert name == "ask_yes_no" and "还没有到" in question and "改选上一年度" in question
+    dialogs_log.answers["ask_yes_no"] = True  # 仍要新建
+    dialog.ok.click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
 def test_the_dialog_says_why_a_file_cannot_be_read(qtbot: Any, tmp_path: Path) -> None:
     bad = tmp_path / "上年.json"
     bad.write_text("{不是报告", encoding="utf-8")
@@ -103,6 +134,18 @@ def test_every_cell_tooltip_shows_last_year_and_the_change(make_window: Any, lin
     assert "上年 3001，本年 3100，增加 99（+3.3%）" in tip
     tip = model.data(model.index_of(req("granted", "natural")), Qt.ItemDataRole.ToolTipRole)
     assert "上年 1288，本年 未填" in tip
+
+
+def test_a_carried_cell_tooltip_says_what_it_must_equal(make_window: Any, linked: Report) -> None:
+    """上年结转 beside last year's 上年结转 (34) reads like a change; its tooltip also says the
+    figure it is carried from (last year's 结转下年度, 103), and a cell this year fills in does not."""
+    window = make_window(linked)
+    model = window.view_of("requests").table_model
+    tip = model.data(model.index_of(req("carried_over", "natural")), Qt.ItemDataRole.ToolTipRole)
+    assert "上年 34，本年 103" in tip
+    assert "本格由上年结转：应等于上年报告中三、“四、结转下年度继续办理”的“自然人”（103）" in tip
+    tip = model.data(model.index_of(req("new", "natural")), Qt.ItemDataRole.ToolTipRole)
+    assert "由上年结转" not in tip
 
 
 def test_show_last_year_puts_it_in_every_cell_in_a_quieter_type(qtbot: Any, make_window: Any, linked: Report) -> None:
