@@ -17,6 +17,7 @@ line on stderr (exit 2); ``check`` exits 1 when a report has an error finding.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -277,7 +278,14 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
 
     from models import storage
     from models.previous import source_of
-    from models.year_cycle import YearCycleError, blank_report, describe_carried, level_key, new_from_last
+    from models.year_cycle import (
+        YearCycleError,
+        blank_report,
+        describe_carried,
+        future_year,
+        level_key,
+        new_from_last,
+    )
 
     out = Path(output)
     if out.suffix.lower() != storage.SUFFIX:
@@ -298,6 +306,13 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
                 return 2
             made = new_from_last(imported.report, year=year, source=source_of(source), copy_texts=copy_texts)
             report = made.report
+            if year is None and report.meta.year is not None and future_year(report.meta.year):
+                # last year's file is this year's own report, most likely: ask for the year outright
+                _err(f"所选的报告是 {imported.report.meta.year} 年度的，从它新建的将是 {report.meta.year} 年度的报告，而该年度"
+                     f"还没有到。如果所选的就是本年度的报告，请改选上一年度的报告；确要新建 {report.meta.year} 年度的报告，"
+                     f"请加 --year {report.meta.year}")
+                return 2
+            read_problems = sum(1 for f in imported.findings if f.severity != "info")
         else:
             if agency is None or year is None:
                 _err("新建空白报告须给出 --agency 机关名称 和 --year 年度（或用 --from 从上年报告新建）")
@@ -306,7 +321,7 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
                 _err("--copy-texts 只能与 --from 一起使用")
                 return 2
             report = blank_report(agency.strip(), year, level_key(level))
-            made = None
+            made, read_problems = None, 0
     except YearCycleError as exc:
         _err(str(exc))
         return 2
@@ -318,6 +333,8 @@ def cmd_new(output: str, source: str | None, year: int | None, agency: str | Non
     print(f"已新建 {report.title or output}：{out}")
     if made is not None:
         print(f"  上年报告：{report.previous.describe() if report.previous else source}")
+        if read_problems:
+            print(f"  注意：读取上年报告时有 {read_problems} 处需要核对（用 check 查看上年报告）")
         carried = describe_carried(report.template, made.carried)
         print("  从上年结转：" + ("；".join(carried) if carried else "无（上年报告没有可结转的数字）"))
         if made.copied_texts:
@@ -362,11 +379,48 @@ def cmd_compare(last_path: str, this_path: str, out: str) -> int:
     return 0
 
 
+# Characters a terminal obeys instead of printing (ANSI escapes, bell, carriage return) and
+# the invisible ones that reorder a line (bidi overrides, Trojan Source): text from a file
+# shows them escaped, never raw. Tabs and line breaks stay.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could steer a terminal written as an escape."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
+
+
+class _Printable:
+    """A text stream that writes :func:`printable` text (JSON stays valid: json.dumps has
+    already escaped every control character, and ``\\uXXXX`` is a JSON escape)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(printable(text)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a GBK console must not crash on a rare character
+    if args and args[0] in ("check", "review", "rollup", "convert", "new", "compare"):
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = _Printable(sys.stdout), _Printable(sys.stderr)  # type: ignore[assignment]
+        try:
+            return _main(args)
+        finally:
+            sys.stdout, sys.stderr = streams
+    return _main(args)
+
+
+def _main(args: list[str]) -> int:
     try:
         if args and args[0] in ("check", "review", "rollup", "convert", "new", "compare"):
             ns = build_parser().parse_args(args)

@@ -28,8 +28,10 @@ def render(report: Report, suffix: str, *, include_check_page: bool = False) -> 
     ``include_check_page`` adds the reviewer's 校验说明 page to a PDF.
     """
     from models import storage
+    from models.progress import checkpoint
 
     suffix = suffix.lower()
+    checkpoint(f"正在生成{EXPORT_SUFFIXES.get(suffix, suffix)}……")
     if suffix == ".json":
         from models.checker import check_report
 
@@ -59,8 +61,12 @@ def render(report: Report, suffix: str, *, include_check_page: bool = False) -> 
 
 
 def write_report(report: Report, path: str | os.PathLike[str], *, include_check_page: bool = False) -> None:
-    """Export by the suffix of ``path``; the target is replaced atomically."""
+    """Export by the suffix of ``path``; the target is replaced atomically (and left alone when
+    the work is cancelled: see models.progress)."""
+    from models.progress import checkpoint
     from models.storage import write_atomic
 
     p = Path(path)
-    write_atomic(p, render(report, p.suffix, include_check_page=include_check_page))
+    data = render(report, p.suffix, include_check_page=include_check_page)
+    checkpoint()  # the last moment to cancel: nothing has been written yet
+    write_atomic(p, data)

@@ -31,6 +31,7 @@ from exporters.pdf_table import TableCell, TableSpec, break_row, table_slice, ta
 from models.findings import SEVERITY_LABEL
 from models.grid import grid_for
 from models.numbers import format_value
+from models.progress import checkpoint
 from models.report import Report
 from models.template import SectionSpec
 from models.values import CellRef
@@ -485,6 +486,7 @@ def _clean(text: str) -> str:
 
 def _page_number(fonts: PdfFonts) -> Callable[[Canvas, BaseDocTemplate], None]:
     def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
+        checkpoint(f"正在排版第 {doc.page} 页……")  # 取消 stops here, between pages
         label = f"— {doc.page} —"
         width = text_width(fonts, label, "table", SIZE_PAGE_NO)
         # Odd pages: right edge less one character; even pages: left edge plus one character.

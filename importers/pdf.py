@@ -1,11 +1,13 @@
-"""Import a published report from its PDF, directly (no ``pdftotext`` step), with pdfplumber.
+"""Import a published report from its PDF, directly (no ``pdftotext`` step): PDFium reads the
+characters and the ruling lines (:mod:`importers.pdf_objects`), pdfplumber's table finder and
+text-line grouping arrange them.
 
 Each page becomes :class:`~importers.common.Line`\\ s in reading order (top to bottom):
 
-* tables from their drawn ruling lines (``find_tables`` on the strokes, not the invisible white
-  boxes WPS puts behind paragraphs); a merged cell is one cell, as in a web page's ``<tr>``,
-  and a table broken across pages is joined (repeated header rows dropped, a row or a merged
-  label the page break cut re-joined);
+* tables from their drawn ruling lines (strokes, not the invisible white boxes WPS puts behind
+  paragraphs); a merged cell is one cell, as in a web page's ``<tr>``; a figure wrapped inside
+  a narrow cell is one figure; a table broken across pages is joined (repeated header rows
+  dropped, a row or a merged label the page break cut re-joined);
 * a page without ruling lines falls back to word positions: a line whose words stand apart in
   columns is a table row;
 * prose lines re-joined into paragraphs by their geometry (a line that runs to the right
@@ -18,7 +20,6 @@ A scanned PDF (pages that are pictures, no text layer) is refused: there is no O
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections import Counter
@@ -56,7 +57,7 @@ class _TextLine:
 @dataclass(slots=True)
 class _Table:
     rows: list[list[str | None]]  # None: covered by a merged cell above or to the left
-    starts: list[list[bool]]  # per cell: a cell starts here (False: covered from the left)
+    spans: list[list[tuple[float, float] | None]]  # per cell that starts here: its left and right edge
     x0: float
     x1: float
     top: float
@@ -121,112 +122,88 @@ def _check_streams(data: bytes, name: str) -> None:
 
 
 def _read_pages(data: bytes, name: str) -> tuple[list[_Page], list[str]]:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.psparser import PSException  # the root of pdfminer's parse errors (PSEOF, PDFSyntaxError…)
-    try:  # pdfplumber ≥ 0.11.1 wraps pdfminer's errors; older ones let them through
-        from pdfplumber.utils.exceptions import PdfminerException
-    except ImportError:  # pragma: no cover - depends on the installed version
-        class PdfminerException(Exception):  # type: ignore[no-redef]
-            pass
+    """Every page's tables and text lines; the document's declared title as a hint. Characters
+    and ruling lines are read by PDFium (:mod:`importers.pdf_objects`), tables found in them
+    and text lines formed by pdfplumber's own algorithms."""
+    from importers.pdf_objects import (
+        PDFIUM_LOCK,
+        PdfUnreadable,
+        TooManyObjects,
+        document_title,
+        open_document,
+        read_page,
+    )
 
     started = time.monotonic()
     pages: list[_Page] = []
-    images = chars = 0
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            hints = _info_title(pdf.metadata)
-            if len(pdf.pages) > MAX_PAGES:
-                raise ImportFailed(f"{name}有 {len(pdf.pages)} 页，不像一份年度报告（最多读取 {MAX_PAGES} 页）")
-            for page in pdf.pages:
+    images = items = 0
+    with PDFIUM_LOCK:
+        try:
+            doc = open_document(data)
+        except PdfUnreadable as exc:
+            if exc.password:
+                raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
+            raise ImportFailed(f"{name}已损坏或不是有效的 PDF，无法读取（{exc}）") from None
+        try:
+            title = document_title(doc)
+            if len(doc) > MAX_PAGES:
+                raise ImportFailed(f"{name}有 {len(doc)} 页，不像一份年度报告（最多读取 {MAX_PAGES} 页）")
+            objects = []
+            for index in range(len(doc)):
                 if time.monotonic() - started > TIME_BUDGET:
                     raise ImportFailed(f"{name}的页面过于复杂，{TIME_BUDGET:.0f} 秒内未能读完；请另存为 Word 或文本后导入")
-                got = _read_page(page, name)
-                images += len(page.images)
-                chars += len(got.items)  # text lines and tables
-                pages.append(got)
-                page.flush_cache()
-    except ImportFailed:
-        raise
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
-    except (PSException, PdfminerException) as exc:
-        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-            raise ImportFailed(f"{name}设有打开密码或已加密，无法读取；请用原文件另存一份不加密的 PDF 后导入") from None
-        raise ImportFailed(f"{name}已损坏或不是有效的 PDF，无法读取（{type(cause).__name__}）") from None
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError, RecursionError,
-            OverflowError, ZeroDivisionError) as exc:  # pdfminer on hostile files
-        raise ImportFailed(f"{name}的结构无法解析（{type(exc).__name__}），可能已损坏；请重新导出 PDF 后导入") from None
-    if not chars:
+                try:
+                    objects.append(read_page(doc, index, max_objects=MAX_PAGE_OBJECTS, is_ruling=_is_ruling))
+                except TooManyObjects as exc:
+                    raise ImportFailed(f"{name}第 {index + 1} 页的内容过多（{exc.count} 个对象），不像年度报告的页面") from None
+        finally:
+            doc.close()
+    for page in objects:  # PDFium done with: the rest is Python on plain data, outside the lock
+        if time.monotonic() - started > TIME_BUDGET:
+            raise ImportFailed(f"{name}的页面过于复杂，{TIME_BUDGET:.0f} 秒内未能读完；请另存为 Word 或文本后导入")
+        got = _read_page(page)
+        images += page.images
+        items += len(got.items)  # text lines and tables
+        pages.append(got)
+    if not items:
         if images:
             raise ImportFailed(SCANNED.format(name=name))
         raise ImportFailed(f"{name}没有任何文字，没有可导入的内容")
-    return pages, hints
+    return pages, [title] if title else []
 
 
-def _info_title(metadata: Any) -> list[str]:
-    title = metadata.get("Title") if isinstance(metadata, dict) else None
-    if isinstance(title, bytes):
-        raw, title = title, None
-        for codec in ("utf-16", "utf-8", "gb18030"):
-            try:
-                title = raw.decode(codec)
-                break
-            except UnicodeDecodeError:
-                continue
-    return [title] if isinstance(title, str) and title.strip() else []
-
-
-def _is_ruling(obj: dict[str, Any]) -> bool:
+def _is_ruling(filled: bool, stroked: bool, width: float, height: float,
+               color: tuple[float, float, float] | None) -> bool:
     """A drawn line of a table: stroked, or a thin filled bar that is not white (WPS draws
     white boxes behind paragraphs, which are no table)."""
-    if obj.get("stroke"):
+    if stroked:
         return True
-    if not obj.get("fill"):
+    if not filled:
         return False
-    thin = min(float(obj["width"]), float(obj["height"])) <= 2.5
-    return thin and not _white(obj.get("non_stroking_color"))
+    return min(width, height) <= 2.5 and not (color is not None and all(v >= 0.98 for v in color))
 
 
-def _white(color: Any) -> bool:
-    if color is None:
-        return False
-    values = color if isinstance(color, list | tuple) else (color,)
-    try:
-        nums = [float(v) for v in values]
-    except (TypeError, ValueError):
-        return False
-    if len(nums) == 4:  # CMYK
-        return all(v <= 0.02 for v in nums)
-    return bool(nums) and all(v >= 0.98 for v in nums)
+def _read_page(page: Any) -> _Page:
+    """Tables from the ruling lines (pdfplumber's table finder on PDFium's edges), and the
+    characters outside them as text lines."""
+    from pdfplumber.table import TableFinder
 
-
-def _read_page(page: Any, name: str) -> _Page:
-    out = _Page(float(page.height))
-    objects = len(page.chars) + len(page.rects) + len(page.lines) + len(page.curves)
-    if objects > MAX_PAGE_OBJECTS:
-        raise ImportFailed(f"{name}第 {page.page_number} 页的内容过多（{objects} 个对象），不像年度报告的页面")
-    drawn = page.filter(lambda o: o["object_type"] == "char" or (
-        o["object_type"] in ("rect", "line", "curve") and _is_ruling(o)))
+    out = _Page(page.height)
     tables: list[_Table] = []
-    if len(drawn.edges) <= MAX_EDGES:
-        for found in drawn.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+    if page.edges and len(page.edges) <= MAX_EDGES:
+        for found in TableFinder(page, {"vertical_strategy": "lines", "horizontal_strategy": "lines"}).tables:
             t = _table(found)
             if t is not None:
                 tables.append(t)
     boxes = [(t.x0, t.top, t.x1, t.bottom) for t in tables]
 
     def outside(o: dict[str, Any]) -> bool:
-        if o["object_type"] != "char":
-            return False
         cx, cy = (o["x0"] + o["x1"]) / 2, (o["top"] + o["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    loose = page.filter(outside)
     for t in tables:
         out.items.append((t.top, t))
-    for tl in _text_lines(loose):
+    for tl in _text_lines([ch for ch in page.chars if outside(ch)], page):
         out.items.append((tl.top, tl))
     out.items.sort(key=lambda it: it[0])
     return out
@@ -234,32 +211,98 @@ def _read_page(page: Any, name: str) -> _Page:
 
 def _table(found: Any) -> _Table | None:
     """A found grid as rows of cells, or ``None`` for a framed paragraph (one column of prose)."""
-    rows_text = found.extract()
+    rows_text = _cell_texts(found)
     if not rows_text:
         return None
     n_cols = max(len(r) for r in rows_text)
     if n_cols < 2:
         return None
-    starts: list[list[bool]] = []
     # pdfplumber gives None for every position a merged cell covers; a cell covered from the
     # left (colspan) is not printed again, one covered from above (rowspan) neither: both None.
-    for row in found.rows:
-        starts.append([c is not None for c in row.cells])
-    rows: list[list[str | None]] = [[None if c is None else run_on(c.split("\n")) for c in r] for r in rows_text]
+    spans = [[None if c is None else (float(c[0]), float(c[2])) for c in row.cells] for row in found.rows]
     x0, top, x1, bottom = found.bbox
-    return _Table(rows, starts, float(x0), float(x1), float(top), float(bottom))
+    return _Table(rows_text, spans, float(x0), float(x1), float(top), float(bottom))
 
 
-def _text_lines(page: Any) -> list[_TextLine]:
-    """The page's text outside tables as lines, each with the cells its words form when they
-    stand apart in columns (a table drawn without lines)."""
-    out: list[_TextLine] = []
-    for ln in page.extract_text_lines(return_chars=True, strip=True):
-        chars = [c for c in ln["chars"] if c["text"].strip()]
-        if not chars:
+def _mid_y(ch: dict[str, Any]) -> float:
+    return (float(ch["top"]) + float(ch["bottom"])) / 2
+
+
+def _cell_texts(found: Any) -> list[list[str | None]]:
+    """Each cell's text (``None`` where a merged cell covers the position), the lines of a cell
+    re-joined as :func:`_cell_text` says. The table's characters are sorted once, so a page
+    with thousands of positioned characters costs one pass, not one per row."""
+    from bisect import bisect_left
+
+    x0, top, x1, bottom = (float(v) for v in found.bbox)
+    chars = sorted((ch for ch in found.page.chars
+                    if x0 <= (float(ch["x0"]) + float(ch["x1"])) / 2 < x1 and top <= _mid_y(ch) < bottom),
+                   key=_mid_y)
+    mids = [_mid_y(ch) for ch in chars]
+    out: list[list[str | None]] = []
+    for row in found.rows:
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = (float(v) for v in cell)
+            mine = [ch for ch in chars[bisect_left(mids, ctop):bisect_left(mids, cbottom)]
+                    if cx0 <= (float(ch["x0"]) + float(ch["x1"])) / 2 < cx1]
+            cells.append(_cell_text(mine, cx0, cx1))
+        out.append(cells)
+    return out
+
+
+def _cell_text(chars: list[dict[str, Any]], x0: float, x1: float) -> str:
+    """One cell's text: its lines top to bottom, run on (:func:`run_on`), except that a line
+    the cell's width forced to wrap inside a figure (``300`` / ``1`` in a narrow column) joins
+    the next one without a space — the next line's first character would not have fitted.
+    Lines broken where the text had room stay apart (two figures in one cell are no figure)."""
+    lines: list[list[dict[str, Any]]] = []
+    for ch in sorted(chars, key=_mid_y):
+        if not ch["text"].strip():
             continue
-        size = _median([float(c["size"]) for c in chars]) or 10.0
-        cells = _cells(chars, size)
+        if lines and _mid_y(ch) - _mid_y(lines[-1][0]) <= 0.5 * float(ch["size"]):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    if not lines:
+        return ""
+    for ln in lines:
+        ln.sort(key=lambda ch: float(ch["x0"]))
+    # the cell's inner padding: the smallest gap between a line and either side of the cell
+    pad = max(0.0, min(min(float(ln[0]["x0"]) - x0, x1 - float(ln[-1]["x1"])) for ln in lines))
+    room = x1 - x0 - 2 * pad
+    text = _joined(lines[0])
+    for prev, ln in zip(lines, lines[1:], strict=False):
+        piece = _joined(ln)
+        first = ln[0]
+        wrapped = (float(prev[-1]["x1"]) - float(prev[0]["x0"]) + float(first["x1"]) - float(first["x0"])
+                   > room + 0.5)
+        if wrapped and text[-1:].isascii() and text[-1:].isalnum() and piece[:1].isascii() and piece[:1].isalnum():
+            text += piece
+        else:
+            text = run_on([text, piece])
+    return text
+
+
+def _text_lines(chars: list[dict[str, Any]], page: Any) -> list[_TextLine]:
+    """The page's text outside tables as lines (pdfplumber's grouping of characters into
+    lines), each with the cells its words form when they stand apart in columns (a table drawn
+    without lines)."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    out: list[_TextLine] = []
+    if not chars:
+        return out
+    textmap = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
+    for ln in textmap.extract_text_lines(strip=True, return_chars=True):
+        line_chars = [c for c in ln["chars"] if c["text"].strip()]
+        if not line_chars:
+            continue
+        size = _median([float(c["size"]) for c in line_chars]) or 10.0
+        cells = _cells(line_chars, size)
         text = " ".join(" ".join(ln["text"].split()).split(" ")) if cells is None else "  ".join(cells)
         out.append(_TextLine(text, float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"]), size,
                              cells))
@@ -300,11 +343,20 @@ def _median(values: list[float]) -> float:
 # ---------------------------------------------------------------------- pages → lines
 
 
+@dataclass(slots=True)
+class _Row:
+    """A table row on its way to a :class:`Line`: its cells (``None`` where a merged cell
+    covers the position) and each starting cell's left and right edge on the page."""
+
+    cells: list[str | None]
+    spans: list[tuple[float, float] | None]
+
+
 def _lines(pages: list[_Page]) -> list[Line]:
     _drop_furniture(pages)
     lines: list[Line] = []
     para: list[_TextLine] = []  # the open paragraph's lines
-    run: list[list[str | None]] = []  # the open table's rows (a table broken across pages is one)
+    run: list[_Row] = []  # the open table's rows (a table broken across pages is one)
     left, right = _margins(pages)
     last_table: _Table | None = None
 
@@ -313,7 +365,7 @@ def _lines(pages: list[_Page]) -> list[Line]:
             lines.append(Line([run_on([ln.text for ln in para])]))
             para.clear()
         for r in run:
-            cells = [c for c in r if c is not None]  # as a web page's <tr>: the cells that start here
+            cells = [c for c in r.cells if c is not None]  # as a web page's <tr>: the cells that start here
             if any(c.strip() for c in cells):
                 lines.append(Line(cells, row=True))
         run.clear()
@@ -321,12 +373,12 @@ def _lines(pages: list[_Page]) -> list[Line]:
     for page in pages:
         for k, (_, item) in enumerate(page.items):
             if isinstance(item, _Table):
-                if (k == 0 and last_table is not None and run and not para
-                        and len(item.rows[0]) == len(last_table.rows[0])):
-                    run.extend(_continuation(run, last_table, item))
+                rows = [_Row(list(r), list(x)) for r, x in zip(item.rows, item.spans, strict=True)]
+                if k == 0 and last_table is not None and run and not para and _continues_table(last_table, item):
+                    run.extend(_continuation(run, rows))
                 else:
                     close()
-                    run.extend(item.rows)
+                    run.extend(rows)
                 last_table = item
                 continue
             last_table = None
@@ -341,39 +393,98 @@ def _lines(pages: list[_Page]) -> list[Line]:
     return lines
 
 
-def _continuation(run: list[list[str | None]], previous: _Table,
-                  table: _Table) -> list[list[str | None]]:
-    """The rows of a table that continues ``previous`` at the top of the next page.
+def _continues_table(previous: _Table, table: _Table) -> bool:
+    """A table at the top of a page carries on the one that ended the page before: the same
+    columns, or the same left and right edges (the columns a page's rows draw may differ: a
+    page holding only rows whose label spans three columns shows one label column)."""
+    if len(previous.rows[0]) == len(table.rows[0]):
+        return True
+    return abs(previous.x0 - table.x0) <= 3 and abs(previous.x1 - table.x1) <= 3
+
+
+def _above(run: list[_Row], span: tuple[float, float], *, last_only: bool = False) -> tuple[_Row, int] | None:
+    """The cell of the run nearest above that stands over ``span`` (its middle within the
+    cell's edges): in the last row, or higher up when a merged cell covers the last rows."""
+    middle = (span[0] + span[1]) / 2
+    for row in reversed(run[-1:] if last_only else run):
+        for c, edges in enumerate(row.spans):
+            if edges is not None and edges[0] <= middle <= edges[1]:
+                return row, c
+    return None
+
+
+def _continuation(run: list[_Row], rows: list[_Row]) -> list[_Row]:
+    """The rows of a table that continues ``run`` at the top of the next page.
 
     Header rows repeating the first rows of the table are dropped. Text in the first row that
     finishes a label the page break cut (``（四）无`` / ``法提供``, ``…重新出`` / ``具已获取信息``)
     is appended to that label's cell above, when only the joined words name a row of the form.
+    What is left of the first row is the rest of the run's last row when :func:`_rest_of_row`
+    says so. Cells are matched by their place on the page, not their index: the two pages may
+    show different numbers of columns.
     """
-    rows = list(table.rows)
     k = 0
     while k < len(rows) and k < len(run) and _same_row(rows[k], run[k]):
         k += 1
-    rows = [list(r) for r in rows[k:]]
+    rows = rows[k:]
     if not rows:
         return rows
     first = rows[0]
-    for c, text in enumerate(first):
-        if not text or is_value_text(text):
+    for c, text in enumerate(first.cells):
+        span = first.spans[c]
+        if not text or span is None or is_value_text(text):
             continue
-        above = next((r for r in reversed(run) if c < len(r) and r[c] is not None), None)
-        if above is None or not above[c] or is_value_text(above[c] or ""):
+        found = _above(run, span)
+        if found is None:
             continue
-        joined = (above[c] or "") + text
+        above, a = found
+        if not above.cells[a] or is_value_text(above.cells[a] or ""):
+            continue
+        joined = (above.cells[a] or "") + text
         if _label_strength(joined) >= STRONG and _label_strength(joined) > _label_strength(text):
-            above[c] = joined
-            first[c] = ""
-    if not any((c or "").strip() for c in first):
+            above.cells[a] = joined
+            first.cells[c] = ""
+    rest = _rest_of_row(run, first)
+    if rest is not None:
+        # The page break cut the last row itself (Word's 允许跨页断行, on by default): what it
+        # printed on this page finishes that row's cells (``17`` / ``8`` is 178).
+        last = run[-1]
+        for c, a in rest.items():
+            last.cells[a] = (last.cells[a] or "") + (first.cells[c] or "")
+            first.cells[c] = ""
+    if not any((c or "").strip() for c in first.cells):
         rows.pop(0)
     return rows
 
 
-def _same_row(a: list[str | None], b: list[str | None]) -> bool:
-    return [squash(c or "") for c in a] == [squash(c or "") for c in b] and any(b)
+def _rest_of_row(run: list[_Row], first: _Row) -> dict[int, int] | None:
+    """When ``first``, the first row on a new page, holds only what the page break cut off the
+    run's last row, which cell of that row each of its cells finishes (index → index); else
+    ``None``. It must have no label of its own left (labels that finish a cut label were joined
+    already), and every figure must stand under a figure of the last row whose text it carries
+    on (``17`` + ``8``, ``22`` + ``（其中修订16件）``). A row of its own always has a label, or,
+    in a table without labels, figures under column headings: it stays a row."""
+    out: dict[int, int] = {}
+    for c, text in enumerate(first.cells):
+        if not text or not text.strip():
+            continue
+        span = first.spans[c]
+        found = _above(run, span, last_only=True) if span is not None else None
+        if found is None or not is_value_text(text):
+            return None
+        _, a = found
+        above = run[-1].cells[a]
+        if not above or not is_value_text(above) or not is_value_text(above + text) or a in out.values():
+            return None
+        out[c] = a
+    return out or None
+
+
+def _same_row(a: _Row, b: _Row) -> bool:
+    """The same printed cells (a header row repeated on the next page)."""
+    printed_a = [squash(c) for c in a.cells if c is not None]
+    printed_b = [squash(c) for c in b.cells if c is not None]
+    return printed_a == printed_b and any(printed_b)
 
 
 def _label_strength(text: str) -> float:

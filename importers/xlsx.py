@@ -75,6 +75,7 @@ def import_workbook(source: str | os.PathLike[str] | BinaryIO) -> ImportResult:
 
 def import_workbook_data(data: bytes, name: str = "工作簿") -> ImportResult:
     """:func:`import_workbook` of bytes already read (``name`` as messages quote it)."""
+    checkpoint("正在读取工作簿……")
     check_archive(data, name)
     wb = _load(data, name, data_only=True)
     try:
@@ -185,6 +186,7 @@ class _Sheet:
     a million rows below the form cost nothing. Offers the few worksheet calls the reader uses."""
 
     def __init__(self, ws: Any, max_rows: int, max_cols: int) -> None:
+        checkpoint(f"正在读取工作表“{ws.title}”……")
         self.title: str = ws.title
         self.max_rows, self.max_cols = max_rows, max_cols
         self._cells: dict[tuple[int, int], _Cell] = {}

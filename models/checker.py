@@ -19,6 +19,7 @@ from models.places import locator_for
 from models.report import Change, Report
 from models.rules import Check, Context, compile_rules
 from models.rules.base import total, usable
+from models.rules.carryover import consecutive
 from models.rules.tables import EquationCheck
 from models.template import ReportTemplate, RuleSpec
 from models.values import CellRef, Value
@@ -103,6 +104,8 @@ class Checker:
         if change.kind == "text" and change.section:
             return self.recheck_text(result, report, previous, sections=(change.section,))
         if change.kind == "meta":
+            if self._view(report, previous) is not None:
+                return self.check(report, previous)  # the year decides which carry-over checks run
             return self._rerun(result, report, dict.fromkeys(self._by_meta), previous)
         if change.kind == "previous":
             return self.check(report, previous)
@@ -173,8 +176,15 @@ class Checker:
         """Carry-over checks; a rule that cannot compare across the two formats says so once."""
         assert ctx.last is not None
         incomparable = ctx.last.incomparable
+        # Last year's report of another year (linked by mistake, a year skipped): no figure is
+        # compared year on year; ``carryover.year`` says so.
+        last_year, year = ctx.last.year, ctx.report.meta.year
+        years_apart = not consecutive(last_year, year)
+        not_older = years_apart and last_year is not None and year is not None and last_year >= year
         for c in checks:
             c.clear(found)
+            if years_apart and (c.consecutive_years or (not_older and not c.any_year)):
+                continue
             if c.rule.id in incomparable:
                 f = Finding(rule=c.rule.id, severity="info", section=None, cells=(), total_cell=None,
                             expected=None, actual=ctx.last.template, message=incomparable[c.rule.id],

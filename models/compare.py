@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from models.checker import checker_for
 from models.findings import Finding
 from models.last_year import LastYear, LastYearView, in_this_format
+from models.normalise import squash
 from models.numbers import format_value, magnitude
 from models.places import locator_for
 from models.report import Report
@@ -57,7 +58,8 @@ class CellChange:
 
     @property
     def changed(self) -> bool:
-        return self.comparable and self.last != self.this
+        """Both years have a figure and they differ (a cell not filled in is not a change)."""
+        return self.comparable and self.last is not None and self.this is not None and self.last != self.this
 
     def change_text(self) -> str:
         return change_text(self.change)
@@ -191,12 +193,20 @@ def compare(last: LastYear | Report, this: Report, *, movers: int = MOVERS) -> C
     carry_rules = {c.rule.id for c in checker.checks if c.reads.previous}
     findings = tuple(f for f in checker.check(this, kept) if f.rule in carry_rules)
     notes = []
-    if kept.year is not None and this.meta.year is not None and kept.year != this.meta.year - 1:
-        notes.append(f"上年报告是 {kept.year} 年度的，本年报告是 {this.meta.year} 年度的，不是相邻的两年")
+    year = this.meta.year
+    if kept.year is not None and year is not None and kept.year != year - 1:
+        # The carry-over rules do not compare figures across such years (carryover.year says so).
+        if kept.year == year:
+            notes.append(f"两份报告都是 {year} 年度的：对比的不是上年和本年，而是同一年度的两份报告；未核对上年结转等")
+        elif kept.year > year:
+            notes.append(f"作为“上年”的报告是 {kept.year} 年度的，比“本年”的报告（{year} 年度）还晚：两份报告的顺序是否弄反了？"
+                         "未核对上年结转等")
+        else:
+            notes.append(f"上年报告是 {kept.year} 年度的，本年报告是 {year} 年度的，不是相邻的两年；未核对上年结转等")
     if not view.same_format:
         notes.append(f"上年报告使用另一种格式（{kept.template}），只对比两种格式中含义相同的单元格")
-    if kept.agency and this.meta.agency and kept.agency != this.meta.agency:
-        notes.append(f"两份报告的机关名称不同：上年“{kept.agency}”，本年“{this.meta.agency}”")
+    if kept.agency and this.meta.agency and squash(kept.agency) != squash(this.meta.agency):
+        notes.append(f"两份报告的机关名称不同：上年“{kept.agency}”，本年“{this.meta.agency}”；请确认是同一机关的报告")
     last_template_title = template.report_title(kept.agency, kept.year) if kept.agency else f"{kept.year or ''}年度报告"
     return Comparison(
         template=template, agency=this.meta.agency or kept.agency, this_year=this.meta.year, last_year=kept.year,

@@ -78,16 +78,17 @@ class LastYearView:
     texts: Mapping[str, str]
     same_format: bool
     incomparable: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # rule id → the info said instead of comparing
+    agency: str = ""
 
 
 def in_this_format(last: LastYear, template: ReportTemplate) -> LastYearView:
     """``last`` in ``template``'s keys: the same mapping when the formats agree, else only the
     cells the template's ``previous_formats`` declares comparable (none when it declares nothing)."""
     if last.template == template.id:
-        return LastYearView(last.template, last.year, last.values, last.texts, same_format=True)
+        return LastYearView(last.template, last.year, last.values, last.texts, same_format=True, agency=last.agency)
     mapping = template.previous_formats.get(last.template)
     if mapping is None:
-        return LastYearView(last.template, last.year, {}, last.texts, same_format=False)
+        return LastYearView(last.template, last.year, {}, last.texts, same_format=False, agency=last.agency)
     values = {ref: v for ref, v in last.values.items() if mapping.maps(ref) and template.cell(*ref) is not None}
     return LastYearView(last.template, last.year, values, last.texts, same_format=False,
-                        incomparable=mapping.incomparable)
+                        incomparable=mapping.incomparable, agency=last.agency)

@@ -324,18 +324,29 @@ def _pattern(units: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(_NUMBER_BEFORE_UNIT + f"({alternation(units)})")
 
 
+#: How far before a number its context is looked for (characters): the words before it are a
+#: few characters, and a text without sentence ends (a pasted table, a hostile file) must not
+#: make every number scan back to the start of the text.
+_CONTEXT_WINDOW = 200
+
+
 @lru_cache(maxsize=64)
 def _stated_numbers(reader: StatedNumbers, text: str) -> tuple[StatedNumber, ...]:
     out: list[StatedNumber] = []
+    sentence = 0  # where the sentence of the current number starts
+    seen = 0  # the text before this offset has been searched for sentence ends
     for m in _pattern(tuple(reader.units)).finditer(text):
         whole, places, unit = m.group(1), m.group(2), m.group(3)
         kind = reader.units[unit]
         value = Decimal(whole.replace(",", "") + (f".{places}" if places else ""))
         start = m.start(1)
-        sentence = max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1
+        # Each stretch of the text is searched once (numbers come in order): linear in the text.
+        sentence = max(sentence, *(text.rfind(ch, seen, start) + 1 for ch in _SENTENCE_END))
+        seen = start
         # The words before it, without blanks and figures: editing a neighbouring figure
         # (3119件，答复3050件) leaves this one where it stood.
-        before = _NOT_CONTEXT.sub("", text[sentence:start])[-reader.context_chars:]
+        window = text[max(sentence, start - _CONTEXT_WINDOW):start]
+        before = _NOT_CONTEXT.sub("", window)[-reader.context_chars:]
         end = m.end(2) if places else m.end(1)
         out.append(StatedNumber(start, end, text[start:end], value, unit, kind, before))
     return tuple(out)

@@ -90,6 +90,37 @@ def test_new_with_year_and_copied_texts(tmp_path: Path, last_year: Path) -> None
     assert "narrative.stale_number" in rules
 
 
+def test_new_from_an_incomplete_report_says_what_was_not_carried(tmp_path: Path) -> None:
+    """龙岗's excerpt stops in the middle of 表三: nothing to carry, every 上年结转 blank (not 0),
+    and the clerk is told why and that last year's report itself needs a look."""
+    out = tmp_path / "new.json"
+    code, stdout, err = run("new", str(out), "--from", str(FIXTURES / "longgang-dept-2024-excerpt.txt"))
+    assert code == 0, err
+    assert "读取上年报告时有" in stdout and "无法从上年报告结转" in stdout and "没有结转才填 0" in stdout
+    report = storage.load(out)
+    assert all(report.values[req("carried_over", c)] is None for c in report.template.section("requests").column_keys)
+    code, found = carryover_rules(out)
+    assert found == ["carryover.requests"]
+
+
+def test_new_from_this_years_own_report_asks_for_the_year(tmp_path: Path) -> None:
+    """A report on the current year picked as "last year's": the year after has not begun, so
+    `new` asks for it outright (--year) rather than making a report on a future year."""
+    from datetime import date
+
+    this_year = tmp_path / "本年.json"
+    report = make_huaian()
+    report.meta.year = date.today().year
+    storage.save(report, this_year)
+    out = tmp_path / "new.json"
+    code, _, err = run("new", str(out), "--from", str(this_year))
+    assert code == 2 and "还没有到" in err and f"--year {date.today().year + 1}" in err and not out.exists()
+    code, stdout, err = run("new", str(out), "--from", str(this_year), "--year", str(date.today().year + 1))
+    assert code == 0 and "还没有到" in stdout and out.exists()
+    code, _, err = run("new", str(tmp_path / "same.json"), "--from", str(this_year), "--year", str(date.today().year))
+    assert code == 2 and "应晚于它" in err
+
+
 def test_new_blank(tmp_path: Path) -> None:
     out = tmp_path / "blank.json"
     code, stdout, err = run("new", str(out), "--agency", "某某县某某局", "--year", "2025", "--level", "县级政府部门")

@@ -14,13 +14,15 @@ desk's save is reloaded quietly when this desk has no unsaved changes, else the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMenu
 
 from models import fingerprint, owner_file, storage
+from models.file_names import safe_file_name
 from models.owner_file import OwnerFile
 from models.report import Report
 from models.resources import is_shipped
@@ -59,18 +61,21 @@ class DocumentController(QObject):
     """File handling for one window.
 
     Signals:
-        busyChanged(bool, str): background work (export, print rendering) started/ended,
-            with the message to show meanwhile.
+        busyChanged(bool, str): background work (import, export, print rendering) started/ended,
+            with the message to show meanwhile (the window shows a progress bar and 取消).
+        stageChanged(str): the stage the background work has reached.
     """
 
     busyChanged = Signal(bool, str)
+    stageChanged = Signal(str)  # what the background work is doing now (beside the progress bar)
 
     def __init__(self, window: MainWindow, settings: AppSettings, recovery: RecoveryManager | None) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
         self.recovery = recovery
-        self.export_task: Task | None = None
+        self._task: Task | None = None  # the import/export/print running in the background
+        self._importing = False
         self.include_check_page = False  # 文件 → PDF 附校验说明页
         self.owner: OwnerFile | None = None  # our owner file beside the open report
         self._checking = False  # a disk check is asking the user: no second one meanwhile
@@ -91,6 +96,54 @@ class DocumentController(QObject):
 
             self._year = YearCycle(self)
         return self._year
+
+    # ------------------------------------------------------------------ background work
+
+    @property
+    def export_task(self) -> Task | None:
+        """The background task (import, export, print; the name is kept for older callers)."""
+        return self._task
+
+    @export_task.setter
+    def export_task(self, task: Task | None) -> None:
+        self._task = task
+        if task is not None:  # however it was started, 取消 ends its busy state
+            task.stage.connect(self.stageChanged)
+            task.cancelled.connect(lambda: self.busyChanged.emit(False, ""))
+
+    def busy(self) -> bool:
+        return self._task is not None and self._task.running
+
+    def cancel_work(self) -> None:
+        """取消: the running work stops at its next checkpoint."""
+        if self.busy():
+            assert self._task is not None
+            self._task.cancel()
+            self.stageChanged.emit("正在取消……")
+
+    def _start(self, message: str, op: Callable[[], Any], done: Callable[[Any], None],
+               failed: Callable[[BaseException], None], cancelled: str) -> Task:
+        """Run ``op`` off the GUI thread with the progress bar and 取消 shown meanwhile."""
+        def finish() -> None:
+            self.busyChanged.emit(False, "")
+
+        def on_done(result: Any) -> None:
+            finish()
+            done(result)
+
+        def on_failed(exc: BaseException) -> None:
+            finish()
+            failed(exc)
+
+        def on_cancelled() -> None:
+            finish()
+            self.window.show_message(cancelled)
+
+        self.busyChanged.emit(True, message)
+        task = run_in_background(self, op, on_done, on_failed, on_cancelled)
+        task.stage.connect(self.stageChanged)
+        self._task = task
+        return task
 
     @property
     def session(self) -> DocumentSession | None:
@@ -118,9 +171,13 @@ class DocumentController(QObject):
                 self.recovery.store.remove()
         if path:
             if self._open_path(path, ask=False):
+                if self.session is None:  # a document being imported in the background: blank meanwhile
+                    self.adopt(DocumentSession(Report.blank(newest_template())))
                 return
         elif (self.settings.last_file and Path(self.settings.last_file).is_file()
               and self._open_path(self.settings.last_file, ask=False, quiet=True)):
+            if self.session is None:  # a document being imported in the background: blank meanwhile
+                self.adopt(DocumentSession(Report.blank(newest_template())))
             return
         self.adopt(DocumentSession(Report.blank(newest_template())))
 
@@ -149,7 +206,9 @@ class DocumentController(QObject):
         """The window is about to close: False when the user cancelled."""
         if not self.maybe_save("关闭前"):
             return False
-        if self.export_task is not None and self.export_task.running:
+        if self.busy() and self._importing:
+            self.cancel_work()  # an import would only replace the report being closed
+        if self.busy():
             # The user asked for that file: let the export finish rather than cut it off.
             self.window.statusBar().showMessage("正在完成导出，请稍候……")
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -214,7 +273,7 @@ class DocumentController(QObject):
         """
         p = Path(path)
         if p.suffix.lower() != ".json":
-            return self.import_path(str(p))
+            return self.import_path(str(p)) is not None
         same = self.session is not None and self.session.path == p.absolute()
         other = owner_file.other_owner(p, self.owner.token if same and self.owner else None)
         choice = "edit"
@@ -306,8 +365,8 @@ class DocumentController(QObject):
         session = self.session
         if session is None:
             return False
-        base = session.path.stem if session.path else (session.report.title if session.report.meta.agency
-                                                         else UNTITLED)
+        base = session.path.stem if session.path else safe_file_name(
+            session.report.title if session.report.meta.agency else "", UNTITLED)
         folder = self.report_folder(session.path)
         path = dialogs.get_save_path(self.window, "保存报告", str(Path(folder) / f"{base}.json"), REPORT_FILTER)
         if not path:
@@ -405,7 +464,6 @@ class DocumentController(QObject):
         if now is None:
             self.window.set_warning("disk", f"磁盘上的“{session.path.name}”已被移动或删除；保存将重新创建它")
             return
-        self.window.set_warning("disk", None)
         if not session.modified:
             name = session.path.name
             if self._reload():
@@ -413,7 +471,8 @@ class DocumentController(QObject):
                                          "已重新载入")
             return
         if now == self._declined:
-            return
+            return  # asked already: the warning stays up until the save asks again
+        self.window.set_warning("disk", None)
         self._checking = True
         try:
             choice = dialogs.ask_disk_conflict(self.window, session.path.name, self._who_changed(session.path, now))
@@ -450,42 +509,48 @@ class DocumentController(QObject):
 
     # ------------------------------------------------------------------ import
 
-    def import_text(self) -> None:
+    def import_text(self) -> Task | None:
         path = dialogs.get_open_path(self.window, "导入已发布的年报", self.settings.last_dir, TEXT_IMPORT_FILTER)
-        if path:
-            self.import_path(path)
+        return self.import_path(path) if path else None
 
-    def import_xlsx(self) -> None:
+    def import_xlsx(self) -> Task | None:
         path = dialogs.get_open_path(self.window, "从 Excel 导入", self.settings.export_dir, XLSX_FILTER)
-        if path:
-            self.import_path(path)
+        return self.import_path(path) if path else None
 
-    def import_path(self, path: str) -> bool:
-        """Read a .txt/.html/.xlsx into a new unsaved report and show what the importer said."""
+    def import_path(self, path: str) -> Task | None:
+        """Read a document into a new unsaved report, in the background (取消 stops it); once
+        read, ask about unsaved changes, show the report and what the importer said."""
         p = Path(path)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            from importers import ImportFailed, read_report
+        if self.busy():
+            self.window.show_message("正在处理上一项任务，请稍候或先取消")
+            return None
 
-            try:
-                imported = read_report(p)
-            except (ImportFailed, storage.ReportFileError) as exc:
-                imported, message = None, str(exc)
-            else:
-                message = None
-        finally:
-            QApplication.restoreOverrideCursor()
-        if message is not None or imported is None:
-            errors.show_error(self.window, "无法导入", message or "导入失败")
-            return False
-        if not self.maybe_save("导入前"):
-            return False
-        self.adopt(DocumentSession(imported.report, None, dirty=True))
-        self.settings.last_dir = str(p.resolve().parent)
-        if imported.findings:
-            dialogs.show_import_summary(self.window, p.name, imported.findings)
-        self.window.show_message(f"已导入 {p.name}，请核对后保存为报告文件")
-        return True
+        def op() -> Any:
+            from importers import read_report
+
+            return read_report(p)
+
+        def done(imported: Any) -> None:
+            self._importing = False
+            if not self.maybe_save("导入前"):
+                return
+            self.adopt(DocumentSession(imported.report, None, dirty=True))
+            self.settings.last_dir = str(p.resolve().parent)
+            if imported.findings:
+                dialogs.show_import_summary(self.window, p.name, imported.findings)
+            self.window.show_message(f"已导入 {p.name}，请核对后保存为报告文件")
+
+        def failed(exc: BaseException) -> None:
+            self._importing = False
+            errors.show_error(self.window, "无法导入", import_failure_message(exc, p))
+
+        def cancelled() -> None:
+            self._importing = False
+
+        self._importing = True
+        task = self._start(f"正在导入“{p.name}”……", op, done, failed, f"已取消导入“{p.name}”，当前报告未改动")
+        task.cancelled.connect(cancelled)
+        return task
 
     # ------------------------------------------------------------------ export / print
 
@@ -503,8 +568,8 @@ class DocumentController(QObject):
         session = self.session
         if session is None:
             return None
-        if self.export_task is not None and self.export_task.running:
-            self.window.show_message("正在导出，请稍候……")
+        if self.busy():
+            self.window.show_message("正在处理上一项任务，请稍候或先取消")
             return None
         if not self._confirm_errors(verb):
             return None
@@ -515,7 +580,8 @@ class DocumentController(QObject):
         session = self._ready_for_output("导出")
         if session is None:
             return None
-        base = session.report.title if session.report.meta.agency else UNTITLED
+        # the agency comes from the file: a name, never a path (../, C:\, CON)
+        base = safe_file_name(session.report.title if session.report.meta.agency else "", UNTITLED)
         export_dir = self.settings.export_dir
         folder = export_dir if export_dir and not is_shipped(export_dir) else self.report_folder(session.path)
         path = dialogs.get_save_path(self.window, f"导出 {EXPORT_NAMES[suffix]}",
@@ -533,17 +599,14 @@ class DocumentController(QObject):
             return target
 
         def done(p: Path) -> None:
-            self.busyChanged.emit(False, "")
             self.settings.export_dir = str(p.parent)
             self.window.show_message(f"已导出到 {p}")
 
         def failed(exc: BaseException) -> None:
-            self.busyChanged.emit(False, "")
             errors.show_error(self.window, f"导出 {EXPORT_NAMES[suffix]} 失败", export_failure_message(exc, suffix))
 
-        self.busyChanged.emit(True, f"正在导出 {EXPORT_NAMES[suffix]}……")
-        self.export_task = run_in_background(self, op, done, failed)
-        return self.export_task
+        return self._start(f"正在导出 {EXPORT_NAMES[suffix]}……", op, done, failed,
+                           f"已取消导出 {EXPORT_NAMES[suffix]}，没有写出文件")
 
     def print_report(self) -> Task | None:
         session = self._ready_for_output("打印")
@@ -559,21 +622,30 @@ class DocumentController(QObject):
             return render_pages(render(snapshot, ".pdf", include_check_page=check_page))
 
         def done(pages: list) -> None:  # type: ignore[type-arg]
-            self.busyChanged.emit(False, "")
             from ui.printing import show_print_preview
 
             show_print_preview(self.window, pages)
 
         def failed(exc: BaseException) -> None:
-            self.busyChanged.emit(False, "")
             from ui.printing import PrintUnavailable
 
             message = str(exc) if isinstance(exc, PrintUnavailable) else export_failure_message(exc, ".pdf")
             errors.show_error(self.window, "无法打印", message)
 
-        self.busyChanged.emit(True, "正在排版，准备打印预览……")
-        self.export_task = run_in_background(self, op, done, failed)
-        return self.export_task
+        return self._start("正在排版，准备打印预览……", op, done, failed, "已取消打印")
+
+
+def import_failure_message(exc: BaseException, p: Path) -> str:
+    """A Chinese message for a failed import; anything unexpected is named as it is."""
+    from importers import ImportFailed
+
+    if isinstance(exc, (ImportFailed, storage.ReportFileError)):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return f"“{p.name}”太大或太复杂，内存不足，无法导入"
+    if isinstance(exc, OSError):
+        return f"无法读取“{p.name}”：{storage.os_error_text(exc)}"
+    return f"导入“{p.name}”时出错（{type(exc).__name__}: {exc}）；当前报告未改动"
 
 
 def export_failure_message(exc: BaseException, suffix: str) -> str:

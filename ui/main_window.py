@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         # Open/save/import/export/print: the window only wires menus and shows the result.
         self.documents = DocumentController(self, settings, self.recovery)
         self.documents.busyChanged.connect(self._busy)
+        self.documents.stageChanged.connect(self._stage)
         if self.recovery is not None:
             self.recovery.errorChanged.connect(
                 lambda reason: self.set_warning("recovery", f"自动恢复文件无法写入：{reason}" if reason else None))
@@ -355,6 +357,14 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumWidth(120)
         self.busy.setMaximumHeight(14)
         self.busy.hide()
+        # What the background work is doing, and 取消 (it stops at the work's next checkpoint).
+        self.busy_label = QLabel()
+        self.busy_label.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("取消")
+        self.cancel_button.setToolTip("停止正在进行的导入、导出或打印排版")
+        self.cancel_button.clicked.connect(self.documents.cancel_work)
+        self.cancel_button.hide()
         self.summary_icon = QLabel()
         self.summary_label = QLabel()
         # Warnings that stay until their cause is gone (the recovery file cannot be written, the
@@ -366,7 +376,9 @@ class MainWindow(QMainWindow):
         self._warnings: dict[str, str] = {}
         sb.addWidget(self.cell_label, 1)
         sb.addPermanentWidget(self.warning_label)
+        sb.addPermanentWidget(self.busy_label)
         sb.addPermanentWidget(self.busy)
+        sb.addPermanentWidget(self.cancel_button)
         sb.addPermanentWidget(self.summary_icon)
         sb.addPermanentWidget(self.summary_label)
 
@@ -680,13 +692,19 @@ class MainWindow(QMainWindow):
         self.show_message(msg)
 
     def _busy(self, on: bool, message: str = "") -> None:
-        self.busy.setVisible(on)
-        for a in (self.act_export_pdf, self.act_export_xlsx, self.act_export_docx, self.act_export_html, self.act_print):
+        for w in (self.busy, self.busy_label, self.cancel_button):
+            w.setVisible(on)
+        self.cancel_button.setEnabled(on)
+        self.busy_label.setText(message)
+        for a in (self.act_export_pdf, self.act_export_xlsx, self.act_export_docx, self.act_export_html, self.act_print,
+                  self.act_import, self.act_import_xlsx):
             a.setEnabled(not on)
-        if on:
-            self.statusBar().showMessage(message)
-        else:
-            self.statusBar().clearMessage()
+
+    def _stage(self, text: str) -> None:
+        if self.busy_label.isVisible():
+            self.busy_label.setText(text)
+            if text == "正在取消……":
+                self.cancel_button.setEnabled(False)
 
     # ------------------------------------------------------------------ misc
 

@@ -65,15 +65,20 @@ def _qtpdf(pdf: bytes) -> tuple[int, PageRenderer]:
 def _pdfium(pdf: bytes) -> tuple[int, PageRenderer]:
     import pypdfium2  # type: ignore[import-not-found]
 
-    doc = pypdfium2.PdfDocument(pdf)
+    from importers.pdf_objects import PDFIUM_LOCK  # PDFium is not thread-safe: the PDF importer uses it too
+
+    with PDFIUM_LOCK:
+        doc = pypdfium2.PdfDocument(pdf)
+        count = len(doc)
 
     def render(page: int, dpi: int) -> QImage:
-        bitmap = doc[page].render(scale=dpi / 72, rev_byteorder=True)
-        fmt = QImage.Format.Format_RGBA8888 if bitmap.n_channels == 4 else QImage.Format.Format_RGB888
-        image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, fmt)
-        return image.copy()  # detach from pdfium's buffer
+        with PDFIUM_LOCK:
+            bitmap = doc[page].render(scale=dpi / 72, rev_byteorder=True)
+            fmt = QImage.Format.Format_RGBA8888 if bitmap.n_channels == 4 else QImage.Format.Format_RGB888
+            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, fmt)
+            return image.copy()  # detach from pdfium's buffer
 
-    return len(doc), render
+    return count, render
 
 
 def render_pages(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:

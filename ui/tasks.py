@@ -1,8 +1,13 @@
-"""Background work (exports, print rendering) without freezing the window.
+"""Background work (imports, exports, print rendering) without freezing the window.
 
 ``run_in_background(parent, op, on_success, on_failure)`` runs ``op`` on the global
 QThreadPool and calls the callbacks on the GUI thread. ``op`` must not touch widgets and gets
 a snapshot (``report.copy()``), never the live report the user keeps editing.
+
+Every task can be cancelled: ``op`` runs under a :class:`models.progress.Progress`, whose
+checkpoints (in the importers and exporters) raise ``Cancelled`` once ``task.cancel()`` was
+called; the task then emits ``cancelled`` instead of ``failed``. The stage a checkpoint names
+arrives as ``stage(text)`` on the GUI thread.
 """
 
 from __future__ import annotations
@@ -12,44 +17,59 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from models.progress import Cancelled, Progress, running
+
 _running: set[Task] = set()  # keep Python wrappers alive until the result arrives
 
 
 class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
+    stage = Signal(str)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, op: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, op: Callable[[], Any], relay: _Relay, progress: Progress) -> None:
         super().__init__()
         self.op = op
         self.relay = relay
+        self.progress = progress
 
     def run(self) -> None:
         try:
-            result = self.op()
-        except BaseException as exc:  # handed to on_failure on the GUI thread
+            with running(self.progress):
+                result = self.op()
+        except BaseException as exc:  # handed to on_failure (or cancelled) on the GUI thread
             self.relay.failed.emit(exc)
         else:
             self.relay.done.emit(result)
 
 
 class Task(QObject):
-    """Signals: finished(result) / failed(exception), emitted on the GUI thread."""
+    """Signals: finished(result) / failed(exception) / cancelled() and stage(text), emitted on
+    the GUI thread."""
 
     finished = Signal(object)
     failed = Signal(object)
+    cancelled = Signal()
+    stage = Signal(str)
 
     def __init__(self, on_success: Callable[[Any], None] | None, on_failure: Callable[[BaseException], None] | None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, on_cancelled: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self._on_success = on_success
         self._on_failure = on_failure
+        self._on_cancelled = on_cancelled
         self.relay = _Relay()  # lives in the GUI thread: its signals are queued to our slots
         self.relay.done.connect(self._done)
         self.relay.failed.connect(self._failed)
+        self.relay.stage.connect(self.stage)
+        self.progress = Progress(on_step=self.relay.stage.emit)
         self.running = True
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next checkpoint (it then emits ``cancelled``)."""
+        self.progress.cancel()
 
     @Slot(object)
     def _done(self, result: Any) -> None:
@@ -63,6 +83,11 @@ class Task(QObject):
     def _failed(self, exc: BaseException) -> None:
         self.running = False
         _running.discard(self)
+        if isinstance(exc, Cancelled):
+            if self._on_cancelled is not None:
+                self._on_cancelled()
+            self.cancelled.emit()
+            return
         if self._on_failure is not None:
             self._on_failure(exc)
         self.failed.emit(exc)
@@ -70,8 +95,9 @@ class Task(QObject):
 
 def run_in_background(parent: QObject | None, op: Callable[[], Any],
                       on_success: Callable[[Any], None] | None = None,
-                      on_failure: Callable[[BaseException], None] | None = None) -> Task:
-    task = Task(on_success, on_failure, parent)
+                      on_failure: Callable[[BaseException], None] | None = None,
+                      on_cancelled: Callable[[], None] | None = None) -> Task:
+    task = Task(on_success, on_failure, parent, on_cancelled)
     _running.add(task)
-    QThreadPool.globalInstance().start(_Runnable(op, task.relay))
+    QThreadPool.globalInstance().start(_Runnable(op, task.relay, task.progress))
     return task

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from models.file_names import safe_file_name
 from models.last_year import LastYear
 from ui import dialogs, errors
 from ui.session import DocumentSession
@@ -97,6 +98,7 @@ class YearCycle(QObject):
     def adopt_previous(self, last_report, source) -> bool:  # type: ignore[no-untyped-def]
         """Link ``last_report`` once the user agreed to anything odd about it (not the year before,
         another agency); True when linked."""
+        from models.normalise import squash
         from models.previous import kept_of
 
         session = self.session
@@ -106,7 +108,7 @@ class YearCycle(QObject):
         odd = []
         if kept.year is not None and this.year is not None and kept.year != this.year - 1:
             odd.append(f"所选报告是 {kept.year} 年度的，本报告是 {this.year} 年度的（上一年度应为 {this.year - 1} 年）")
-        if kept.agency and this.agency and kept.agency != this.agency:
+        if kept.agency and this.agency and squash(kept.agency) != squash(this.agency):
             odd.append(f"所选报告的机关是“{kept.agency}”，本报告是“{this.agency}”")
         if odd and not dialogs.ask_yes_no(self.window, "关联上年报告", "；\n".join(odd) + "。\n\n仍要把它作为上年报告吗？",
                                           yes="仍要关联", no="取消"):
@@ -141,7 +143,7 @@ class YearCycle(QObject):
             return None
         report = session.report
         folder = self.documents.settings.export_dir or (str(session.path.parent) if session.path else str(Path.home()))
-        base = f"{report.title if report.meta.agency else '年度报告'}与上年对比"
+        base = safe_file_name(f"{report.title if report.meta.agency else '年度报告'}与上年对比", "与上年对比")
         path = dialogs.get_save_path(self.window, "与上年对比", str(Path(folder) / f"{base}.xlsx"),
                                      ";;".join(COMPARE_FILTERS.values()))
         if not path:

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 from models.last_year import SourceFile
 from models.report import LEVELS, Report
 from models.template import template_for_year
-from models.year_cycle import YearCycleError, describe_carried, new_from_last
+from models.year_cycle import YearCycleError, describe_carried, future_year, new_from_last
 from ui.tasks import Task, run_in_background
 
 ERROR_STYLE = "color: #8A1F11;"
 QUIET_STYLE = "color: #4A5868;"
+NOTE_STYLE = "color: #7A4B00;"  # what the clerk must know before creating (another year, blanks)
 
 
 def open_filter() -> str:
@@ -129,7 +130,8 @@ class NewFromLastDialog(QDialog):
         layout.addWidget(self.copy_texts)
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet(QUIET_STYLE)
+        self.notes.setStyleSheet(NOTE_STYLE)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.notes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -171,7 +173,8 @@ class NewFromLastDialog(QDialog):
         level = f"，{LEVELS[meta.level]}" if meta.level in LEVELS else ""
         self.last_year.setText(f"{meta.year or '未读到'} 年度，{report.template.label}{level}")
         found = f"，{read.problems} 处读取时需要核对" if read.problems else ""
-        self.status.setText(f"已读取“{Path(self.path.text()).name}”{found}。")
+        self.read_status = f"已读取“{Path(self.path.text()).name}”{found}。"
+        self.status.setText(self.read_status)
         self.year.setEnabled(True)
         self.copy_texts.setEnabled(any(report.texts.values()))
         self.year.blockSignals(True)
@@ -198,18 +201,36 @@ class NewFromLastDialog(QDialog):
         template = template_for_year(year)
         try:
             made = new_from_last(self.read.report, year=year)
-        except YearCycleError as exc:
-            self.format.setText(str(exc))
+        except YearCycleError as exc:  # no format for that year, or not after last year's
+            self.status.setStyleSheet(ERROR_STYLE)
+            self.status.setText(str(exc))
+            self.format.setText("—")
             self.carried.setText("—")
             self.notes.setText("")
             self.ok.setEnabled(False)
             return
+        self.status.setStyleSheet(QUIET_STYLE)
+        self.status.setText(self.read_status)
         assert template is not None
         self.format.setText(f"{template.label}（{template.source}）")
         lines = describe_carried(made.report.template, made.carried)
         self.carried.setText("\n".join(lines) if lines else "无（上年报告没有可结转的数字）")
         self.notes.setText("\n".join(f"注意：{n}" for n in made.notes))
         self.ok.setEnabled(True)
+
+    def accept(self) -> None:
+        """新建: a year that has not begun yet is asked about first (the file picked may be this
+        year's own report)."""
+        from ui import dialogs
+
+        year = self.year.value()
+        if self.read is not None and future_year(year):
+            last = self.read.report.meta.year or "未知"
+            question = (f"{year} 年度还没有到：所选的报告是 {last} 年度的，从它新建的是 {year} 年度的报告。\n"
+                        f"如果所选的就是本年度的报告，请改选上一年度的报告。\n\n仍要新建 {year} 年度的报告吗？")
+            if not dialogs.ask_yes_no(self, "从上年报告新建", question, yes="仍要新建", no="返回修改"):
+                return
+        super().accept()
 
     def choice(self) -> NewFromLastChoice | None:
         if self.read is None:

@@ -105,6 +105,14 @@ class Check:
 
     __slots__ = ("rule", "reads", "keys")
 
+    #: It compares this year's figures with last year's, so it runs only when last year's report
+    #: is of the year before (``carryover.year`` says why it did not run otherwise).
+    consecutive_years: ClassVar[bool] = False
+    #: It runs whatever the years of the two reports (only ``carryover.year``, which says when they
+    #: are not last year's and this year's); every other check of last year needs last year's
+    #: report to be older than this one.
+    any_year: ClassVar[bool] = False
+
     def __init__(self, rule: RuleSpec, reads: Reads, places: Iterable[Hashable]) -> None:
         self.rule = rule
         self.reads = reads

@@ -10,10 +10,75 @@ from decimal import Decimal
 from models.findings import Finding
 from models.last_year import LastYearView
 from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
+from models.normalise import squash
 from models.numbers import format_value, number
 from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
 from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
 from models.values import CellRef, Value
+
+#: The place key of a finding that says cells could not be taken over from last year (last year's
+#: figure blank or invalid there) starts with this; 从上年报告新建 shows those findings as notes.
+NOT_CARRIED = "not_carried"
+
+
+def not_carried(findings: object) -> list[Finding]:
+    """The findings (of a check result) that say a cell could not be carried over from last year."""
+    return [f for f in findings if isinstance(f.key[1], tuple) and f.key[1][:1] == (NOT_CARRIED,)]  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------- carryover.year
+
+
+class PreviousYearCheck(Check):
+    """The linked "last year" is of the year before this report's, and of this agency."""
+
+    __slots__ = ("env", "agency_severity")
+    any_year = True
+
+    def __init__(self, rule: RuleSpec, env: Env, agency_severity: Severity) -> None:
+        super().__init__(rule, Reads(meta=("year", "agency"), previous=True), ["year", "agency"])
+        self.env, self.agency_severity = env, agency_severity
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        meta, last = ctx.report.meta, ctx.last
+        if last.year is not None and meta.year is not None and last.year != meta.year - 1:
+            variant = "same" if last.year == meta.year else "later" if last.year > meta.year else None
+            text = message(self.rule, variant, last_year=last.year, year=meta.year, expected_year=meta.year - 1,
+                           gap=meta.year - 1 - last.year, last_agency=last.agency, agency=meta.agency)
+            f = self.env.finding(self.rule, "year", text, section=None, expected=meta.year - 1, actual=last.year,
+                                 order=-2)
+            found[f.key] = f
+        if last.agency and meta.agency and squash(last.agency) != squash(meta.agency) and "agency" in self.rule.messages:
+            text = message(self.rule, "agency", last_year=last.year, year=meta.year, expected_year="", gap="",
+                           last_agency=last.agency, agency=meta.agency)
+            f = self.env.finding(self.rule, "agency", text, section=None, expected=meta.agency, actual=last.agency,
+                                 order=-2, severity=self.agency_severity)
+            found[f.key] = f
+
+
+def consecutive(last_year: int | None, year: int | None) -> bool:
+    """Last year's report is of the year before (or one of the years is not known)."""
+    return last_year is None or year is None or last_year == year - 1
+
+
+@kind
+class PreviousYear(RuleKind):
+    """The report linked as last year's is of the year before this one, and of the same agency.
+    When it is not of the year before, the checks that compare figures year on year do not run
+    (3 years apart, a 结转 cannot be compared): this finding says so instead."""
+
+    name = "previous_year"
+    params = frozenset({"agency_severity"})
+    variants = frozenset({"same", "later", "agency"})
+    fields = frozenset({"last_year", "year", "expected_year", "gap", "last_agency", "agency"})
+
+    def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
+        severity = rule.params.get("agency_severity", "info")
+        if severity not in SEVERITIES:
+            raise TemplateError(f"规则 {rule.id}: 未知的严重程度 {severity!r}")
+        return [PreviousYearCheck(rule, env, severity)]
+
 
 # ---------------------------------------------------------------------- carryover.requests
 
@@ -22,6 +87,7 @@ class SameAsLastYearCheck(Check):
     """This year's cell equals last year's ``last_ref`` (三's 上年结转 = last year's 结转下年度)."""
 
     __slots__ = ("env", "ref", "last_ref")
+    consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, ref: CellRef, last_ref: CellRef) -> None:
         super().__init__(rule, Reads(cells=(ref,), previous=True), [ref])
@@ -45,27 +111,69 @@ class SameAsLastYearCheck(Check):
                              total_cell=self.ref, expected=last, actual=this, order=loc.order(self.ref))
         found[f.key] = f
 
+    def carried_from(self) -> tuple[CellRef, ...]:
+        """Last year's cells (this year's keys) a new report takes this cell from."""
+        return (self.last_ref,)
+
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """What a new report takes over from last year: this cell = last year's ``last_ref``."""
         value = last.values.get(self.last_ref)
         return {self.ref: value} if usable(value, self.env.spec[self.last_ref]) else {}
 
 
+class NotCarriedCheck(Check):
+    """The cells of one row that last year's report cannot give (its figure blank, or not a valid
+    count): one warning naming them, so that a 上年结转 left blank by 从上年报告新建 is explained,
+    never silently blank and never taken for 0 — and a figure typed there cannot be checked."""
+
+    __slots__ = ("env", "pairs", "place")
+    consecutive_years = True
+
+    def __init__(self, rule: RuleSpec, env: Env, section: str, row: str,
+                 pairs: tuple[tuple[CellRef, CellRef], ...]) -> None:
+        self.place = (NOT_CARRIED, section, row)
+        # It reads last year only; the row's cells are declared so an edit there re-runs it cheaply.
+        super().__init__(rule, Reads(cells=tuple(ref for ref, _ in pairs), previous=True), [self.place])
+        self.env, self.pairs = env, pairs
+
+    def run(self, ctx: Context, found: Found) -> None:
+        assert ctx.last is not None
+        spec, last = self.env.spec, ctx.last.values
+        missing = tuple(ref for ref, last_ref in self.pairs if not usable(last.get(last_ref), spec[last_ref]))
+        if not missing:
+            return
+        first, last_ref = missing[0], self.pairs[0][1]
+        cell, last_cell = self.env.template.cell(*first), self.env.template.cell(*last_ref)
+        assert cell is not None and last_cell is not None
+        columns = "、".join(f"“{self.env.locator.column_text(r)}”" for r in missing)
+        text = message(self.rule, NOT_CARRIED, section_number=self.env.template.section(first.section).number,
+                       row_label=cell.row_label, last_year_row_label=last_cell.row_label, columns=columns,
+                       column_label=cell.column_label, expected="", actual="")
+        f = self.env.finding(self.rule, self.place, text, section=first.section, cells=missing,
+                             order=self.env.locator.order(first), severity="warning")
+        found[f.key] = f
+
+
 @kind
 class SameAsLastYear(RuleKind):
-    """Each cell of ``rows`` equals last year's ``last_year_row`` in the same column."""
+    """Each cell of ``rows`` equals last year's ``last_year_row`` in the same column; where last
+    year's figure is blank or invalid, one warning per row names the cells (``not_carried``)."""
 
     name = "same_as_last_year"
     params = frozenset({"section", "rows", "last_year_row"})
-    fields = frozenset({"section_number", "column_label", "row_label", "last_year_row_label", "expected", "actual"})
+    variants = frozenset({NOT_CARRIED})
+    fields = frozenset({"section_number", "column_label", "row_label", "last_year_row_label", "expected", "actual",
+                        "columns"})
 
     def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
         section = env.table(rule, rule.params.get("section"))
         last_row = rule.params.get("last_year_row")
         out: list[Check] = []
         for row in rule.params.get("rows", ()):
-            for ref in env.row(rule, section.key, row):
-                out.append(SameAsLastYearCheck(rule, env, ref, env.cell(rule, section.key, last_row, ref.column)))
+            pairs = tuple((ref, env.cell(rule, section.key, last_row, ref.column)) for ref in env.row(rule, section.key, row))
+            out.extend(SameAsLastYearCheck(rule, env, ref, last_ref) for ref, last_ref in pairs)
+            if pairs and NOT_CARRIED in rule.messages:
+                out.append(NotCarriedCheck(rule, env, section.key, row, pairs))
         if not out:
             raise TemplateError(f"规则 {rule.id}: rows 不能为空")
         return out
@@ -78,12 +186,17 @@ class CarryoverCompareCheck(Check):
     """In one row: this year's ``cell`` (op) last year's ``last_year`` cells + this year's ``plus``
     − ``minus`` cells."""
 
-    __slots__ = ("env", "cell", "last", "plus", "minus", "op")
+    __slots__ = ("env", "cell", "last", "plus", "minus", "op", "carries")
+    consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, cell: CellRef, last: tuple[CellRef, ...],
                  plus: tuple[CellRef, ...], minus: tuple[CellRef, ...], op: str) -> None:
         reads = tuple(dict.fromkeys((cell, *plus, *minus)))
-        super().__init__(rule, Reads(cells=reads, previous=True), [cell])
+        # Last year alone decides the cell (2019's 上一年项目数量): a new report takes it over, and
+        # says so when it cannot (its own place, so that the finding stays whatever is typed).
+        self.carries = op == "==" and not plus and not minus
+        places: list[object] = [cell, (NOT_CARRIED, cell.section, cell.row)] if self.carries else [cell]
+        super().__init__(rule, Reads(cells=reads, previous=True), places)
         self.env, self.cell, self.last, self.plus, self.minus, self.op = env, cell, last, plus, minus, op
 
     def run(self, ctx: Context, found: Found) -> None:
@@ -93,9 +206,12 @@ class CarryoverCompareCheck(Check):
         last = [last_values.get(r) for r in self.last]
         plus = [values.get(r) for r in self.plus]
         minus = [values.get(r) for r in self.minus]
-        checked = [(this, self.cell), *zip(last, self.last, strict=True), *zip(plus, self.plus, strict=True),
-                   *zip(minus, self.minus, strict=True)]
-        if not all(usable(v, spec[r]) for v, r in checked):
+        last_usable = all(usable(v, spec[r]) for v, r in zip(last, self.last, strict=True))
+        if self.carries and (not last_usable or (this is None and total(last) < 0)):
+            self._not_carried(found, "negative" if last_usable else NOT_CARRIED)
+            return
+        checked = [(this, self.cell), *zip(plus, self.plus, strict=True), *zip(minus, self.minus, strict=True)]
+        if not last_usable or not all(usable(v, spec[r]) for v, r in checked):
             return
         expected: int | Decimal = total(last) + total(plus) - total(minus)
         if (number(this) == expected) if self.op == "==" else (number(this) >= expected):
@@ -103,8 +219,11 @@ class CarryoverCompareCheck(Check):
         cell = self.env.template.cell(*self.cell)
         assert cell is not None
         section = self.env.template.section(self.cell.section)
-        text = message(self.rule, section_number=section.number, row_label=cell.row_label,
-                       column_label=cell.column_label, last_year=format_value(total(last)),
+        # The figures cannot balance (本年废止 more than last year's 现行有效 + 本年制发): no count is
+        # "expected"; the ``negative`` wording says which figures to check instead of "应为 -9".
+        negative = expected < 0 and "negative" in self.rule.messages
+        text = message(self.rule, "negative" if negative else None, section_number=section.number,
+                       row_label=cell.row_label, column_label=cell.column_label, last_year=format_value(total(last)),
                        plus=format_value(total(plus)), minus=format_value(total(minus)),
                        expected=format_value(expected), actual=format_value(this))
         f = self.env.finding(self.rule, self.cell, text, section=self.cell.section,
@@ -112,15 +231,35 @@ class CarryoverCompareCheck(Check):
                              expected=expected, actual=this, order=self.env.locator.order(self.cell))
         found[f.key] = f
 
+    def _not_carried(self, found: Found, variant: str) -> None:
+        """The cell cannot be taken over from last year (its figures blank, invalid or below 0)."""
+        if variant not in self.rule.messages:
+            return
+        cell = self.env.template.cell(*self.cell)
+        assert cell is not None
+        text = message(self.rule, variant, section_number=self.env.template.section(self.cell.section).number,
+                       row_label=cell.row_label, column_label=cell.column_label, last_year="", plus="", minus="",
+                       expected="", actual="空")
+        f = self.env.finding(self.rule, (NOT_CARRIED, self.cell.section, self.cell.row), text,
+                             section=self.cell.section, cells=(self.cell,), order=self.env.locator.order(self.cell),
+                             severity="warning")
+        found[f.key] = f
+
+    def carried_from(self) -> tuple[CellRef, ...]:
+        """Last year's cells (this year's keys) a new report takes this cell from (none when
+        this year's figures take part too)."""
+        return self.last if self.carries else ()
+
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """A cell last year alone determines (2019's 上一年项目数量 = last year's + 本年增/减) is
         taken over by a new report; one that also depends on this year's figures is not."""
-        if self.op != "==" or self.plus or self.minus:
+        if not self.carries:
             return {}
         values = [last.values.get(r) for r in self.last]
         if not all(usable(v, self.env.spec[r]) for v, r in zip(values, self.last, strict=True)):
             return {}
-        return {self.cell: total(values)}
+        carried = total(values)
+        return {self.cell: carried} if carried >= 0 else {}  # last year's figures are wrong: never a negative count
 
 
 @kind
@@ -133,6 +272,9 @@ class CarryoverCompare(RuleKind):
 
     name = "carryover_compare"
     params = frozenset({"section", "rows", "column", "op", "last_year", "plus", "minus"})
+    # last year's + plus − minus is below 0: nothing can be expected; a cell last year alone decides
+    # cannot be taken over (last year's figures blank or invalid)
+    variants = frozenset({"negative", NOT_CARRIED})
     fields = frozenset({"section_number", "row_label", "column_label", "last_year", "plus", "minus", "expected",
                         "actual"})
 
@@ -213,6 +355,7 @@ class CopiedText(RuleKind):
 
 class OutlierCheck(Check):
     __slots__ = ("env", "cells", "factor", "floor")
+    consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, cells: tuple[CellRef, ...], factor: int, floor: int) -> None:
         super().__init__(rule, Reads(cells=cells, previous=True), cells)
@@ -263,12 +406,14 @@ class Outlier(RuleKind):
 class StaleNumberCheck(Check):
     """Numbers of last year's text still standing, unedited, in this year's (see :class:`StaleNumber`)."""
 
-    __slots__ = ("env", "section", "reader", "max_cells", "_cache", "_built")
+    __slots__ = ("env", "section", "reader", "max_cells", "max_findings", "_cache", "_built")
 
-    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, reader: StatedNumbers, max_cells: int) -> None:
+    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, reader: StatedNumbers, max_cells: int,
+                 max_findings: int) -> None:
         cells = tuple(env.spec)  # this year's figures may confirm a number: every cell is read
         super().__init__(rule, Reads(cells=cells, texts=(section.key,), previous=True), [])
         self.env, self.section, self.reader, self.max_cells = env, section, reader, max_cells
+        self.max_findings = max_findings
         self._cache: tuple[object, str, dict[tuple[str, str, str], tuple[CellRef, ...]]] | None = None
         # The findings last built, for the text, last year's figures and which numbers this year's
         # tables confirm: an edit of a cell that changes none of these costs a look-up, not a rebuild.
@@ -315,8 +460,9 @@ class StaleNumberCheck(Check):
         values = ctx.values
         candidates = [(stated, cells) for stated in self.reader.numbers(text)
                       if (cells := from_tables.get(stated.key)) is not None]
-        # not last year's figure after all when this year's tables hold the same figure
-        stale = tuple(not all(values.get(c) == stated.value for c in cells) for stated, cells in candidates)
+        # Not last year's figure after all when this year's tables hold it in a cell it may have
+        # come from (a figure found in several of last year's cells: in any of them).
+        stale = tuple(not any(values.get(c) == stated.value for c in cells) for stated, cells in candidates)
         built = self._built
         if built is not None and built[0] == text and built[1] is from_tables and built[2] == stale:
             findings: list[Finding] = built[3]  # type: ignore[assignment]
@@ -330,6 +476,13 @@ class StaleNumberCheck(Check):
         out: list[Finding] = []
         seen: dict[tuple[str, str, str], int] = {}
         loc, section = self.env.locator, self.section
+        if len(stale) > self.max_findings:  # a real text has a few dozen; a hostile one must not make thousands
+            rest = len(stale) - self.max_findings
+            stale = stale[: self.max_findings]
+            out.append(self.env.finding(self.rule, (section.key, "more"),
+                                        message(self.rule, "more", section_title=section.title, count=rest),
+                                        section=section.key, actual=rest,
+                                        order=loc.section_order(section.key) + 10 + 9001))
         for stated, cells in stale:
             n = seen[stated.key] = seen.get(stated.key, -1) + 1
             where = loc.where(cells[0]) + (f"等 {len(cells)} 处" if len(cells) > 1 else "")
@@ -353,11 +506,14 @@ class StaleNumber(RuleKind):
     (``units``: ``{"count": ["件"], "amount": ["万元"]}``) and equals the value last year's
     report had in at most ``max_cells`` cells of that kind (a figure found in more cells, such as
     0, says nothing about where it came from). It "stands where it stood" when the
-    ``context_chars`` characters before it in its sentence are still those of last year's text."""
+    ``context_chars`` characters before it in its sentence are still those of last year's text.
+    A figure this year's tables hold in one of the cells it may have come from is not marked.
+    At most ``max_findings`` figures of a section are marked; one more finding counts the rest."""
 
     name = "stale_number"
-    params = frozenset({"units", "context_chars", "max_cells", "sections"})
-    fields = frozenset({"section_title", "snippet", "number", "unit", "where"})
+    params = frozenset({"units", "context_chars", "max_cells", "max_findings", "sections"})
+    variants = frozenset({"more"})  # more than ``max_findings`` figures: one finding says how many more
+    fields = frozenset({"section_title", "snippet", "number", "unit", "where", "count"})
 
     def compile(self, rule: RuleSpec, env: Env) -> list[Check]:
         p = rule.params
@@ -374,4 +530,5 @@ class StaleNumber(RuleKind):
         reader = StatedNumbers(by_unit, int(p.get("context_chars", 8)))
         keys = p.get("sections")
         sections = [env.narrative(rule, k) for k in keys] if keys is not None else env.template.narrative_sections
-        return [StaleNumberCheck(rule, env, s, reader, int(p.get("max_cells", 6))) for s in sections]
+        return [StaleNumberCheck(rule, env, s, reader, int(p.get("max_cells", 6)), int(p.get("max_findings", 50)))
+                for s in sections]

@@ -23,11 +23,17 @@ class Office:
 
     def convert(self, src: Path, target: str, out: Path) -> Path:
         """``soffice --convert-to target`` of ``src`` into folder ``out``; the converted file."""
+        return self.convert_all([src], target, out)[0]
+
+    def convert_all(self, sources: list[Path], target: str, out: Path) -> list[Path]:
+        """Several files in one LibreOffice start (it takes longer to start than to convert)."""
         out.mkdir(parents=True, exist_ok=True)
         assert LIBREOFFICE is not None
         subprocess.run([LIBREOFFICE, f"-env:UserInstallation={self.profile}", "--headless", "--convert-to", target,
-                        "--outdir", str(out), str(src)], check=True, capture_output=True, timeout=180, env=self.env)
+                        "--outdir", str(out), *map(str, sources)], check=True, capture_output=True,
+                       timeout=120 + 60 * len(sources), env=self.env)
         ext = target.split(":")[0]
-        made = out / f"{src.stem}.{ext}"
-        assert made.exists(), f"LibreOffice made no {made.name}"
+        made = [out / f"{src.stem}.{ext}" for src in sources]
+        for m in made:
+            assert m.exists(), f"LibreOffice made no {m.name}"
         return made

@@ -498,6 +498,17 @@ def test_carryover_in_force_from_repealed(checker: Checker, huaian: Report, prev
     assert essence(f) == ("carryover.in_force", "warning", "proactive", pro("regulations", "in_force"), 10, 11)
 
 
+def test_carryover_in_force_never_expects_a_negative_count(checker: Checker, huaian: Report, previous: Report) -> None:
+    """Last year 10 规章 in force, this year 1 issued and 30 repealed: no count can be expected
+    (10 + 1 − 30 < 0); the finding says which figures to check, as the balance rule does."""
+    [f] = after_change(checker, huaian, {pro("regulations", "repealed"): 30}, previous=previous)
+    assert (f.rule, f.severity, f.total_cell, f.actual) == ("carryover.in_force", "warning",
+                                                            pro("regulations", "in_force"), 11)
+    assert f.expected == -19  # the figure the equation gives, as the balance rule keeps it; never worded
+    assert "应为 -" not in f.message and "-19" not in f.message
+    assert "本年废止 30 件多于上年现行有效 10 件加本年制发 1 件" in f.message and "请核对" in f.message
+
+
 @pytest.mark.parametrize(("factor", "fires"), [(0, True), (6, True), (5, False), (0.5, False)])
 def test_carryover_outlier(checker: Checker, huaian: Report, previous: Report, factor: float, fires: bool) -> None:
     ref = pro("penalty", "decisions")

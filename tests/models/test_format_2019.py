@@ -72,6 +72,7 @@ SPEC_RULES_2019 = {
     "narrative.placeholder": "warning", "appeals.unmentioned": "info", "proactive.regulations_level": "warning",
     "carryover.copied_text": "info", "carryover.outlier": "info",
     "narrative.stale_number": "warning",  # issue 10: figures left in last year's text
+    "carryover.year": "warning",  # last year's report of another year or agency: said, figures not compared
 }
 
 
@@ -228,6 +229,23 @@ def test_carryover_items() -> None:
     assert "应为 98" in f.message
 
 
+def test_carryover_items_never_expects_or_carries_a_negative_count() -> None:
+    """Last year's 上一年项目数量 + 本年增/减 below 0 (last year's report is wrong): nothing expected,
+    nothing carried into a new report."""
+    from models.year_cycle import new_from_last
+
+    report = sample()
+    previous = _previous_2019(report)
+    previous.values[pro("penalty", "items_change")] = -120  # 96 − 120
+    found = [f for f in CHECKER.check(report, previous) if f.rule == "carryover.items"]
+    [f] = found
+    assert "应为 -" not in f.message and "-24" not in f.message
+    assert "小于 0" in f.message and "上年报告有误" in f.message
+    made = new_from_last(previous)
+    assert pro("penalty", "items_last_year") not in made.carried
+    assert made.report.values[pro("penalty", "items_last_year")] is None
+
+
 def test_carryover_total_public_is_advice() -> None:
     report = sample()
     previous = _previous_2019(report)
@@ -290,6 +308,7 @@ def test_2021_report_after_a_2019_format_report() -> None:
     """三's 结转 carries over through the templates' key map; 现行有效件数 cannot compare and says so."""
     this = make_huaian()
     last = _previous_2019(sample())
+    this.meta.year, last.meta.year = 2021, 2020  # the year the formats changed
     for column in this.template.section("requests").columns_of("carried_forward"):
         last.values[req("carried_forward", column)] = this.values[req("carried_over", column)]
     checker = checker_for(this.template)
@@ -307,7 +326,9 @@ def test_2021_report_after_a_2019_format_report() -> None:
 
 def test_2019_report_after_a_2021_format_report_says_what_cannot_compare() -> None:
     report = sample()
-    found = {f.rule: f for f in CHECKER.check(report, make_previous(make_huaian()))}
+    previous = make_previous(make_huaian())
+    previous.meta.year = report.meta.year - 1  # type: ignore[operator]
+    found = {f.rule: f for f in CHECKER.check(report, previous)}
     assert found["carryover.items"].severity == "info" and found["carryover.total_public"].severity == "info"
     assert "2021年版格式" in found["carryover.items"].message
 

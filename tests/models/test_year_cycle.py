@@ -4,6 +4,7 @@ the file (``previous``), the carry-over rules from it, and last year's text as a
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -155,6 +156,39 @@ def test_a_blank_carried_forward_is_not_made_up() -> None:
     assert report.values[req("carried_over", "legal")] is None
     assert report.values[req("carried_over", "natural")] is None
     assert report.values[req("carried_over", "total")] == 103
+
+
+def test_a_blank_or_invalid_carried_forward_stays_blank_with_a_finding(checker) -> None:  # type: ignore[no-untyped-def]
+    """Last year's 结转下年度 blank (legal) or invalid (natural, a hand-edited −1): this year's
+    上年结转 stays blank, never 0, and one warning names the cells — in the new report's notes and
+    in every check of the file, on any desk, whatever is typed there later."""
+    last = make_huaian()
+    last.values[req("carried_forward", "legal")] = None
+    last.values[req("carried_forward", "natural")] = -1
+    made = new_from_last(last)
+    report = made.report
+    assert report.values[req("carried_over", "legal")] is None and report.values[req("carried_over", "natural")] is None
+    assert 0 not in {report.values[req("carried_over", c)] for c in ("natural", "legal")}
+    [note] = [n for n in made.notes if "无法从上年报告结转" in n]
+    assert "“自然人”" in note and "“法律服务机构”" in note and "“商业企业”" not in note and "没有结转才填 0" in note
+    again = storage.loads(storage.dumps(report))  # desk B, without last year's file
+    [f] = [f for f in checker.check(again) if f.rule == "carryover.requests"]
+    assert (f.severity, f.cells, f.message) == ("warning", (req("carried_over", "natural"), req("carried_over", "legal")),
+                                               note)
+    again.set_values({req("carried_over", "legal"): 0})  # typed: still cannot be checked against last year
+    assert [g.message for g in checker.check(again) if g.rule == "carryover.requests"] == [note]
+    whole = make_huaian()
+    assert not [n for n in new_from_last(whole).notes if "无法从上年报告结转" in n]
+
+
+def test_errors_of_last_year_on_what_is_carried_are_noted() -> None:
+    """Last year's 结转下年度 breaks its column's balance: the carried figure may be wrong too."""
+    last = make_huaian()
+    last.values[req("carried_forward", "natural")] = 90  # the balance gives 103
+    made = new_from_last(last)
+    assert made.report.values[req("carried_over", "natural")] == 90  # carried as published
+    assert any("上年报告本身有错误" in n and "“四、结转下年度继续办理”应为 103" in n for n in made.notes)
+    assert not [n for n in new_from_last(make_huaian()).notes if "上年报告本身有错误" in n]
 
 
 def test_what_is_carried_is_declared_by_the_rules(template) -> None:  # type: ignore[no-untyped-def]
@@ -314,3 +348,95 @@ def test_stale_numbers_follow_edits_incrementally(checker) -> None:  # type: ign
     assert snapshot(result) == snapshot(checker.check(report))
     assert Decimal(3119) not in {Decimal(str(f.actual).replace(",", "")) for f in result
                                  if f.rule == "narrative.stale_number"}
+
+
+def test_a_figure_this_years_table_holds_in_a_cell_it_came_from_is_not_marked(checker) -> None:  # type: ignore[no-untyped-def]
+    """结果维持25件: last year 25 stood in 重复申请's 自然人 and 总计. This year 自然人 is 25 again
+    but 总计 is 26: the figure matches this year's table, it must not be marked."""
+    report = new_from_last(make_huaian(), copy_texts=True).report
+    cells = (req("rejected_repeated", "natural"), req("rejected_repeated", "total"))
+
+    def marked() -> set[str]:
+        return {str(f.actual) for f in checker.check(report) if f.rule == "narrative.stale_number"}
+
+    assert "25" in marked()
+    report.set_values({cells[0]: 25, req("rejected_repeated", "commercial"): 1, cells[1]: 26})
+    assert "25" not in marked()
+    report.set_values({cells[0]: 24, cells[1]: 25})  # the other cell it may have come from
+    assert "25" not in marked()
+    report.set_values({cells[0]: 20, cells[1]: 21})  # neither: last year's figure again
+    assert "25" in marked()
+
+
+def test_a_hostile_text_makes_a_bounded_number_of_stale_findings(checker) -> None:  # type: ignore[no-untyped-def]
+    """Last year's text (as kept: 100,000 characters) and this year's repeat one figure thousands of
+    times in one endless sentence: the first ``max_findings`` are marked, one more finding counts
+    the rest, and each marked span is the figure."""
+    last = make_huaian()
+    last.texts["overview"] = ("本年收到申请3119件，" * 20_000)[:100_000]
+    report = new_from_last(last, copy_texts=True).report
+    report.set_text("overview", "本年收到申请3119件，" * 20_000)
+    found = [f for f in checker.check(report) if f.rule == "narrative.stale_number"]
+    rule = next(r for r in report.template.rules if r.id == "narrative.stale_number")
+    limit = rule.params["max_findings"]
+    assert len(found) == limit + 1
+    [more] = [f for f in found if f.span is None]
+    assert more.actual == 20_000 - limit and f"另有 {20_000 - limit} 处" in more.message
+    text = report.text("overview")
+    assert all(text[f.span[0]:f.span[1]] == "3119" for f in found if f.span)  # type: ignore[index]
+
+
+# ---------------------------------------------------------------------- which year
+
+
+def test_the_new_year_must_follow_last_years() -> None:
+    last = make_huaian()  # 2024
+    for year in (2024, 2023):
+        with pytest.raises(YearCycleError, match="应晚于它") as exc:
+            new_from_last(last, year=year)
+        assert f"请选 {year - 1} 年度的报告" in str(exc.value) and "年度应为 2025" in str(exc.value)
+
+
+def test_a_year_skipped_carries_nothing_and_says_so(checker) -> None:  # type: ignore[no-untyped-def]
+    """2024's report as the start of 2026's: its 结转 is not 2026's 上年结转; nothing is carried, the
+    new report says why, and its checks compare no figure with 2024's (carryover.year says so)."""
+    made = new_from_last(make_huaian(), year=2026)
+    assert made.carried == {} and all(made.report.values[req("carried_over", c)] is None for c in COLUMNS)
+    assert any("不是相邻的两年" in n and "2025 年度的报告" in n for n in made.notes)
+    report = made.report
+    report.set_values({req("carried_over", "natural"): 5})  # 2024 left 103: not compared
+    found = {f.rule: f for f in checker.check(report) if f.rule.startswith("carryover.")}
+    assert set(found) == {"carryover.year"}
+    assert found["carryover.year"].severity == "warning" and "中间隔了 1 年" in found["carryover.year"].message
+
+
+def test_a_year_not_over_yet_is_said(tmp_path: Path) -> None:
+    """On 6 December 2026: 2025 from 2024 is the normal case; 2026 from 2025 is early (the report
+    picked may be this year's own); 2027 has not begun."""
+    today = date(2026, 12, 6)
+    last = make_huaian()
+    assert not [n for n in new_from_last(last, today=today).notes if "年度" in n and "没有到" in n or "尚未结束" in n]
+    last.meta.year = 2025
+    assert any("2026 年度尚未结束" in n and "改选 2024 年度" in n for n in new_from_last(last, today=today).notes)
+    last.meta.year = 2026
+    assert any("2027 年度还没有到" in n for n in new_from_last(last, today=today).notes)
+
+
+def test_a_previous_of_the_wrong_year_is_not_compared_until_the_year_is_right(checker) -> None:  # type: ignore[no-untyped-def]
+    """A file whose ``previous`` is of its own year (hand-edited, or linked by mistake): one warning,
+    no 上年结转 compared; correcting the report's year brings the comparisons back at once."""
+    report = new_from_last(make_huaian()).report  # 2025, previous 2024, 上年结转 103
+    report.set_values({req("carried_over", "natural"): 90})
+    result = checker.check(report)
+    assert {f.rule for f in result if f.rule.startswith("carryover.")} == {"carryover.requests"}
+    changes: list = []
+    report.subscribe(changes.append)
+    report.set_meta(year=2024)
+    for change in changes:
+        result = checker.recheck_change(result, report, change)
+    [f] = [f for f in result if f.rule.startswith("carryover.")]
+    assert f.rule == "carryover.year" and "同为 2024 年度" in f.message
+    report.set_meta(year=2025)
+    for change in changes[1:]:
+        result = checker.recheck_change(result, report, change)
+    assert {f.rule for f in result if f.rule.startswith("carryover.")} == {"carryover.requests"}

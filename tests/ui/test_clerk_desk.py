@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from ui_helpers import wait_done
 
 from importers.text import import_text
 from models import storage
@@ -166,13 +167,13 @@ def test_status_messages_go_when_undone_or_put_right(qtbot: Any, window: MainWin
     assert window.cell_label.isVisible()
 
 
-def test_the_save_prompt_names_what_is_about_to_happen(window: MainWindow, dialogs_log: Any, tmp_path: Path) -> None:
+def test_the_save_prompt_names_what_is_about_to_happen(qtbot: Any, window: MainWindow, dialogs_log: Any, tmp_path: Path) -> None:
     type_into(window, NEW_NATURAL, "3")
     dialogs_log.answers["ask_save_changes"] = "cancel"
     other = tmp_path / "other.json"
     storage.save(Report.blank(load_template("2021"), agency="某局", year=2024), other)
     window.documents.open_file(str(other))
-    window.documents.import_path(str(FIXTURES / "wulong-hrss-2021.txt"))
+    wait_done(qtbot, window.documents.import_path(str(FIXTURES / "wulong-hrss-2021.txt")))
     assert not window.documents.close_requested()
     befores = [args[1] for name, args in dialogs_log.calls if name == "ask_save_changes"]
     assert befores == ["打开其他文件前", "导入前", "关闭前"]

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ui_helpers import wait_done
 
 from importers import read_report
 from ui.main_window import MainWindow
@@ -33,10 +34,10 @@ def test_export_word_and_web_page_in_the_background(qtbot: Any, window: MainWind
 
 
 @pytest.mark.parametrize("name", ["huaian-city-2024.pdf"])
-def test_import_the_published_pdf(window: MainWindow, dialogs_log: Any, name: str) -> None:
+def test_import_the_published_pdf(qtbot: Any, window: MainWindow, dialogs_log: Any, name: str) -> None:
     dialogs_log.answers["get_open_path"] = str(FIXTURES / name)
     dialogs_log.answers["ask_save_changes"] = "discard"
-    window.documents.import_text()
+    wait_done(qtbot, window.documents.import_text())
     report = window.session.report
     assert (report.meta.agency, report.meta.year) == ("淮安市人民政府", 2024)
     assert report.value("requests", "results_total", "total") == 3050
@@ -44,11 +45,11 @@ def test_import_the_published_pdf(window: MainWindow, dialogs_log: Any, name: st
     assert not dialogs_log.errors
 
 
-def test_open_an_old_word_file_says_save_as_docx(window: MainWindow, dialogs_log: Any, tmp_path: Path) -> None:
+def test_open_an_old_word_file_says_save_as_docx(qtbot: Any, window: MainWindow, dialogs_log: Any, tmp_path: Path) -> None:
     old = tmp_path / "去年.doc"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     session = window.session
     dialogs_log.answers["get_open_path"] = str(old)
-    window.documents.import_text()
+    wait_done(qtbot, window.documents.import_text())
     assert window.session is session
     assert "另存为" in dialogs_log.errors[-1][1] and ".docx" in dialogs_log.errors[-1][1]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
+from ui_helpers import wait_done
 
 from models import storage
 from models.findings import Finding
@@ -232,7 +233,7 @@ def test_accept_a_warning_from_the_panel_saves_the_explanation(window: MainWindo
     assert window.session.result.get(f.key).is_open  # type: ignore[union-attr]
 
 
-def test_import_shows_a_summary_and_leaves_the_report_unsaved(window: MainWindow, dialogs_log: Any,
+def test_import_shows_a_summary_and_leaves_the_report_unsaved(qtbot: Any, window: MainWindow, dialogs_log: Any,
                                                               monkeypatch: Any, tmp_path: Path) -> None:
     import importers
 
@@ -243,14 +244,14 @@ def test_import_shows_a_summary_and_leaves_the_report_unsaved(window: MainWindow
     monkeypatch.setattr(importers, "read_report", lambda p: importers.ImportResult(imported, [note]))
     dialogs_log.answers["get_open_path"] = str(src)
     dialogs_log.answers["ask_save_changes"] = "discard"
-    window.documents.import_text()
+    wait_done(qtbot, window.documents.import_text())
     assert window.session.report is imported
     assert window.session.modified and window.session.path is None
     summary = [args for name, args in dialogs_log.calls if name == "show_import_summary"]
     assert summary == [("年报.txt", [note])]
 
 
-def test_import_failure_keeps_the_current_report(window: MainWindow, dialogs_log: Any, monkeypatch: Any) -> None:
+def test_import_failure_keeps_the_current_report(qtbot: Any, window: MainWindow, dialogs_log: Any, monkeypatch: Any) -> None:
     import importers
 
     def fail(p: Any) -> Any:
@@ -259,7 +260,7 @@ def test_import_failure_keeps_the_current_report(window: MainWindow, dialogs_log
     monkeypatch.setattr(importers, "read_report", fail)
     session = window.session
     dialogs_log.answers["get_open_path"] = "x.txt"
-    window.documents.import_text()
+    wait_done(qtbot, window.documents.import_text())
     assert window.session is session
     assert dialogs_log.errors[-1] == ("无法导入", "“x.txt”不像一份年度报告")
 

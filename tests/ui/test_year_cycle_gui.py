@@ -69,6 +69,37 @@ def test_the_dialog_shows_what_was_read_and_defaults_to_the_next_year(qtbot: Any
     assert choice.source is not None and choice.source.name == HUAIAN_TXT.name
 
 
+def test_the_dialog_refuses_a_year_not_after_last_years_and_asks_about_a_future_one(
+        qtbot: Any, dialogs_log: Any, tmp_path: Path) -> None:
+    """Last year's report picked is this year's own (its year is the current one): the year after
+    has not begun, 新建 asks first; a year not after last year's cannot be chosen at all."""
+    from datetime import date
+
+    from sample_reports import make_huaian
+
+    own = make_huaian()
+    own.meta.year = date.today().year
+    path = tmp_path / "本年.json"
+    storage.save(own, path)
+    dialog = NewFromLastDialog(None, str(tmp_path))
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.load(str(path)).finished, timeout=30_000):
+        pass
+    assert dialog.year.value() == date.today().year + 1 and "还没有到" in dialog.notes.text()
+    dialog.year.setValue(date.today().year)  # the same year as the report picked
+    assert not dialog.ok.isEnabled() and "应晚于它" in dialog.status.text()
+    dialog.year.setValue(date.today().year + 1)
+    assert dialog.ok.isEnabled() and dialog.status.text().startswith("已读取")
+    dialogs_log.answers["ask_yes_no"] = False  # 返回修改
+    dialog.ok.click()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    [(name, (title, question))] = [(n, a[:2]) for n, a in dialogs_log.calls]
+    assert name == "ask_yes_no" and "还没有到" in question and "改选上一年度" in question
+    dialogs_log.answers["ask_yes_no"] = True  # 仍要新建
+    dialog.ok.click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
 def test_the_dialog_says_why_a_file_cannot_be_read(qtbot: Any, tmp_path: Path) -> None:
     bad = tmp_path / "上年.json"
     bad.write_text("{不是报告", encoding="utf-8")

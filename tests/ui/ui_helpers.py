@@ -18,3 +18,10 @@ def make_view(qtbot: Any, report: Report, section: str = "requests") -> SectionV
     qtbot.waitExposed(view)
     view.setFocus()
     return view
+
+
+def wait_done(qtbot: Any, task: Any, timeout: int = 30_000) -> None:
+    """Imports and exports run in the background: wait until ``task`` has finished, failed or
+    been cancelled (and its callbacks have run on the GUI thread)."""
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running, timeout=timeout)
