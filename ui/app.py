@@ -108,7 +108,9 @@ def _run_gui(path: str | None, settings_path: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     import ui.qtfix  # noqa: F401  (once, first: PySide6 6.12's reference-count bug)
+    from ui.input_method import apply_input_method_fallback
 
+    apply_input_method_fallback()  # before the QApplication: fcitx desks get Chinese input
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("nianbao")

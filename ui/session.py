@@ -170,6 +170,12 @@ class DocumentSession(QObject):
 
         return cell_change(self.report.template, ref, self.last_view, self.report.values.get(ref))
 
+    def carried_text(self, ref: CellRef) -> str:
+        """For a cell carried over from last year (上年结转): what it must equal, in words."""
+        from models.compare import carried_text  # at a tooltip, never at start-up
+
+        return carried_text(self.report.template, self.checker.carried_from(ref), self.last_view)
+
     def equation_findings(self, section: str) -> list[Finding]:
         """Open findings of the template's sum rules in ``section`` (what 填写合计 can fix)."""
         rules = self.checker.equation_rules(section)

@@ -115,6 +115,9 @@ class SameAsLastYearCheck(Check):
         """Last year's cells (this year's keys) a new report takes this cell from."""
         return (self.last_ref,)
 
+    def carried_into(self) -> CellRef:
+        return self.ref
+
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """What a new report takes over from last year: this cell = last year's ``last_ref``."""
         value = last.values.get(self.last_ref)
@@ -249,6 +252,9 @@ class CarryoverCompareCheck(Check):
         """Last year's cells (this year's keys) a new report takes this cell from (none when
         this year's figures take part too)."""
         return self.last if self.carries else ()
+
+    def carried_into(self) -> CellRef:
+        return self.cell
 
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """A cell last year alone determines (2019's 上一年项目数量 = last year's + 本年增/减) is
