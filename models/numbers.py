@@ -64,9 +64,13 @@ class NumberSpec:
     unit: str = ""  # the unit values are in (万元): a figure typed with it is read, the unit dropped
     kept_units: tuple[str, ...] = ()  # units kept with the value (a Quantity): 元, 万元
     limit: int = field(default=0, repr=False, compare=False)  # 10 ** max_digits: every value lies below
+    # A whole number ≥ 0 (the checker's fast path; the outlier rule's counts). Computed once:
+    # the rules ask it for every cell of every report (a review of thousands of files).
+    plain_count: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "limit", 10**self.max_digits)
+        object.__setattr__(self, "plain_count", self.whole and not self.signed)
 
     # ------------------------------------------------------------------ properties
 
@@ -77,11 +81,6 @@ class NumberSpec:
     @property
     def signed(self) -> bool:
         return self.minimum is None or self.minimum < 0
-
-    @property
-    def plain_count(self) -> bool:
-        """A whole number ≥ 0 (the checker's fast path; the outlier rule's counts)."""
-        return self.whole and not self.signed
 
     @property
     def largest(self) -> Decimal:
@@ -191,6 +190,8 @@ class NumberSpec:
 def format_value(value: Value | object) -> str:
     """Display form: integers plainly, amounts exactly as stored (no float rounding), a kept
     unit after its amount."""
+    if type(value) is int:  # the common case first: messages quote dozens of counts
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, Quantity):

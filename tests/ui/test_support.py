@@ -39,6 +39,49 @@ def test_background_task_failure_reaches_on_failure(qtbot: Any) -> None:
     assert [str(e) for e in failures] == ["坏了"]
 
 
+def test_background_task_hands_parts_over_in_order_before_it_ends(qtbot: Any) -> None:
+    from models.progress import Cancelled, current
+
+    seen: list[tuple[str, Any, bool]] = []
+
+    def op() -> str:
+        progress = current()
+        assert progress is not None
+        for part in ([1, 2], [3]):
+            progress.send(part)
+        progress.count(3, 3)
+        return "end"
+
+    task = run_in_background(None, op, lambda r: seen.append(("done", r, threading.current_thread() is threading.main_thread())))
+    task.partial.connect(lambda p: seen.append(("part", p, threading.current_thread() is threading.main_thread())))
+    task.counted.connect(lambda d, t: seen.append(("count", (d, t), True)))
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert seen == [("part", [1, 2], True), ("part", [3], True), ("count", (3, 3), True), ("done", "end", True)]
+
+    # cancelled: the parts sent before the stop still arrive, then ``cancelled`` (not ``failed``)
+    gate = threading.Event()
+    parts: list[Any] = []
+    ended: list[str] = []
+
+    def stopping() -> None:
+        progress = current()
+        assert progress is not None
+        progress.send("first")
+        gate.wait(5)
+        if progress.cancelled:
+            raise Cancelled
+
+    task = run_in_background(None, stopping, lambda _r: ended.append("done"), lambda _e: ended.append("failed"),
+                             lambda: ended.append("cancelled"))
+    task.partial.connect(parts.append)
+    task.cancel()
+    gate.set()
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        pass
+    assert parts == ["first"] and ended == ["cancelled"]
+
+
 def test_recovery_store_round_trip_and_slots(tmp_path: Path, zeros: Report) -> None:
     a = RecoveryStore(tmp_path)
     b = RecoveryStore(tmp_path)  # a second editor running at the same time
