@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QImage, QPdfWriter
 
@@ -100,6 +101,28 @@ def test_recovery_store_round_trip_and_slots(tmp_path: Path, zeros: Report) -> N
     assert c.leftover() is None
     for store in (b, c):
         store.release()
+
+
+def test_a_recovery_file_of_everything_the_fields_take_is_offered(tmp_path: Path, zeros: Report) -> None:
+    """The fields stop at the limits, and whatever they took comes back after a crash: every text
+    at its limit, more than a report file may hold in all (the save is refused, the work is not lost)."""
+    from models import limits, storage
+
+    zeros.meta.agency = "机" * limits.MAX_AGENCY_CHARS
+    for key in ("overview", "problems", "other"):
+        zeros.texts[key] = "汉" * limits.MAX_TEXT_CHARS
+    zeros.texts["preface"] = "序" * limits.MAX_TEXT_CHARS
+    for key in ("proactive", "requests", "appeals"):
+        zeros.notes[key] = "注" * limits.MAX_TEXT_CHARS
+    assert not limits.report_problems(zeros)  # each text fits …
+    with pytest.raises(storage.ReportFileError):  # … but not all together into one file
+        storage.save(zeros, tmp_path / "r.json")
+    store = RecoveryStore(tmp_path)
+    store.write(zeros, None)
+    assert store.path.stat().st_size > limits.MAX_FILE_BYTES
+    got = store.leftover()
+    assert got is not None and got.report.same_content(zeros)
+    store.release()
 
 
 def test_a_corrupt_recovery_file_is_ignored(tmp_path: Path) -> None:
