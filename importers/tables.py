@@ -170,6 +170,16 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         end = next((a for a in anchors if a > ti), len(tokens))
         return tokens[ti + 1:end]
 
+    others = {ii: [it for jj, it in enumerate(items) if it.key and jj != ii] for ii in matched}
+
+    def own_run(ii: int) -> list[Token]:
+        """The value row's run, up to the first label that could be another row's (one missing
+        here, or printed twice): the numbers after it may be that row's, not this one's."""
+        run = run_after(matched[ii])
+        stop = next((k for k, t in enumerate(run) if t.kind in ("label", "bad") and _names_any(t.text, others[ii])),
+                    len(run))
+        return run[:stop]
+
     def cut_off(ti: int) -> bool:  # the document stops inside this row
         return at_end and not any(a > ti for a in anchors)
 
@@ -178,7 +188,7 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
     for ii, item in enumerate(items):
         if item.key is not None and ii in matched:
             out.rows_found += 1
-            _assign(out, item.key, item.columns, tokens[matched[ii]], run_after(matched[ii]), rules,
+            _assign(out, item.key, item.columns, tokens[matched[ii]], own_run(ii), rules,
                     cut_off=cut_off(matched[ii]))
     # A group printed as one old-style row (（六）其他处理 with no sub-rows): its numbers go where
     # the template's ``legacy_rows`` says (format-2019.md: other_handling ≙ the three 2021 rows),
@@ -336,26 +346,41 @@ def _place_short(out: TableRead, row: str, columns: tuple[str, ...], picked: lis
     empty: filling from the left would shift the rest into the wrong columns. Only groups of
     cells whose sum holds are placed (四's 行政复议 from the left, 复议后起诉 from the right);
     the rest stays blank and is reported."""
-    groups = _groups(columns, rules)
-    placed: dict[str, Token] = {}
-    i, j = 0, len(picked)
-    done = 0
-    for g in groups:  # from the left
-        window = picked[i:i + len(g)]
-        if len(window) < len(g) or not _window_holds(window, g, rules):
-            break
-        placed.update(zip(g, window, strict=True))
-        i += len(g)
-        done += 1
-    for g in reversed(groups[done:]):  # then from the right
-        window = picked[j - len(g):j]
-        if j - len(g) < i or not _window_holds(window, g, rules):
-            break
-        placed.update(zip(g, window, strict=True))
-        j -= len(g)
+    placed = _agreed_groups(_groups(columns, rules), picked, rules)
     for col, tok in placed.items():
         out.values[(row, col)] = tok
-    out.gaps[row] = picked[i:j]
+    taken = {id(t) for t in placed.values()}
+    out.gaps[row] = [t for t in picked if id(t) not in taken]
+
+
+def _agreed_groups(groups: list[tuple[str, ...]], picked: list[Token],
+                   rules: tuple[EquationRule, ...]) -> dict[str, Token]:
+    """The groups' cells that every reading of the row agrees on. A reading puts the missing
+    cells into some groups (a group that lost a cell is unknown) and reads the other groups
+    in order; it stands if each of those groups' sums holds. A sum that holds in one reading
+    vouches for nothing while another reading, which puts the gap there, stands as well
+    (``1 1 0 2 4`` is 行政复议 only if the lost cell is not among these five)."""
+    missing = sum(map(len, groups)) - len(picked)
+    agreed: dict[str, Token] | None = None
+
+    def read(g: int, start: int, left: int, placed: dict[str, Token]) -> None:
+        nonlocal agreed
+        if g == len(groups):
+            if left == 0 and start == len(picked):
+                agreed = dict(placed) if agreed is None else {
+                    c: t for c, t in agreed.items() if placed.get(c) is t}
+            return
+        cols = groups[g]
+        for lost in range(min(left, len(cols)) + 1):
+            window = picked[start:start + len(cols) - lost]
+            if lost == 0 and not _window_holds(window, cols, rules):
+                continue
+            here = dict(zip(cols, window, strict=True)) if lost == 0 else {}
+            read(g + 1, start + len(cols) - lost, left - lost, {**placed, **here})
+
+    if groups and missing > 0:
+        read(0, 0, missing, {})
+    return agreed or {}
 
 
 def _groups(columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> list[tuple[str, ...]]:
@@ -525,9 +550,11 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
         texts = [squash(t.text) for t in toks]
         n = len(section.columns_of(row))
         # Run together: far fewer runs than cells (a row missing a cell or two is not, and is
-        # reported as such), and digits enough for every cell.
+        # reported as such), and digits enough for every cell. Only text that lost its cell
+        # boundaries can have run together: a cell of a table row (<td>, a tab or | cell) is one
+        # figure as printed, and cutting it would read a figure (28 of 1288) printed nowhere.
         if (texts and all(x.isdigit() for x in texts) and (len(texts) == 1 or len(texts) <= n // 2)
-                and len(texts) < n and sum(map(len, texts)) >= n):
+                and len(texts) < n and sum(map(len, texts)) >= n and not any(t.row for t in toks)):
             runs[row] = toks
     if not runs:
         return
@@ -569,6 +596,22 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
 
 
 LIKENESS = 0.5  # bigram likeness of a misprinted label to the one its place calls for
+
+
+def _names_any(text: str, items: list[Item]) -> bool:
+    """Whether printed text could be one of these row labels: it holds the label's words
+    (``本年处理决定数量行政处罚``, ``行政许可2629`` where line breaks were lost) or is like them
+    (a typo: same item number, similar words)."""
+    e = enumerated(text)
+    for item in items:
+        core = item.label.core
+        if len(core) >= 4 and core in e.core:
+            return True
+        if e.number is not None and item.label.number is not None and e.number != item.label.number:
+            continue
+        if len(e.core) >= 4 and dice(bigrams(e.core), item.bigrams) >= LIKENESS:
+            return True
+    return False
 
 
 def _match_by_place(items: tuple[Item, ...], tokens: list[Token], matched: dict[int, int]) -> dict[str, str]:
