@@ -194,6 +194,7 @@ class Line:
     row: bool = False  # the cells are positional table cells (``|`` row, ``<tr>``)
     raw: str = ""  # the line as printed, for a row that turns out to be prose (a ``|`` in a sentence)
     image: bool = False  # an image stood here (a table published as a picture): no text, but worth saying
+    run_on: bool = False  # cut out of text that lost its line breaks: its figures may have run together
 
     @property
     def text(self) -> str:

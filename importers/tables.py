@@ -80,6 +80,7 @@ class Token:
     kind: str  # 'label', 'value', 'bad' (unreadable number), 'empty', 'prose'
     row: bool  # its line is a table row
     solo_empty: bool = False  # an empty cell alone on its line (one cell per line)
+    run_on: bool = False  # from text that lost its line breaks: figures may have run together
 
 
 @dataclass(slots=True)
@@ -116,7 +117,7 @@ def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
             continue
         for cell in line.cells if line.row else [line.text]:
             for part in split_cell(cell) if cell.strip() else [""]:
-                tokens.append(Token(part, li, _kind(part), line.row))
+                tokens.append(Token(part, li, _kind(part), line.row, run_on=line.run_on))
     return tokens, notes
 
 
@@ -550,11 +551,13 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
         texts = [squash(t.text) for t in toks]
         n = len(section.columns_of(row))
         # Run together: far fewer runs than cells (a row missing a cell or two is not, and is
-        # reported as such), and digits enough for every cell. Only text that lost its cell
-        # boundaries can have run together: a cell of a table row (<td>, a tab or | cell) is one
-        # figure as printed, and cutting it would read a figure (28 of 1288) printed nowhere.
+        # reported as such), and digits enough for every cell. Only text that lost its line
+        # breaks (cut into rows by importers.unbreak) can have run its figures together: a cell
+        # of a table row (<td>, a tab or | cell), a figure on a line of its own or set apart by
+        # spaces is one figure as printed. Cutting it would read a figure printed nowhere: a row
+        # that lost four cells, 1288 21 1362, is no 1|28|8|21|1|3|62 (28 for 商业企业).
         if (texts and all(x.isdigit() for x in texts) and (len(texts) == 1 or len(texts) <= n // 2)
-                and len(texts) < n and sum(map(len, texts)) >= n and not any(t.row for t in toks)):
+                and len(texts) < n and sum(map(len, texts)) >= n and all(t.run_on for t in toks)):
             runs[row] = toks
     if not runs:
         return
