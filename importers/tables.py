@@ -96,6 +96,8 @@ class TableRead:
     rows_found: int = 0
     in_printed_order: bool = False  # labels out of place: the numbers were taken in printed order
     scrambled: list[str] = field(default_factory=list)  # rows whose numbers are mixed with headings
+    # row → the numbers after its label, more than it has, of which several runs satisfy its sums
+    undecided: dict[str, list[Token]] = field(default_factory=dict)
     gaps: dict[str, list[Token]] = field(default_factory=dict)  # rows with too few numbers to place
     split: dict[str, str] = field(default_factory=dict)  # row → the figures printed run together, split
     renamed: dict[str, str] = field(default_factory=dict)  # row → its label as misprinted, matched by place
@@ -211,7 +213,7 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
             out.old_style[item.printed] = (target.key, target.printed)
     out.missing_rows = [it.key for it in items if it.key and it.key not in reported]
     _split_run_together(section, out, all_rules)
-    if out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps:
+    if out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps or out.undecided:
         ordered = _in_printed_order(section, tokens, all_rules)
         # Rows the labels placed without doubt must read the same in printed order.
         sure = {k: t for k, t in out.values.items() if k[0] not in out.extra and k[0] not in out.short_rows}
@@ -319,6 +321,11 @@ def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, ru
         picked = _best_window(cands, columns, rules)
         extra = [t for t in cands if t.kind == "value" and t not in picked]
         clumped = len(extra) >= n and picked and any(t.kind == "label" for t in run[:run.index(picked[0])])
+        if extra and not clumped and _windows_holding(cands, columns, rules) > 1:
+            # More numbers than the row has and the sums hold for several runs of them
+            # (34 0 0 0 0 0 34 1288 21 0 0 50 3 1362 after a lost row's label): either is a guess.
+            out.undecided[row] = cands
+            return
         if clumped or (extra and _window_holds(picked, columns, rules) is False):
             # More numbers than the row has, and neither their place (the label is one of a clump
             # printed apart from the numbers, as in a PDF's text layer) nor the row's sums say
@@ -466,6 +473,14 @@ def _best_window(cands: list[Token], columns: tuple[str, ...], rules: tuple[Equa
     return cands[:n]
 
 
+def _windows_holding(cands: list[Token], columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> int:
+    """How many runs of ``len(columns)`` consecutive numbers satisfy the row's sums."""
+    n, usable = len(columns), _row_sums(columns, rules)
+    if not usable:
+        return 0
+    return sum(1 for start in range(len(cands) - n + 1) if _all_hold(cands[start:start + n], columns, usable))
+
+
 def _interleaved(tokens: list[Token], picked: list[Token]) -> bool:
     """Labels stand between the first and the last of the picked numbers."""
     if len(picked) < 2:
@@ -520,6 +535,10 @@ def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
         cands = [t for t in tokens if t.kind in ("value", "bad") or t.solo_empty]
         picked = _best_window(cands, columns, rules)
         extra = [t for t in cands if t.kind == "value" and t not in picked]
+        if extra and _windows_holding(cands, columns, rules) > 1:  # the sums allow several readings
+            out.rows_found = 1
+            out.undecided[row] = cands
+            return
         holds = _window_holds(picked, columns, rules)
         if (extra or _interleaved(tokens, picked)) and holds is False:
             # Numbers mixed with column headings (the PDF text layer lost the order: 结果 / 维持 /

@@ -6,19 +6,27 @@ PDF's ``-layout`` text, one cell per line, labels above their numbers, a web pag
 text as one line), after the ways real pages mangle a table: a cell left empty or lost without
 a trace, two cells or a whole row's figures run together, a label misprinted or broken over two
 cells, a row lost, repeated or run into the next, separators or line breaks lost over a stretch
-of text. Each cell of the import must then be exactly the value printed, or blank with an
-importer's warning that names it (blank is also right where the page lost the cell).
+of text, and a web page's broken markup (a ``>`` lost from ``</td>``, a cell boundary that is
+only a comment, a table's opening tag lost). Each cell of the import must then be exactly the
+value printed, or blank with an importer's warning that names it (blank is also right where the
+page lost the cell); and no figure is ever read that the document does not print.
+
+The property runs a fixed set of examples (``derandomize``), the same in every run and on CI;
+``NIANBAO_FUZZ_EXAMPLES=5000`` runs that many fresh random ones instead. The examples that once
+failed are pinned with ``@example`` and, for the mechanisms, as plain tests below.
 """
 
 from __future__ import annotations
 
 import html
+import os
+import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "models"))
@@ -81,6 +89,7 @@ class Mangle:
 ROW_MANGLES = ["empty", "drop", "join", "run_row", "typo", "break_label", "drop_row", "repeat_row", "merge_rows",
                "glue_label"]
 TEXT_MANGLES = ["no_breaks", "no_separators"]
+MARKUP_MANGLES = ["lost_gt", "comment_for_boundary", "no_table_tag"]
 
 
 def mangle_rows(rows: list[Row], m: Mangle) -> list[Row]:
@@ -162,7 +171,8 @@ def _labels_then_numbers(rows: list[Row]) -> list[str]:
 
 
 TEXT_SHAPES = {"tabs": _tabs, "pipes": _pipes, "spaced": _spaced, "cells": _cells, "labels-then-numbers": _labels_then_numbers}
-SHAPES = [*TEXT_SHAPES, "html", "browser", "one-line"]
+SHAPES = [*TEXT_SHAPES, "html", "html-bare", "browser", "one-line"]
+HTML_SHAPES = ("html", "html-bare")  # html-bare: cells without the &nbsp; padding many CMS add
 
 
 def title_of(report: Report) -> str:
@@ -177,13 +187,29 @@ def text_document(report: Report, tables: dict[str, list[Row]], render) -> list[
     return out
 
 
-def html_document(report: Report, tables: dict[str, list[Row]]) -> str:
+def html_document(report: Report, tables: dict[str, list[Row]], *, pad: str = "&nbsp;") -> str:
     def table(key: str) -> str:
-        rows = "".join("<tr>" + "".join(f"<td>&nbsp;{html.escape(c.text)}&nbsp;</td>" for c in r) + "</tr>"
+        rows = "".join("<tr>" + "".join(f"<td>{pad}{html.escape(c.text)}{pad}</td>" for c in r) + "</tr>"
                        for r in tables[key])
-        return f'<table border="1"><tbody>{rows}</tbody></table>'
+        return f'{TABLE_OPEN}{rows}</tbody></table>'
 
     return html_page(table=table, narrative=report.texts, template=report.template, title=title_of(report))
+
+
+TABLE_OPEN = '<table border="1"><tbody>'
+
+
+def mangle_markup(page: str, m: Mangle) -> str:
+    """One way a web page's markup breaks between two cells, or around a table."""
+    if m.kind == "no_table_tag":  # a table's opening tags lost: its cells stand outside any table
+        opens = [x.start() for x in re.finditer(re.escape(TABLE_OPEN), page)]
+        i = opens[m.row % len(opens)]
+        return page[:i] + page[i + len(TABLE_OPEN):]
+    bounds = [x.start() for x in re.finditer("</td><td>", page)]
+    i = bounds[(m.row * 21 + m.at) % len(bounds)]
+    # lost_gt: ``</td<td>``; else the boundary printed as a comment (two cells' text in one cell)
+    new = "</td<td>" if m.kind == "lost_gt" else "<!--td-->" if m.other % 2 else "<!-- -->"
+    return page[:i] + new + page[i + len("</td><td>"):]
 
 
 def mangle_text(lines: list[str], m: Mangle, separators: str) -> list[str]:
@@ -212,9 +238,12 @@ def render(case: Case) -> tuple[str, set[CellRef]]:
             tables[key] = mangle_rows(tables[key], m)
     printed = {ref for rows in tables.values() for row in rows for cell in row for ref in cell.refs}
     lost = set(report.values) - printed
-    if case.shape in ("html", "browser"):
-        page = html_document(report, tables)
-        return (page if case.shape == "html" else inner_text(page)), lost
+    if case.shape in (*HTML_SHAPES, "browser"):
+        page = html_document(report, tables, pad="" if case.shape == "html-bare" else "&nbsp;")
+        for key, m in case.mangles:
+            if key == "markup" and case.shape in HTML_SHAPES:
+                page = mangle_markup(page, m)
+        return (page if case.shape in HTML_SHAPES else inner_text(page)), lost
     lines = text_document(report, tables, TEXT_SHAPES.get(case.shape, _tabs))
     if case.shape == "one-line":
         return "".join(lines).replace("\t", " "), lost
@@ -225,7 +254,7 @@ def render(case: Case) -> tuple[str, set[CellRef]]:
 
 
 def import_case(case: Case, text: str) -> ImportResult:
-    if case.shape == "html":
+    if case.shape in HTML_SHAPES:
         return import_html(text.encode("utf-8"), source="page.html")
     return import_text(text, source="page.txt")
 
@@ -246,12 +275,29 @@ def silently_wrong(report: Report, result: ImportResult, lost: set[CellRef]) -> 
     return wrong
 
 
+def printed_runs(case: Case, text: str) -> list[str]:
+    """Every run of digits the document prints (markup is no text: ``<td>30</td<td>5</td>``
+    prints 30 and 5; the item number of a label run on after a figure is none: ``313.危及`` is
+    31 and 3.)."""
+    if case.shape in HTML_SHAPES:
+        text = re.sub(r"<[^<>]*>?", " ", text)
+    text = re.sub(r"\d[.、．](?=\s*[\u4e00-\u9fff“])", " ", text)
+    return re.findall(r"\d+(?:\.\d+)?", text.replace(",", ""))
+
+
 def check(case: Case) -> None:
     text, lost = render(case)
     try:
         result = import_case(case, text)
     except ImportFailed:
         return
+    runs = printed_runs(case, text)
+    printed = {Decimal(x) for x in runs}
+    # A figure cut out of a run of figures printed together (import.split says so) is a piece of it.
+    cut = {ref for f in result.findings if f.rule == "import.split" for ref in f.cells}
+    invented = {ref: v for ref, v in result.report.values.items() if isinstance(v, int | Decimal)
+                and Decimal(v) not in printed and not (ref in cut and any(str(v) in r for r in runs))}
+    assert not invented, f"figures the document does not print: {sorted(invented.items())[:5]}"
     wrong = silently_wrong(REPORTS[case.report], result, lost)
     assert not wrong, f"silently wrong: {sorted(wrong.items())[:5]}"
 
@@ -259,17 +305,30 @@ def check(case: Case) -> None:
 mangles = st.builds(Mangle, st.sampled_from(ROW_MANGLES), st.integers(0, 60), st.integers(0, 20), st.integers(0, 40))
 text_mangles = st.builds(Mangle, st.sampled_from(TEXT_MANGLES), st.integers(0, 400), st.integers(0, 20),
                          st.integers(0, 40))
+markup_mangles = st.builds(Mangle, st.sampled_from(MARKUP_MANGLES), st.integers(0, 60), st.integers(0, 20),
+                           st.integers(0, 40))
 cases = st.builds(
     Case,
     st.sampled_from(sorted(REPORTS)),
     st.sampled_from(SHAPES),
     st.lists(st.one_of(st.tuples(st.sampled_from(["proactive", "requests", "appeals"]), mangles),
-                       st.tuples(st.just("text"), text_mangles)), min_size=1, max_size=4).map(tuple),
+                       st.tuples(st.just("text"), text_mangles), st.tuples(st.just("markup"), markup_mangles)),
+             min_size=1, max_size=4).map(tuple),
 )
 
+FRESH = int(os.environ.get("NIANBAO_FUZZ_EXAMPLES", "0"))  # > 0: that many new random examples
+# 三's 予以公开 lost four cells (0 0 50 3) and （七）总计 was lost: 1288 21 1362 were cut as
+# 1|28|8|21|1|3|62 (its row sum holds, no column sum could check it): 28 for 商业企业.
+LOST_CELLS_AND_TOTAL = (("requests", Mangle("drop_row", 26, 0)),) + (("requests", Mangle("drop", 5, 2)),) * 4
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+@settings(max_examples=FRESH or 200, derandomize=not FRESH, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(cases)
+@example(Case("huaian", "html", LOST_CELLS_AND_TOTAL))
+@example(Case("huaian", "cells", LOST_CELLS_AND_TOTAL))
+@example(Case("huaian", "html-bare", (("markup", Mangle("no_table_tag", 1, 0)),)))
+@example(Case("huaian", "html-bare", (("markup", Mangle("lost_gt", 3, 4)), ("markup", Mangle("comment_for_boundary", 5, 2)))))
 def test_a_mangled_report_imports_right_or_blank_with_a_warning(case: Case) -> None:
     check(case)
 
@@ -283,5 +342,3 @@ def test_unmangled_shapes_import_every_cell() -> None:
             result = import_case(case, text)
             assert result.report.values == REPORTS[name].values, (name, shape)
 
-
-_ = replace, Decimal  # (kept for examples written by hand below)
