@@ -284,6 +284,8 @@ def _attaches(previous: str, part: str) -> bool:
     prev, p = squash(previous), squash(part)
     if not _VALUE.match(prev):
         return False
+    if enumerated(p).level is not None and enumerated(p).core:
+        return False  # （二）部分公开（…）: the next row's label, run on after a figure, is no remark
     return (p in UNITS or p.startswith(("(", "[", "【"))) and bool(_VALUE.match(prev + p))
 
 
