@@ -36,6 +36,7 @@ from sample_reports import make_huaian, make_pingtan, make_wulong  # noqa: E402
 from importers import ImportFailed, ImportResult  # noqa: E402
 from importers.html import import_html  # noqa: E402
 from importers.text import import_text  # noqa: E402
+from models.checker import check_report  # noqa: E402
 from models.grid import grid_for  # noqa: E402
 from models.numbers import format_value  # noqa: E402
 from models.report import Report  # noqa: E402
@@ -203,9 +204,13 @@ def mangle_markup(page: str, m: Mangle) -> str:
     """One way a web page's markup breaks between two cells, or around a table."""
     if m.kind == "no_table_tag":  # a table's opening tags lost: its cells stand outside any table
         opens = [x.start() for x in re.finditer(re.escape(TABLE_OPEN), page)]
+        if not opens:
+            return page
         i = opens[m.row % len(opens)]
         return page[:i] + page[i + len(TABLE_OPEN):]
     bounds = [x.start() for x in re.finditer("</td><td>", page)]
+    if not bounds:
+        return page
     i = bounds[(m.row * 21 + m.at) % len(bounds)]
     # lost_gt: ``</td<td>``; else the boundary printed as a comment (two cells' text in one cell)
     new = "</td<td>" if m.kind == "lost_gt" else "<!--td-->" if m.other % 2 else "<!-- -->"
@@ -260,9 +265,13 @@ def import_case(case: Case, text: str) -> ImportResult:
 
 
 def silently_wrong(report: Report, result: ImportResult, lost: set[CellRef]) -> dict[CellRef, tuple[Value, Value]]:
-    """Cells that hold another value than the one printed, or are blank without an importer's
-    warning naming them (a lost cell may be blank silently: the page did not print it)."""
+    """Cells that are blank without an importer's warning naming them (a lost cell may be blank
+    silently: the page did not print it), or hold another value than the one printed that no
+    warning names: the importer's, or the checker's that the editor shows on the cell (a row
+    printed ``2 0 0 0 0 0 22其他…``, its item number's dot lost, reads 22: 总计 ≠ the parts)."""
     warned = {c for f in result.findings if f.severity != "info" for c in f.cells}
+    checked = check_report(result.report)
+    flagged = warned | {c for f in checked.errors + checked.warnings if f.rule != "value.missing" for c in f.cells}
     wrong: dict[CellRef, tuple[Value, Value]] = {}
     for ref, want in report.values.items():
         want = None if ref in lost else want
@@ -270,7 +279,7 @@ def silently_wrong(report: Report, result: ImportResult, lost: set[CellRef]) -> 
         if got is None:
             if want is not None and ref not in warned:
                 wrong[ref] = (got, want)
-        elif got != want or type(got) is not type(want):
+        elif (got != want or type(got) is not type(want)) and ref not in flagged:
             wrong[ref] = (got, want)
     return wrong
 
