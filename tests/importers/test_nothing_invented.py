@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +35,7 @@ from report_builders import html_page, inner_text  # noqa: E402
 from sample_reports import make_huaian, make_pingtan, make_wulong  # noqa: E402
 
 from importers import ImportFailed, ImportResult  # noqa: E402
-from importers.html import import_html  # noqa: E402
+from importers.html import html_lines, import_html  # noqa: E402
 from importers.text import import_text  # noqa: E402
 from models.checker import check_report  # noqa: E402
 from models.grid import grid_for  # noqa: E402
@@ -338,6 +339,11 @@ LOST_CELLS_AND_TOTAL = (("requests", Mangle("drop_row", 26, 0)),) + (("requests"
 @example(Case("huaian", "cells", LOST_CELLS_AND_TOTAL))
 @example(Case("huaian", "html-bare", (("markup", Mangle("no_table_tag", 1, 0)),)))
 @example(Case("huaian", "html-bare", (("markup", Mangle("lost_gt", 3, 4)), ("markup", Mangle("comment_for_boundary", 5, 2)))))
+# 上年结转's label lost into the next: 34 0 0 0 0 0 34 1288 21 0 0 50 3 1362 after 予以公开, whose
+# sum holds for the first seven and the last seven: once filled from the first.
+@example(Case("huaian", "labels-then-numbers", (("requests", Mangle("merge_rows", 4, 0)), ("text", Mangle("no_breaks", 40, 6, 1)))))
+# Line breaks lost: ``1362 （二）部分公开（区分处理的…）`` once read as 1362 with a bracketed remark.
+@example(Case("huaian", "tabs", (("text", Mangle("no_breaks", 266, 11)), ("requests", Mangle("empty", 33, 0)))))
 def test_a_mangled_report_imports_right_or_blank_with_a_warning(case: Case) -> None:
     check(case)
 
@@ -351,3 +357,81 @@ def test_unmangled_shapes_import_every_cell() -> None:
             result = import_case(case, text)
             assert result.report.values == REPORTS[name].values, (name, shape)
 
+
+
+# ---------------------------------------------------------------------- the mechanisms, one by one
+
+
+def _requests_row(result: ImportResult, row: str) -> list[Value]:
+    template = result.report.template
+    return [result.report.values[CellRef("requests", row, c)] for c in template.section("requests").columns_of(row)]
+
+
+def test_a_figure_printed_as_one_cell_is_never_cut_into_several() -> None:
+    """规章's three cells printed as one ``<td>456</td>``: not 4 | 5 | 6 (二 has no sums to check
+    a cut; a cut read figures printed nowhere): blank, and the warning says why."""
+    report = REPORTS["huaian"]
+    tables = {s.key: table_rows(report, s.key) for s in report.template.table_sections}
+    regulations = next(i for i, r in enumerate(tables["proactive"]) if r[0].text == "规章")
+    tables["proactive"][regulations] = [Cell("规章"), Cell("456", (CellRef("proactive", "regulations", "issued"),))]
+    result = import_html(html_document(report, tables).encode("utf-8"))
+    v = result.report.values
+    cells = [CellRef("proactive", "regulations", c) for c in ("issued", "repealed", "in_force")]
+    assert [v[c] for c in cells] == [None, None, None]
+    (f,) = [f for f in result.findings if f.section == "proactive" and f.severity == "warning"]
+    assert set(f.cells) == set(cells) and "456" in f.message and "无法确定空着的是哪一栏" in f.message
+    assert not [f for f in result.findings if f.rule == "import.split"]
+
+
+@pytest.mark.parametrize("shape", ["html", "html-bare", "cells", "spaced"])
+def test_a_row_that_lost_cells_is_not_cut_to_fit_its_sum(shape: str) -> None:
+    """The 28 for 商业企业: 予以公开 lost 0 0 50 3, （七）总计 was lost. 1288 21 1362 are three
+    figures as printed (cells, lines, or set apart by spaces), not a run to cut."""
+    case = Case("huaian", shape, LOST_CELLS_AND_TOTAL)
+    text, lost = render(case)
+    result = import_case(case, text)
+    assert _requests_row(result, "granted") == [None] * 7
+    assert 28 not in result.report.values.values()
+    assert not silently_wrong(REPORTS["huaian"], result, lost)
+
+
+def test_run_together_text_is_still_cut_where_the_sums_allow_one_way() -> None:
+    """The other side of the rule: text that lost its line breaks and separators (a page's text
+    copied as one line) is cut into figures, every one of them right."""
+    case = Case("huaian", "one-line", (("text", Mangle("no_separators", 0, 0)),))
+    report = REPORTS["huaian"]
+    tables = {s.key: table_rows(report, s.key) for s in report.template.table_sections}
+    lines = text_document(report, tables, _spaced)
+    text = "".join(x if i < 3 else x.replace(" ", "") for i, x in enumerate(lines))
+    result = import_case(case, text)
+    assert not silently_wrong(report, result, set())
+    split = [f for f in result.findings if f.rule == "import.split"]
+    assert split and _requests_row(result, "granted") == [1288, 21, 0, 0, 50, 3, 1362]
+
+
+def test_cells_outside_any_table_are_not_run_together() -> None:
+    """A page that lost 三's ``<table>`` tag, cells without padding: ``<tr><td>3001</td><td>53</td>``
+    outside a table used to read as one run, 300153006143119; each cell is its own line now."""
+    case = Case("huaian", "html-bare", (("markup", Mangle("no_table_tag", 1, 0)),))
+    text, lost = render(case)
+    lines = [line.text for line in html_lines(text)[0]]
+    assert "3001" in lines and "53" in lines and not any("300153" in x for x in lines)
+    result = import_case(case, text)
+    assert not silently_wrong(REPORTS["huaian"], result, lost)
+
+
+@pytest.mark.parametrize("boundary", ["</td<td>", "<!-- --><td>", "</t\td>", "</。d><td>"])
+def test_broken_markup_between_cells_keeps_their_figures_apart(boundary: str) -> None:
+    """A ``>`` lost, a boundary garbled into a comment or a bogus tag: 30 and 1 stay two figures
+    (before, ``30</td<td>1`` read as 301, printed nowhere)."""
+    report = REPORTS["huaian"]
+    tables = {s.key: table_rows(report, s.key) for s in report.template.table_sections}
+    page = html_document(report, tables, pad="")
+    row = "<td>2.其他法律行政法规禁止公开</td><td>30</td><td>1</td>"
+    assert row in page
+    page = page.replace(row, row.replace("30</td><td>1", f"30{boundary}1"))
+    result = import_html(page.encode("utf-8"))
+    assert 301 not in result.report.values.values()
+    assert not silently_wrong(report, result, set())
+    got = _requests_row(result, "withheld_law")
+    assert got in ([30, 1, 0, 0, 0, 0, 31], [None] * 7)
