@@ -263,10 +263,13 @@ def cost(jobs: Sequence[Job]) -> int:
 
 
 def worker_count() -> int:
-    try:
-        n = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
-    except AttributeError:
-        n = os.cpu_count() or 1
+    """The cores this process may use (at most 16); ``NIANBAO_BATCH_WORKERS`` sets it (1: no
+    worker processes, e.g. on a server shared with others)."""
+    wanted = os.environ.get("NIANBAO_BATCH_WORKERS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(int(wanted), 16)
+    affinity = getattr(os, "sched_getaffinity", None)  # the cores this process may run on (Linux)
+    n = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
     return max(1, min(n, 16))
 
 
@@ -367,5 +370,6 @@ def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
             yield from outcomes
             if cancelled is not None and cancelled():
                 return
+        pool.shutdown(wait=True)  # all done: reap the workers
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)  # stopped early: do not wait for the rest

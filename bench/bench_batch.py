@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -41,7 +42,8 @@ _RUSAGE = (
     "with open(sys.argv[1], 'wb') as out:\n"
     "    code = subprocess.run(sys.argv[2:], stdout=out).returncode\n"
     "wall = time.perf_counter() - t\n"
-    "print(code, wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(code, wall, r.ru_maxrss, r.ru_utime + r.ru_stime)\n"
 )
 
 
@@ -73,11 +75,12 @@ def write_tree(folder: Path, units: int, years: int) -> list[Path]:
     return paths
 
 
-def timed(cmd: list[str], out: Path) -> tuple[int, float, float]:
+def timed(cmd: list[str], out: Path) -> tuple[int, float, float, float]:
+    """Exit code, wall seconds, peak RSS (MB) of the largest process of the tree, CPU seconds of the tree."""
     proc = subprocess.run([sys.executable, "-c", _RUSAGE, str(out), *cmd], capture_output=True, text=True,
                           cwd=ROOT, check=True)
-    code, wall, rss = proc.stdout.split()
-    return int(code), float(wall), int(rss) / 1024
+    code, wall, rss, cpu = proc.stdout.split()
+    return int(code), float(wall), int(rss) / 1024, float(cpu)
 
 
 def main() -> None:
@@ -101,22 +104,27 @@ def main() -> None:
         if (ROOT / "batch" / "review.py").exists():
             runs["review --json"] = [py, main_py, "review", "--json", str(folder)]
             runs["review --out .xlsx"] = [py, main_py, "review", "--out", str(Path(tmp) / "review.xlsx"), str(folder)]
-        results: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
+        results: dict[str, list[tuple[float, float, float]]] = {k: [] for k in runs}
+        load = [os.getloadavg()[0]]
         outputs: dict[str, Path] = {}
         for r in range(args.repeat):
             for name, cmd in runs.items():
                 out = Path(tmp) / f"out-{len(outputs)}-{r}.txt"
-                code, wall, rss = timed(cmd, out)
-                if code not in (0, 1):
+                code, wall, rss, cpu = timed(cmd, out)
+                if code not in (0, 1, 2):
                     print(f"{name}: exit {code}", file=sys.stderr)
-                results[name].append((wall, rss))
+                results[name].append((wall, rss, cpu))
+                load.append(os.getloadavg()[0])
                 outputs[name] = out
         print(f"{n} report files ({args.units} units × {args.years} years, half of them full of errors), "
-              f"median of {args.repeat}, start-up included:")
+              f"median of {args.repeat}, start-up included; load average {min(load):.1f}–{max(load):.1f} "
+              f"on {os.cpu_count()} cores (other work on the machine slows every row alike):")
         for name, rows in results.items():
-            wall = statistics.median(w for w, _ in rows)
-            rss = max(m for _, m in rows)
-            print(f"  {name:24s} {n / wall:8.0f} files/s  {wall:6.2f} s wall  peak RSS {rss:6.0f} MB")
+            wall = statistics.median(w for w, _, _ in rows)
+            rss = max(m for _, m, _ in rows)
+            cpu = statistics.median(c for _, _, c in rows)
+            print(f"  {name:24s} {n / wall:8.0f} files/s  {wall:6.2f} s wall  {cpu:6.2f} s CPU  "
+                  f"({cpu / n * 1000:.2f} ms CPU/file)  peak RSS {rss:6.0f} MB")
         if "reference check --json" in outputs:
             a = json.loads(outputs["reference check --json"].read_text(encoding="utf-8"))
             b = json.loads(outputs["check --json"].read_text(encoding="utf-8"))

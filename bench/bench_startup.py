@@ -5,8 +5,10 @@
 Each run starts ``python main.py SAMPLE`` (the editor on the bundled sample, as a desk starts it)
 and ``python bench/bare_qt_window.py --table`` (QApplication + QMainWindow + one QTableView), one after
 the other, so both see the same machine load; each prints ``SHOWN`` at its window's first paint
-(``NIANBAO_QUIT_WHEN_SHOWN``) and the time from spawn to that line is taken. One warm-up pair
-first (page cache). Prints both medians and the ratio (target ≤ 1.6×, goal ≤ 1.3×).
+(``NIANBAO_QUIT_WHEN_SHOWN``) with the CPU time it used so far; the time from spawn to that line
+is taken, and the CPU time of the whole process to its exit. One warm-up pair first (page cache).
+Prints the medians and ratios of wall time and CPU time (target ≤ 1.6×, goal ≤ 1.3×); on a shared
+machine the CPU times are the steadier figures.
 
 With ``--importtime`` it instead prints the editor's slowest imports (``python -X importtime``),
 cumulative, to see what is still imported before the window shows.
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,28 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_bundle import time_to_shown as bundle_time_to_shown  # noqa: E402
+from bench_bundle import alternate, comparison_rows, load_average  # noqa: E402
 
 SAMPLE = ROOT / "resources" / "samples" / "wulong-hrss-2021.json"
 BARE = ROOT / "bench" / "bare_qt_window.py"
-
-
-def children_cpu() -> float:
-    """CPU seconds (user + system) of the finished child processes so far (0 where unknown)."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0.0
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def time_to_shown(cmd: list[str], env: dict[str, str], cpu: list[float]) -> float:
-    """Spawn to ``SHOWN`` (bench_bundle's probe), and the process's CPU time appended to ``cpu``."""
-    c0 = children_cpu()
-    shown = bundle_time_to_shown(cmd, env)
-    cpu.append(children_cpu() - c0)  # the whole process, its quitting included
-    return shown
 
 
 def environment(tmp: str, platform: str) -> dict[str, str]:
@@ -84,22 +67,15 @@ def main() -> None:
             return
         editor = [sys.executable, str(ROOT / "main.py"), str(SAMPLE)]
         bare = [sys.executable, str(BARE), "--table"]
-        time_to_shown(editor, env, []), time_to_shown(bare, env, [])  # warm-up: page cache, .pyc files
-        ed_times, bare_times, ed_cpu, bare_cpu = [], [], [], []
-        for _ in range(args.runs):  # alternately: both see the same machine load
-            ed_times.append(time_to_shown(editor, env, ed_cpu))
-            bare_times.append(time_to_shown(bare, env, bare_cpu))
-    ed, ref = statistics.median(ed_times), statistics.median(bare_times)
-    print(f"editor (python main.py {SAMPLE.name}) start to window shown: {ed * 1000:.0f} ms median of {args.runs} "
-          f"(min {min(ed_times) * 1000:.0f}, max {max(ed_times) * 1000:.0f})")
-    print(f"bare Qt window with one table view, same run: {ref * 1000:.0f} ms median "
-          f"(min {min(bare_times) * 1000:.0f}, max {max(bare_times) * 1000:.0f})")
-    print(f"ratio editor / bare Qt: {ed / ref:.2f}× (target ≤ 1.6×, goal ≤ 1.3×)")
-    if ed_cpu and bare_cpu and statistics.median(bare_cpu) > 0:
-        c_ed, c_ref = statistics.median(ed_cpu), statistics.median(bare_cpu)
-        print(f"CPU time of the whole process (user + system, to its exit): editor {c_ed * 1000:.0f} ms, "
-              f"bare {c_ref * 1000:.0f} ms, ratio {c_ed / c_ref:.2f}× (steadier than wall time on a busy machine)")
-
+        load_before = load_average()
+        ed, ref = alternate(editor, bare, env, args.runs)
+        load_after = load_average()
+    print(f"python main.py {SAMPLE.name} against python bench/bare_qt_window.py --table, QT_QPA_PLATFORM="
+          f"{args.platform}, {os.cpu_count()} cores, {load_before} before, {load_after} after:\n")
+    for row in comparison_rows(ed, ref, "editor", "bare Qt + table view"):
+        print(row)
+    print("\ntarget ≤ 1.6×, goal ≤ 1.3×. The CPU time at the first paint is each process's own (the probe's"
+          " `CPU` line);\nthe CPU time to exit adds quitting, and work done after the first paint.")
 
 if __name__ == "__main__":
     main()

@@ -112,7 +112,7 @@ def _summary(ws: Worksheet, c: Comparison) -> None:
         _parts(ws, row, 2, m, c)
         for i in range(1, span + 1):
             ws.cell(row, i).border = BORDER
-        ws.row_dimensions[row].height = 30
+        ws.row_dimensions[row].height = max(30, _text_height(m.where, widths[0]))  # a long label wraps to 3 lines
         row += 1
     if not c.movers:
         row = _merged(ws, row, span, "两年的数字没有变化。", F_BODY, A_LEFT)

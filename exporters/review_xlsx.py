@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,26 +36,41 @@ PROBLEMS_HEADER = ("单位", "年度", "严重程度", "表/栏目", "行", "列
 MAX_ROWS = 1_048_576  # Excel's limit per sheet
 
 _FONT = "宋体"
-_F_BODY = Font(name=_FONT, size=10.5)
-_F_HEAD = Font(name=_FONT, size=10.5, bold=True)
-_FILL_HEAD = PatternFill("solid", fgColor="D9E1F2")
-_A_HEAD = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_A_CENTER = Alignment(horizontal="center", vertical="bottom")
-# Status and severity colours (Excel's own 好/差/适中 palette, plus a strong one for 未提交).
-_STYLE: dict[str, tuple[Font, PatternFill]] = {
-    ERRORS: (Font(name=_FONT, size=10.5, bold=True, color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
-    "error": (Font(name=_FONT, size=10.5, bold=True, color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
-    TO_CONFIRM: (Font(name=_FONT, size=10.5, bold=True, color="9C5700"), PatternFill("solid", fgColor="FFEB9C")),
-    "warning": (Font(name=_FONT, size=10.5, bold=True, color="9C5700"), PatternFill("solid", fgColor="FFEB9C")),
-    "info": (Font(name=_FONT, size=10.5, color="1F4E79"), PatternFill("solid", fgColor="DDEBF7")),
-    PASSED: (Font(name=_FONT, size=10.5, color="006100"), PatternFill("solid", fgColor="C6EFCE")),
-    MISSING: (Font(name=_FONT, size=10.5, bold=True, color="FFFFFF"), PatternFill("solid", fgColor="C00000")),
-    UNREADABLE: (Font(name=_FONT, size=10.5, bold=True, color="FFFFFF"), PatternFill("solid", fgColor="7F7F7F")),
+
+
+def _style(name: str, *, bold: bool = False, color: str | None = None, fill: str | None = None,
+           alignment: Alignment | None = None) -> NamedStyle:
+    return NamedStyle(name=name, font=Font(name=_FONT, size=10.5, bold=bold, color=color),
+                      fill=PatternFill("solid", fgColor=fill) if fill else PatternFill(),
+                      alignment=alignment or Alignment())
+
+
+_CENTER = Alignment(horizontal="center", vertical="bottom")
+# Named styles: a cell takes one by name, without openpyxl hashing a font and a fill per cell
+# (a review of ten thousand reports writes hundreds of thousands of styled cells).
+# Colours: Excel's own 好/差/适中 palette, and a strong one for 未提交 and 无法读取.
+_STYLES = {
+    "head": _style("审核-表头", bold=True, fill="D9E1F2",
+                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+    "wrap": _style("审核-换行", alignment=Alignment(vertical="bottom", wrap_text=True)),  # as unstyled cells
+    ERRORS: _style("审核-有错误", bold=True, color="9C0006", fill="FFC7CE", alignment=_CENTER),
+    "error": _style("审核-错误", bold=True, color="9C0006", fill="FFC7CE", alignment=_CENTER),
+    TO_CONFIRM: _style("审核-待确认", bold=True, color="9C5700", fill="FFEB9C", alignment=_CENTER),
+    "warning": _style("审核-警告", bold=True, color="9C5700", fill="FFEB9C", alignment=_CENTER),
+    "info": _style("审核-提示", color="1F4E79", fill="DDEBF7", alignment=_CENTER),
+    "accepted": _style("审核-已接受", color="6B7785", alignment=_CENTER),
+    PASSED: _style("审核-通过", color="006100", fill="C6EFCE", alignment=_CENTER),
+    MISSING: _style("审核-未提交", bold=True, color="FFFFFF", fill="C00000", alignment=_CENTER),
+    UNREADABLE: _style("审核-无法读取", bold=True, color="FFFFFF", fill="7F7F7F", alignment=_CENTER),
 }
 _SUMMARY_WIDTHS = (26, 6, 7, 5, 5, 5, 6, 8, 30, 44, 36)
 _PROBLEM_WIDTHS = (22, 6, 8, 9, 22, 14, 56, 16, 22, 30)
-_A_WRAP = Alignment(vertical="bottom", wrap_text=True)  # as the unstyled cells beside it
 LINE_PT = 14  # one line of 10.5 pt 宋体
+
+
+def _width(text: str) -> int:
+    """Columns a text needs: 2 for a Chinese character, 1 for a Latin one (its GBK length: one C call)."""
+    return len(text.encode("gbk", "replace"))
 
 
 class ReviewWorkbook:
@@ -65,6 +80,8 @@ class ReviewWorkbook:
         self.wb = Workbook(write_only=True)
         self.wb.properties.creator = AUTHOR
         self.wb.properties.title = title
+        for style in _STYLES.values():
+            self.wb.add_named_style(style)
         self.summary = self._sheet(SUMMARY_SHEET, SUMMARY_HEADER, _SUMMARY_WIDTHS)
         self.problems = self._sheet(PROBLEMS_SHEET, PROBLEMS_HEADER, _PROBLEM_WIDTHS)
         self.submissions: Any = None
@@ -77,18 +94,13 @@ class ReviewWorkbook:
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = freeze
         self._print_setup(ws)  # before the first row: write-only sheets write their properties first
-        ws.append([self._cell(ws, h, _F_HEAD, _FILL_HEAD, _A_HEAD) for h in header])
+        ws.append([self._cell(ws, h, "head") for h in header])
         return ws
 
     @staticmethod
-    def _cell(ws: Any, value: Any, font: Font | None = None, fill: PatternFill | None = None,
-              alignment: Alignment | None = None) -> WriteOnlyCell:
+    def _cell(ws: Any, value: Any, style: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value=escape_text(value) if isinstance(value, str) else value)
-        cell.font = font or _F_BODY
-        if fill is not None:
-            cell.fill = fill
-        if alignment is not None:
-            cell.alignment = alignment
+        cell.style = _STYLES[style].name
         return cell
 
     def _append(self, sheet: str, cells: list[Any], wrapped: dict[int, str | None]) -> None:
@@ -98,7 +110,7 @@ class ReviewWorkbook:
         widths = _SUMMARY_WIDTHS if sheet == SUMMARY_SHEET else _PROBLEM_WIDTHS
         row = self._rows[sheet] + 1
         # a column of width w holds about 1.2·w half-width characters of 10.5 pt 宋体 (CJK count 2)
-        lines = max((math.ceil(display_width(text) / (widths[col] * 1.2)) for col, text in wrapped.items() if text),
+        lines = max((math.ceil(_width(text) / (widths[col] * 1.2)) for col, text in wrapped.items() if text),
                     default=1)
         if lines > 1:
             ws.row_dimensions[row].height = LINE_PT * min(lines, 20)
@@ -109,11 +121,10 @@ class ReviewWorkbook:
 
     def _wrapped(self, ws: Any, text: str | None) -> WriteOnlyCell | None:
         """Long text wraps in its column (prints whole) instead of running over the next one."""
-        return self._cell(ws, text, alignment=_A_WRAP) if text else None
+        return self._cell(ws, text, "wrap") if text else None
 
     def _status(self, ws: Any, status: str, text: str | None = None) -> WriteOnlyCell:
-        font, fill = _STYLE.get(status, (_F_BODY, None))
-        return self._cell(ws, text if text is not None else STATUS_LABEL.get(status, status), font, fill, _A_CENTER)
+        return self._cell(ws, text if text is not None else STATUS_LABEL.get(status, status), status)
 
     # ------------------------------------------------------------------ rows
 
@@ -183,7 +194,7 @@ class ReviewWorkbook:
         """Write the file atomically. Raises ``ReportFileError`` (a Chinese message) on failure."""
         if self._dropped:
             self.problems.append([self._cell(self.problems, f"另有 {self._dropped} 条问题超出 Excel 的行数上限，未列出；"
-                                                            "请用 review --json 查看全部")])
+                                                            "请用 review --json 查看全部", "wrap")])
             self._rows[PROBLEMS_SHEET] += 1
         if self.submissions is None:
             self.set_submissions([], [])

@@ -270,8 +270,7 @@ def merge(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_co
         ws.merge_cells(start_row=start_row, start_column=start_column, end_row=end_row, end_column=end_column)
         return
     start = cells.get((start_row, start_column))
-    bordered = start is not None and start.has_style and any(
-        getattr(start.border, side).style for side in ("top", "left", "right", "bottom"))
+    bordered = start is not None and start.has_style and start._style.borderId != 0  # 0: no border
     if bordered:  # rare (a table's merged header): openpyxl's own range copies the borders
         mcr = MergedCellRange(ws, CellRange(min_col=start_column, min_row=start_row, max_col=end_column,
                                             max_row=end_row).coord)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 
 from importers import ImportFailed, ImportResult, limit_finding
-from importers.common import Line, display_name, enumerated, read_value, squash
+from importers.common import CellReading, Line, display_name, enumerated, read_value, squash
 from importers.formats import choose_template, document_core
 from importers.layout import (
     Heading,
@@ -27,7 +27,7 @@ from importers.layout import (
     strip_footer,
     wrap_margin,
 )
-from importers.tables import TableRead, read_table
+from importers.tables import TableRead, UnknownRow, read_table
 from importers.unbreak import unbreak
 from models.agency import level_from_name
 from models.findings import Finding
@@ -37,7 +37,7 @@ from models.places import locator_for
 from models.progress import checkpoint
 from models.report import PREFACE, Report
 from models.template import ReportTemplate, SectionSpec, Severity, newest_template, template_for_year
-from models.values import CellRef, Value
+from models.values import CellRef, Quantity, Value
 
 MAX_SCAN_CHARS = 400_000  # year and format markers are looked for in this much text
 
@@ -229,6 +229,17 @@ def _store_values(report: Report, found: _Findings, section: SectionSpec, read: 
         if tok is None or spec is None or tok.kind == "empty":
             continue
         r = read_value(tok.text, spec.number)
+        unit = read.units.get(col)
+        bare = r.value is not None and not r.error and not r.dropped and (
+            not r.value.unit if isinstance(r.value, Quantity) else unit != spec.number.unit)
+        if unit and bare:  # the printed heading names the unit (采购总金额（万元）): a bare figure is in it
+            r = read_value(tok.text + unit, spec.number)
+            if not r.error:
+                found.add("value.unit_text", "info", key,
+                          f"{found.where(ref)}写作“{tok.text.strip()}”，栏目标题注明单位为{unit}，已按 {format_value(r.value)} 导入",
+                          cells=(ref,), expected=r.value, actual=tok.text.strip())
+            else:
+                r = CellReading(None, tok.text.strip(), error=f"栏目标题注明单位为{unit}：{r.error}")
         report.values[ref] = r.value
         if r.error:
             found.add("import.unreadable", "warning", key,
@@ -276,6 +287,13 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
                   f"{section.number}、{where}{labels}这 {len(refs)} 栏只印了 {len(got)} 个数（{texts or '无'}），"
                   "无法确定空着的是哪一栏；这些单元格未导入，请按原报告填写", cells=refs, actual=texts,
                   place=f"{key}.{row}")
+    for row, got in read.unplaced.items():
+        refs = [ref for ref in all_refs if ref.row == row]
+        texts = "、".join(x.text for x in got)
+        found.add("import.missing", "warning", key,
+                  f"{section.number}、“{_row_text(t, key, row)}”一行印了 {len(got)} 个数（{texts or '无'}）和空着的单元格，"
+                  f"与该行的 {len(refs)} 栏对不上，无法确定每个数属于哪一栏；这些单元格未导入，请按原报告填写",
+                  cells=refs, actual=texts, place=f"{key}.{row}")
     if read.rows_found == 0 and not read.scrambled:
         if pictured:
             message = f"“{section.title}”的表格在原网页中是图片，无法读取其中的数字"
@@ -336,12 +354,37 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
         found.add("format.version", "warning", key,
                   f"{section.number}、“{group}”按旧格式只印了一行，其数字已填入“{printed}”；{others}留空，"
                   f"请按{t.first_year}年版格式拆分填写", cells=refs, place=f"{key}.{row}")
+    for summed_row, parts in read.summed.items():
+        label = _row_text(t, key, summed_row)
+        found.add("format.version", "warning", key,
+                  f"{section.number}、“{label}”按新格式分 {len(parts)} 行印出（{'；'.join(parts)}），{t.label}中只有"
+                  f"“{label}”一行；已把各行之和填入该行，请核对", cells=[r for r in all_refs if r.row == summed_row],
+                  actual="；".join(parts), place=f"{key}.{summed_row}.parts")
     if read.notes:
         if section.has_note:
             report.notes[key] = "\n".join(read.notes)
         else:
             found.add("import.dropped", "info", key,
                       f"“{section.title}”表下的注“{read.notes[0][:40]}”没有对应的位置，未导入", place=f"{key}.note")
+    for i, unknown in enumerate(read.unknown):
+        line = _unknown_row_text(unknown)
+        figures = "、".join(x or "空" for x in unknown.figures)
+        if section.has_note:  # kept where the user sees it, never in a cell it does not belong to
+            report.notes[key] = "\n".join(x for x in (report.notes.get(key, ""), line) if x)
+            found.add("import.unknown_row", "info", key,
+                      f"{section.number}、表中另有一行“{unknown.label}”（{figures}），{t.label}没有这一行；已作为表下注保存"
+                      "（未计入任何单元格），请核对", actual=line, place=f"{key}.unknown.{i}")
+        else:
+            found.add("import.unknown_row", "warning", key,
+                      f"{section.number}、表中另有一行“{unknown.label}”（{figures}），{t.label}没有这一行，未导入；请核对原报告",
+                      actual=line, place=f"{key}.unknown.{i}")
+
+
+def _unknown_row_text(row: UnknownRow) -> str:
+    """A row the format lacks, as a line of the table's note: 其他主动公开文件：本年新制作数量 126，…"""
+    if len(row.figures) == len(row.columns):
+        return f"{row.label}：" + "，".join(f"{c} {x or '空'}" for c, x in zip(row.columns, row.figures, strict=True))
+    return f"{row.label}：" + "、".join(x or "空" for x in row.figures)
 
 
 def _apply_text(report: Report, found: _Findings, section: SectionSpec, body: list[Line] | None,

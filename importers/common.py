@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import PurePath
 
 from models import normalise
 from models.normalise import nfkc, without_markdown
-from models.numbers import BLANK_MARKS, CELL_UNITS, SIGN_WORDS, CellParseError, NumberSpec
+from models.numbers import BLANK_MARKS, CELL_UNITS, CellParseError, NumberSpec
 from models.values import Value
 
 # Reports print at most a few million per cell; a longer digit run is garbage, and Python
@@ -43,10 +43,19 @@ _ENUM = re.compile(
 
 UNITS = CELL_UNITS
 _NUM = r"\d[\d,]*(?:\.\d+)?"
-# A figure, its unit, a remark in brackets; 2019's 本年增/减 prints a sign word or sign (减4, -18).
-_VALUE = re.compile(
-    rf"^(?P<sign>{'|'.join(w for w, _ in SIGN_WORDS)}|[-+])?(?P<num>{_NUM})(?P<unit>{'|'.join(UNITS)})?(?P<note>\(.*\)|\[.*\]|【.*】)?$"
-)
+
+
+@cache
+def _value_pattern() -> re.Pattern[str]:
+    """A figure, its unit, a remark in brackets, after a sign or a sign word of any shipped
+    template's number kinds (2019's 本年增/减 prints ``减4``, ``-18``)."""
+    from models.template import shipped_templates
+
+    words = {w for t in shipped_templates() for kind in t.number_kinds.values() for w, _ in kind.sign_words}
+    signs = "".join(f"{re.escape(w)}|" for w in sorted(words, key=len, reverse=True))
+    return re.compile(
+        rf"^(?P<sign>{signs}[-+])?(?P<num>{_NUM})(?P<unit>{'|'.join(UNITS)})?(?P<note>\(.*\)|\[.*\]|【.*】)?$"
+    )
 _DIGIT = re.compile(r"\d")
 _LOOKALIKE = re.compile(r"^[OoIl〇○◯]{1,6}$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -194,7 +203,7 @@ class Line:
     row: bool = False  # the cells are positional table cells (``|`` row, ``<tr>``)
     raw: str = ""  # the line as printed, for a row that turns out to be prose (a ``|`` in a sentence)
     image: bool = False  # an image stood here (a table published as a picture): no text, but worth saying
-    run_on: bool = False  # cut out of text that lost its line breaks: its figures may have run together
+    lost_breaks: bool = False  # cut out of text that lost its line breaks: its figures may have run together
 
     @property
     def text(self) -> str:
@@ -231,7 +240,7 @@ def is_value_text(text: str) -> bool:
     s = squash(text)
     if not s:
         return False
-    return bool(_VALUE.match(s)) or s in BLANK_MARKS or bool(_DASHES.match(s))
+    return bool(_value_pattern().match(s)) or s in BLANK_MARKS or bool(_DASHES.match(s))
 
 
 def looks_like_bad_value(text: str) -> bool:
@@ -282,11 +291,11 @@ def split_cell(text: str) -> list[str]:
 def _attaches(previous: str, part: str) -> bool:
     """``68.64`` + ``万元`` or ``22`` + ``（其中修订16件）`` belong together."""
     prev, p = squash(previous), squash(part)
-    if not _VALUE.match(prev):
+    if not _value_pattern().match(prev):
         return False
     if enumerated(p).level is not None and enumerated(p).core:
         return False  # （二）部分公开（…）: the next row's label, run on after a figure, is no remark
-    return (p in UNITS or p.startswith(("(", "[", "【"))) and bool(_VALUE.match(prev + p))
+    return (p in UNITS or p.startswith(("(", "[", "【"))) and bool(_value_pattern().match(prev + p))
 
 
 def _split_outside_brackets(text: str) -> list[tuple[str, bool]]:
@@ -342,7 +351,7 @@ def read_value(text: str, spec: NumberSpec) -> CellReading:
         return CellReading(None, raw)
     if s in BLANK_MARKS or _DASHES.match(s):
         return CellReading(None, raw, dropped=raw)
-    m = _VALUE.match(s)
+    m = _value_pattern().match(s)
     if m and len(m.group("num").replace(",", "").partition(".")[0]) > MAX_DIGITS:
         return CellReading(None, raw, error=f"“{raw}”位数过多，不像统计数字")
     remark = m.group("note") if m else None

@@ -24,6 +24,7 @@ from importers.common import (
     enumerated,
     is_prose,
     label_score,
+    nfkc,
     squash,
 )
 from models.template import ReportTemplate, SectionSpec
@@ -249,14 +250,48 @@ def parse_title(text: str) -> Title | None:
         tail = s[m.end():]
         agency = tail.split("政府信息公开")[0] if "政府信息公开" in tail else ""
     agency = _clean_agency(agency)
-    if len(agency) > 40 or _NOT_AGENCY.search(agency):  # a breadcrumb (首页>…) or a sentence
+    if len(agency) > 40 or _NOT_AGENCY.search(agency) or not _balanced(agency):
+        # a breadcrumb (首页>…), a sentence, or a piece of a remark beside the title (（此件 / 公开）)
         return None
-    return Title(tidy(text), agency, int(m.group(1)))
+    return Title(tidy(text), agency.replace("(", "（").replace(")", "）"), int(m.group(1)))  # names print full-width
+
+
+def _without_stray_remark(text: str) -> str:
+    """A line less the pieces of a bracketed remark that a text box beside it put into it:
+    ``公开）2024年…`` → ``2024年…``, ``（此件`` → nothing."""
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth == 0:
+                start = i + 1  # closes a bracket opened on another line
+            else:
+                depth -= 1
+    text = text[start:]
+    if depth > 0:  # opens a bracket it does not close: cut from the unclosed one
+        opened = []
+        for i, ch in enumerate(text):
+            if ch in "(（":
+                opened.append(i)
+            elif ch in ")）" and opened:
+                opened.pop()
+        text = text[:opened[0]] if opened else text
+    return text.strip()
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in nfkc(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _clean_agency(agency: str) -> str:
     agency = re.sub(r"^(?:【[^】]*】)?(?:关于)?(?:印发|公布|发布)?", "", agency)
-    agency = re.sub(r"[\W_]+$", "", agency)
+    agency = re.sub(r"[^\w)]+$", "", agency)  # a closing bracket may end a name: 某某委员会（某某办公室）
     return re.sub(r"(?:关于|的)$", "", agency)  # XX区人民政府关于2023年政府信息公开工作年度报告
 
 
@@ -271,7 +306,7 @@ def find_title(hints: list[str], preamble: list[Line]) -> Title | None:
             t = parse_title(part)
             if t is not None:
                 return t
-    texts = [ln.text.strip() for ln in preamble if ln.text.strip()]
+    texts = [t for t in (_without_stray_remark(ln.text.strip()) for ln in preamble) if t]
     for i, text in enumerate(texts):
         t = parse_title(text)
         if t is None or is_prose(text):
@@ -394,9 +429,18 @@ def is_signature(text: str, agency: str = "") -> bool:
             and parse_title(text) is None)
 
 
+# What a 公文 prints under its 落款 (GB/T 9704): the 附注 (（此件公开发布）) and the 版记
+# (抄送：…, ……办公室 2025年1月20日印发). No part of the report's text.
+_ANNOTATION = re.compile(r"^[(（]此件[^()（）]{1,12}[)）]$")
+_RECORD = re.compile(r"^(?:抄送|抄报|主送|分送|发送)[:：]|印发$")
+# The 落款 on one line: the agency, then the date (某某区人民政府 2025年1月20日).
+_SIGNED_ON_ONE_LINE = re.compile(r"^(?P<agency>\S.{1,38}?)\s*(?P<date>(?:19|20)\d{2}\s*年\s*[01]?\d\s*月\s*[0-3]?\d\s*日)$")
+
+
 def strip_footer(paragraphs: list[str], known_agency: str = "") -> tuple[list[str], Signature]:
     """Cut the website footer (links, 版权所有, ICP备案) after the last section and take the
-    落款 (agency line and date, or the agency line alone) off its end."""
+    落款 (agency line and date, or the agency line alone) off its end, with what a 公文 prints
+    under it (（此件公开发布）, 抄送：…)."""
     cut = next((i for i, p in enumerate(paragraphs) if _is_footer(p)), None)
     if cut is None:
         j = len(paragraphs)
@@ -407,6 +451,15 @@ def strip_footer(paragraphs: list[str], known_agency: str = "") -> tuple[list[st
         while cut > 1 and _is_nav(paragraphs[cut - 1]):
             cut -= 1
     kept = paragraphs[:cut]
+    end = len(kept)
+    while end > 1 and (_ANNOTATION.match(squash(kept[end - 1])) or _RECORD.search(squash(kept[end - 1]))):
+        end -= 1
+    if end < len(kept) and end > 1 and (parse_date(kept[end - 1]) or is_signature(kept[end - 1], known_agency)
+                                        or _SIGNED_ON_ONE_LINE.match(squash(kept[end - 1]))):
+        kept = kept[:end]  # only under a 落款: elsewhere such a line is the report's own text
+    one_line = _SIGNED_ON_ONE_LINE.match(squash(kept[-1])) if len(kept) > 1 else None
+    if one_line and parse_date(one_line.group("date")) and is_signature(one_line.group("agency"), known_agency):
+        kept = [*kept[:-1], one_line.group("agency"), one_line.group("date")]
     agency = date = None
     if len(kept) > 1 and (date := parse_date(kept[-1])):
         kept.pop()

@@ -28,7 +28,7 @@ from importers.common import (
     split_cell,
     squash,
 )
-from models.numbers import ANY_NUMBER, number
+from models.numbers import ANY_NUMBER, format_value, number
 from models.template import EquationRule, HeaderNode, ReportTemplate, SectionSpec
 from models.values import Value
 
@@ -80,7 +80,16 @@ class Token:
     kind: str  # 'label', 'value', 'bad' (unreadable number), 'empty', 'prose'
     row: bool  # its line is a table row
     solo_empty: bool = False  # an empty cell alone on its line (one cell per line)
-    run_on: bool = False  # from text that lost its line breaks: figures may have run together
+    lost_breaks: bool = False  # from text that lost its line breaks: figures may have run together
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownRow:
+    """A labelled row of figures that no row of the template takes."""
+
+    label: str
+    figures: tuple[str, ...]
+    columns: tuple[str, ...]  # the labels of the columns of the block it stands in
 
 
 @dataclass(slots=True)
@@ -103,6 +112,13 @@ class TableRead:
     renamed: dict[str, str] = field(default_factory=dict)  # row → its label as misprinted, matched by place
     # row → (printed, candidates (None: too many to list), whether a sum it takes part in has a blank)
     ambiguous: dict[str, tuple[str, list[tuple[int, ...]] | None, bool]] = field(default_factory=dict)
+    # row → its part labels as printed (a newer format's sub-rows, read as their sum: PartRows)
+    summed: dict[str, list[str]] = field(default_factory=dict)
+    # rows the format does not have (a province's 其他主动公开文件): printed label, its figures,
+    # the column labels of the block it stands in
+    unknown: list[UnknownRow] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)  # column → the unit its printed heading names (（万元）)
+    unplaced: dict[str, list[Token]] = field(default_factory=dict)  # row → figures that do not fit its cells
 
 
 def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
@@ -119,7 +135,7 @@ def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
             continue
         for cell in line.cells if line.row else [line.text]:
             for part in split_cell(cell) if cell.strip() else [""]:
-                tokens.append(Token(part, li, _kind(part), line.row, run_on=line.run_on))
+                tokens.append(Token(part, li, _kind(part), line.row, lost_breaks=line.lost_breaks))
     return tokens, notes
 
 
@@ -188,11 +204,15 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
 
     leaf_found = {items[ii].key for ii in matched if items[ii].key}
     reported: set[str | None] = set(leaf_found)  # rows not to list as missing
+    parts = {p.row: p.parts for p in section.part_rows}
+    consumed: set[int] = set()  # ids of the tokens read into a row
     for ii, item in enumerate(items):
         if item.key is not None and ii in matched:
             out.rows_found += 1
-            _assign(out, item.key, item.columns, tokens[matched[ii]], own_run(ii), rules,
-                    cut_off=cut_off(matched[ii]))
+            if item.key in parts and _assign_parts(out, item, tokens[matched[ii]], run_after(matched[ii]),
+                                                   parts[item.key], rules, consumed):
+                continue
+            _assign(out, item.key, item.columns, tokens[matched[ii]], own_run(ii), rules, cut_off=cut_off(matched[ii]))
     # A group printed as one old-style row (（六）其他处理 with no sub-rows): its numbers go where
     # the template's ``legacy_rows`` says (format-2019.md: other_handling ≙ the three 2021 rows),
     # and the importer says so.
@@ -212,14 +232,138 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         if any((t := out.values.get((target.key, c))) is not None and t.kind != "empty" for c in target.columns):
             out.old_style[item.printed] = (target.key, target.printed)
     out.missing_rows = [it.key for it in items if it.key and it.key not in reported]
+    _unknown_rows(section, items, tokens, matched, out, consumed)
+    out.units = _heading_units(section, tokens)
     _split_run_together(section, out, all_rules)
-    if out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps or out.undecided:
+    if (out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps or out.unplaced
+            or out.undecided):
         ordered = _in_printed_order(section, tokens, all_rules)
         # Rows the labels placed without doubt must read the same in printed order.
         sure = {k: t for k, t in out.values.items() if k[0] not in out.extra and k[0] not in out.short_rows}
         if ordered is not None and all(ordered.get(k) is t for k, t in sure.items()):
             return TableRead(values=ordered, notes=notes, rows_found=len(section.row_keys), in_printed_order=True)
     return out
+
+
+PART_SCORE = 2.0  # a newer format's sub-row label, its first line at least (a PDF wraps the long ones)
+
+
+def _assign_parts(out: TableRead, item: Item, label: Token, run: list[Token], parts: tuple[str, ...],
+                  rules: tuple[EquationRule, ...], consumed: set[int]) -> bool:
+    """A row printed as a newer format's sub-rows (2019's （六）其他处理 as 2021's three rows):
+    each sub-row read as a row of its own, the row takes their sum per column. False when fewer
+    than two of the sub-row labels are printed under it (then it is an ordinary row)."""
+    labels = [(enumerated(x), bigrams(enumerated(x).core)) for x in parts]
+    found: list[tuple[int, int]] = []  # (part index, position in run)
+    for pos, t in enumerate(run):
+        if t.kind != "label":
+            continue
+        start = found[-1][0] + 1 if found else 0
+        scores = [label_score(enumerated(t.text), e, b) for e, b in labels[start:]]
+        best = max(scores, default=0.0)
+        if best >= PART_SCORE:
+            found.append((start + scores.index(best), pos))
+    if len(found) < 2:
+        return False
+    sums: dict[str, list[Value]] = {c: [] for c in item.columns}
+    unreadable = False
+    for k, (_, pos) in enumerate(found):
+        end = found[k + 1][1] if k + 1 < len(found) else len(run)
+        part = TableRead()
+        _assign(part, "part", item.columns, run[pos], run[pos + 1:end], rules)
+        if part.short_rows or part.extra or part.scrambled or part.gaps or part.unplaced or part.undecided:
+            unreadable = True
+        for c in item.columns:
+            tok = part.values.get(("part", c))
+            if tok is not None:
+                consumed.add(id(tok))
+                value = read_value(tok.text, ANY_NUMBER)
+                unreadable |= value.error is not None
+                sums[c].append(value.value)
+    out.summed[item.key or ""] = [run[pos].text for _, pos in found]
+    if unreadable:  # a sub-row that cannot be read leaves the sum unknown: blank, with a finding
+        out.short_rows[item.key or ""] = 0
+        return True
+    for c, values in sums.items():
+        filled = [number(v) for v in values if v is not None]
+        text = format_value(sum(filled)) if filled else ""
+        out.values[(item.key or "", c)] = Token(text, label.line, "value" if filled else "empty", False)
+    return True
+
+
+def _label_cores(section: SectionSpec) -> frozenset[str]:
+    """Every label the table prints in its headings: block titles, corners, column and row labels."""
+    cores = set(_header_words(section))
+    for block in section.blocks:
+        cores.update(enumerated(x).core for x in (block.title, block.corner) if x)
+    return frozenset(cores)
+
+
+def _unknown_rows(section: SectionSpec, items: tuple[Item, ...], tokens: list[Token], matched: dict[int, int],
+                  out: TableRead, consumed: set[int]) -> None:
+    """Rows the format does not have, printed inside the table (湖北's 其他主动公开文件 under 规范性文件):
+    a label no row took, then figures no row took (on its own table row, or next in the text).
+    Their figures leave the row above's ``extra``; the importer keeps the row as a note."""
+    if not matched:
+        return
+    consumed |= {id(t) for t in out.values.values() if t is not None}
+    headings = _label_cores(section)
+    # rows whose own figures may be the ones left over
+    unsure = {*out.scrambled, *out.gaps, *out.short_rows, *out.unplaced, *out.undecided}
+    anchors = sorted((ti, ii) for ii, ti in matched.items())
+    taken = set(matched.values())
+    for ti in range(anchors[0][0] + 1, len(tokens)):
+        t = tokens[ti]
+        core = enumerated(t.text).core
+        if t.kind != "label" or ti in taken or len(core) < 2 or core in headings:
+            continue
+        above = next((ii for tj, ii in reversed(anchors) if tj < ti and items[ii].key), None)
+        if above is not None and items[above].key in unsure:
+            continue
+        figures: list[Token] = []
+        # its figures: the rest of its line when the line holds more cells, else the figures next
+        same_line = ti + 1 < len(tokens) and tokens[ti + 1].line == t.line
+        for nxt in tokens[ti + 1:]:
+            if nxt.kind not in ("value", "bad", "empty") or (same_line and nxt.line != t.line):
+                break
+            if nxt.kind != "empty" or nxt.row:
+                figures.append(nxt)
+        if not any(f.kind != "empty" for f in figures) or any(id(f) in consumed for f in figures):
+            continue
+        columns: tuple[str, ...] = ()
+        if above is not None:
+            row = items[above].key or ""
+            columns = tuple(c.column_label for c in section.cells if c.row == row)
+            extra = out.extra.get(row)
+            if extra:
+                out.extra[row] = [x for x in extra if x not in figures]
+                if not out.extra[row]:
+                    del out.extra[row]
+        out.unknown.append(UnknownRow(" ".join(t.text.split()), tuple(f.text for f in figures), columns))
+        consumed.update(id(f) for f in figures)
+
+
+_HEADING_UNIT = re.compile(r"[(（][^()（）]*?(亿元|万元|元)[)）]$")
+
+
+def _heading_units(section: SectionSpec, tokens: list[Token]) -> dict[str, str]:
+    """Units the printed column headings name (``采购总金额（万元）``, ``本年收费金额(单位:元)``): a
+    figure printed without a unit is in the heading's."""
+    money = {enumerated(c.column_label).bare: c.column for c in section.cells
+             if c.number.kept_units or c.number.unit}
+    if not money:
+        return {}
+    units: dict[str, str] = {}
+    for i, t in enumerate(tokens):
+        if t.kind != "label":
+            continue
+        e = enumerated(t.text)
+        text = squash(t.text)
+        if e.bare in money and (m := _HEADING_UNIT.search(text)):
+            units[money[e.bare]] = m.group(1)
+        elif e.core in money and i + 1 < len(tokens) and (m := _HEADING_UNIT.fullmatch(squash(tokens[i + 1].text))):
+            units[money[e.core]] = m.group(1)  # the unit on a line of its own under the heading
+    return units
 
 
 def _in_printed_order(section: SectionSpec, tokens: list[Token],
@@ -318,6 +462,12 @@ def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, ru
     extra: list[Token] = []
     if picked is None:
         cands = [t for t in run if t.kind in ("value", "bad") or t.solo_empty]
+        if label.row and _blank_among_figures(label, run):
+            # The row's own line has a blank cell between its figures, yet not one figure per
+            # cell: reading the figures in order would move them across the blank (a 0 into
+            # a cell printed blank). Nothing placed; the finding lists what was printed.
+            out.unplaced[row] = [t for t in run if t.line == label.line and t.kind in ("value", "bad")]
+            return
         picked = _best_window(cands, columns, rules)
         extra = [t for t in cands if t.kind == "value" and t not in picked]
         clumped = len(extra) >= n and picked and any(t.kind == "label" for t in run[:run.index(picked[0])])
@@ -336,6 +486,14 @@ def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, ru
             _place_short(out, row, columns, picked, rules)
             return
     _place(out, row, columns, picked, extra)
+
+
+def _blank_among_figures(label: Token, run: list[Token]) -> bool:
+    """A blank cell between two figures of the label's own table row (blank cells after the
+    last figure are the continuation of a value spanning columns: ``行政许可 | 62 |  |``)."""
+    kinds = [t.kind for t in run if t.line == label.line]
+    figures = [i for i, k in enumerate(kinds) if k in ("value", "bad")]
+    return len(figures) >= 2 and "empty" in kinds[figures[0]:figures[-1]]
 
 
 def _place(out: TableRead, row: str, columns: tuple[str, ...], picked: list[Token], extra: list[Token]) -> None:
@@ -576,7 +734,7 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
         # spaces is one figure as printed. Cutting it would read a figure printed nowhere: a row
         # that lost four cells, 1288 21 1362, is no 1|28|8|21|1|3|62 (28 for 商业企业).
         if (texts and all(x.isdigit() for x in texts) and (len(texts) == 1 or len(texts) <= n // 2)
-                and len(texts) < n and sum(map(len, texts)) >= n and all(t.run_on for t in toks)):
+                and len(texts) < n and sum(map(len, texts)) >= n and all(t.lost_breaks for t in toks)):
             runs[row] = toks
     if not runs:
         return

@@ -37,6 +37,12 @@ class Checker:
         self.equations: list[EquationCheck] = [c for c in self.checks if isinstance(c, EquationCheck)]
         self._current = tuple(c for c in self.checks if not c.reads.previous)
         self._carry = tuple(c for c in self.checks if c.reads.previous)
+        # This year's cells that are last year's figures carried over (上年结转 ← 结转下年度).
+        self._carried: dict[CellRef, tuple[CellRef, ...]] = {}
+        for c in self._carry:
+            sources = c.carried_from() if hasattr(c, "carried_from") else ()
+            if sources:
+                self._carried[c.carried_into()] = sources  # type: ignore[attr-defined]
         self._by_cell: dict[CellRef, list[Check]] = {}
         self._by_text: dict[str, list[Check]] = {}
         self._by_meta: list[Check] = []
@@ -119,6 +125,11 @@ class Checker:
     def spec(self, ref: CellRef) -> NumberSpec:
         """What the cell may hold."""
         return self._spec[ref]
+
+    def carried_from(self, ref: CellRef) -> tuple[CellRef, ...]:
+        """Last year's cells (this year's keys) that ``ref`` is carried over from (none for a
+        cell this year fills in itself)."""
+        return self._carried.get(ref, ())
 
     def totals(self) -> Mapping[CellRef, tuple[RuleSpec, ...]]:
         """Every cell a sum rule of the template computes (a row's 总计, （七）总计, 四's 总计, the

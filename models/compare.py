@@ -89,6 +89,22 @@ class CellChange:
         return f"上年 {last}，本年 {this}，{verb} {format_value(abs(change))}" + (f"（{ratio}）" if ratio else "")
 
 
+def carried_text(template: ReportTemplate, sources: tuple[CellRef, ...], last: LastYearView | None) -> str:
+    """What a carried-over cell must equal: ``应等于上年报告“四、结转下年度继续办理”的 103`` ('' when
+    it is not carried, or no last year is known)."""
+    if not sources or last is None:
+        return ""
+    values = [last.values.get(r) for r in sources]
+    names = "加".join(locator_for(template).where(r) for r in sources)
+    numbers = [magnitude(v) for v in values]
+    if any(n is None or isinstance(n, bool) for n in numbers):
+        return f"本格由上年结转，但上年报告中{names}未填写：请按上年实际填写"
+    carried = sum(numbers[1:], numbers[0])  # type: ignore[arg-type]
+    if carried < 0:
+        return f"本格由上年结转，但上年报告中{names}小于 0（上年报告有误）：请按上年实际填写"
+    return f"本格由上年结转：应等于上年报告中{names}（{format_value(carried)}）"
+
+
 def change_text(change: int | Decimal | None) -> str:
     """``+3``, ``-2``, ``0``; ``""`` when there is no change to compute."""
     if change is None:

@@ -6,8 +6,8 @@ the importers and the workbook's data validation all ask the cell's spec.
 
 A spec is data (``number_kinds`` in ``resources/templates/*.json``): a count is a whole number
 ≥ 0 of at most 12 digits; 2021's fee an amount in 万元 with up to 6 places; 2019's 本年增/减 a
-signed whole number that reports may print as ``减4``; 2019's 采购总金额 an amount that keeps the
-unit printed with it (``251000元``).
+signed whole number that reports may print as ``减4`` (the kind's ``sign_words``); 2019's
+采购总金额 an amount that keeps the unit printed with it (``251000元``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ BLANK_MARKS = frozenset({"", "/", "-", "—", "－", "——", "--", "\\", "无"
 MONEY_UNITS = ("亿元", "万元", "元")
 #: Units and symbols that reports print after a figure (``12件``, ``68.64万元``).
 CELL_UNITS = (*MONEY_UNITS, "件", "个", "条", "项", "份", "次", "宗", "起", "%")
-#: Words before a figure that give its sign: 2019's 本年增/减 prints ``减4`` for −4.
-SIGN_WORDS: tuple[tuple[str, int], ...] = (("减", -1), ("增", 1))
 #: Longest cell text parsed as a number (int() refuses 4300+ digits; no report needs 40).
 MAX_CHARS = 40
 
@@ -63,10 +61,16 @@ class NumberSpec:
     max_digits: int = 12  # digits before the decimal point
     unit: str = ""  # the unit values are in (万元): a figure typed with it is read, the unit dropped
     kept_units: tuple[str, ...] = ()  # units kept with the value (a Quantity): 元, 万元
+    # Words a signed kind reads before a figure as its sign (2019's 本年增/减: 减4 is −4), longest first.
+    sign_words: tuple[tuple[str, int], ...] = ()
     limit: int = field(default=0, repr=False, compare=False)  # 10 ** max_digits: every value lies below
+    # A whole number ≥ 0 (the checker's fast path; the outlier rule's counts). Computed once:
+    # the rules ask it for every cell of every report (a review of thousands of files).
+    plain_count: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "limit", 10**self.max_digits)
+        object.__setattr__(self, "plain_count", self.whole and not self.signed)
 
     # ------------------------------------------------------------------ properties
 
@@ -79,11 +83,6 @@ class NumberSpec:
         return self.minimum is None or self.minimum < 0
 
     @property
-    def plain_count(self) -> bool:
-        """A whole number ≥ 0 (the checker's fast path; the outlier rule's counts)."""
-        return self.whole and not self.signed
-
-    @property
     def largest(self) -> Decimal:
         """The largest value the spec allows (for the workbook's data validation)."""
         return Decimal(self.limit) - Decimal(1).scaleb(-self.places)
@@ -93,7 +92,7 @@ class NumberSpec:
         digits = self.max_digits + self.max_digits // 3
         places = self.places + 1 if self.places else 0
         unit = max((len(u) for u in self.kept_units + (self.unit,)), default=0)
-        sign = max(len(w) for w, _ in SIGN_WORDS)
+        sign = max((len(w) for w, _ in self.sign_words), default=1)
         return digits + places + unit + sign + 4  # room for blanks the parser strips
 
     # ------------------------------------------------------------------ validity
@@ -142,7 +141,7 @@ class NumberSpec:
         if s in BLANK_MARKS:
             return Parsed(None, blank_mark=s or None)
         sign = 1
-        for word, factor in SIGN_WORDS if self.signed else ():
+        for word, factor in self.sign_words if self.signed else ():
             if s.startswith(word) and len(s) > len(word) and s[len(word)].isdigit():
                 s, sign = s[len(word):], factor
                 break
@@ -191,6 +190,8 @@ class NumberSpec:
 def format_value(value: Value | object) -> str:
     """Display form: integers plainly, amounts exactly as stored (no float rounding), a kept
     unit after its amount."""
+    if type(value) is int:  # the common case first: messages quote dozens of counts
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, Quantity):
@@ -224,7 +225,7 @@ ANY_NUMBER = NumberSpec(name="any", noun="数", describe="数字", requirement="
 def number_spec(name: str, raw: Mapping[str, Any]) -> NumberSpec:
     """Build a spec from its template entry (``number_kinds.<name>``); ValueError when malformed."""
     known = {"noun", "describe", "requirement", "prompt", "minimum", "signed", "places", "max_digits", "unit",
-             "kept_units"}
+             "kept_units", "sign_words"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"数字类型 {name}: 未知的字段 {sorted(unknown)}")
@@ -235,6 +236,10 @@ def number_spec(name: str, raw: Mapping[str, Any]) -> NumberSpec:
     kept = tuple(raw.get("kept_units", ()))
     if any(u not in CELL_UNITS for u in (*kept, raw.get("unit") or "元")):
         raise ValueError(f"数字类型 {name}: 未知的单位")
+    signs = dict(raw.get("sign_words", {}))
+    if signs and ((minimum is not None and minimum >= 0) or not all(
+            isinstance(w, str) and w and not any(ch.isdigit() for ch in w) and f in (-1, 1) for w, f in signs.items())):
+        raise ValueError(f"数字类型 {name}: sign_words 只用于可为负的整数（signed），每个词对应 1 或 -1")
     return NumberSpec(
         name=name,
         noun=raw.get("noun", "件数"),
@@ -246,4 +251,5 @@ def number_spec(name: str, raw: Mapping[str, Any]) -> NumberSpec:
         max_digits=digits,
         unit=raw.get("unit", ""),
         kept_units=kept,
+        sign_words=tuple(sorted(signs.items(), key=lambda wf: -len(wf[0]))),
     )

@@ -22,9 +22,13 @@ class Cancelled(Exception):
 class Progress:
     """Shared between the GUI thread (``cancel``) and the worker (``step``, through checkpoints)."""
 
-    def __init__(self, on_step: Callable[[str], None] | None = None) -> None:
+    def __init__(self, on_step: Callable[[str], None] | None = None,
+                 on_count: Callable[[int, int], None] | None = None,
+                 on_partial: Callable[[object], None] | None = None) -> None:
         self._cancel = threading.Event()
         self.on_step = on_step  # called in the worker thread with a stage's description
+        self.on_count = on_count  # called in the worker thread with (done, total) of countable work
+        self.on_partial = on_partial  # called in the worker thread with a part of the result
         self.steps = 0
 
     def cancel(self) -> None:
@@ -33,6 +37,16 @@ class Progress:
     @property
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    def count(self, done: int, total: int) -> None:
+        """How far countable work (files of a folder review) has come; for a progress bar."""
+        if self.on_count is not None:
+            self.on_count(done, total)
+
+    def send(self, part: object) -> None:
+        """Hand over a part of the result before the work ends (a batch of a review's rows)."""
+        if self.on_partial is not None:
+            self.on_partial(part)
 
     def step(self, text: str | None = None) -> None:
         self.steps += 1
@@ -51,6 +65,11 @@ def checkpoint(text: str | None = None) -> None:
     progress = _current.get()
     if progress is not None:
         progress.step(text)
+
+
+def current() -> Progress | None:
+    """The progress the work in this thread reports to (None outside :func:`running`)."""
+    return _current.get()
 
 
 @contextmanager

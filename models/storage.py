@@ -223,7 +223,11 @@ def from_dict(doc: Any, *, source: str = "文件", repairs: list[Finding] | None
                 else:
                     values[ref] = _load_value(raw, spec, source, section.title)
     if doc.get("previous") is not None:
-        report.previous = previous_from_dict(doc["previous"], source=source, repairs=fixes)
+        try:
+            report.previous = previous_from_dict(doc["previous"], source=source, repairs=fixes)
+        except ReportFileError as exc:  # the file is left as it is; say how to get this year's report back
+            raise ReportFileError(f"{exc}。本年的报告内容没有问题：请改正文件中的 previous 部分，或把它整个删除后再打开"
+                                  "（删除后可用“检查 → 关联上年报告…”重新关联上年报告）") from None
     report.acceptances = [
         a if (text := _clean(a.explanation, "已接受警告的说明", None, fixes)) == a.explanation
         else Acceptance(a.rule, a.cells, text, a.accepted_at)
@@ -243,8 +247,10 @@ def previous_from_dict(raw: Any, *, source: str = "文件", repairs: list[Findin
         raise ReportFileError(f"{where}格式错误")
     template_id = raw.get("template")
     if not isinstance(template_id, str) or template_id not in available_templates():
+        newer = isinstance(template_id, str) and template_id.isdigit() and template_id > max(available_templates())
         raise ReportFileError(f"{where}使用未知的报告格式模板 {_short(template_id)}"
-                              f"（本程序支持：{'、'.join(available_templates())}）")
+                              f"（本程序支持：{'、'.join(available_templates())}"
+                              + ("；可能由更新版本的年报编辑器保存，请升级）" if newer else "）"))
     template = load_template(template_id)
     year = raw.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999):
@@ -380,8 +386,20 @@ def _load_value(raw: Any, cell: CellSpec, source: str, title: str) -> Value:
 
 
 def _short(raw: Any) -> str:
-    """A value quoted in a message, cut short: a broken file may hold megabytes in one cell."""
-    text = repr(raw)
+    """A value quoted in a message as the file writes it (a text in quotes, ``null``, ``2024.0``),
+    cut short: a broken file may hold megabytes in one cell."""
+    if raw is None or isinstance(raw, bool):
+        text = json.dumps(raw)
+    elif isinstance(raw, str):
+        text = f"“{raw}”"
+    elif isinstance(raw, (int, Decimal)):
+        text = str(raw)
+    elif isinstance(raw, dict):
+        text = "{…}（一组键值）" if raw else "{}"
+    elif isinstance(raw, list):
+        text = "[…]（一个列表）" if raw else "[]"
+    else:
+        text = repr(raw)
     return text if len(text) <= 40 else text[:37] + "…"
 
 

@@ -93,6 +93,16 @@ class LegacyRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PartRows:
+    """A row of this format that a newer one prints as several (2019's （六）其他处理 is 2021's
+    1.逾期不补正, 2.逾期未缴费, 3.其他): a report printed with ``parts`` under the row's label is
+    read as their sum, and importers say so."""
+
+    row: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CellSpec:
     """One value cell of a table with everything needed to label and parse it."""
 
@@ -131,6 +141,7 @@ class SectionSpec:
     blocks: tuple[Block, ...] = ()
     has_note: bool = False
     legacy_rows: tuple[LegacyRow, ...] = ()
+    part_rows: tuple[PartRows, ...] = ()
     cells: tuple[CellSpec, ...] = ()
     _cell_index: dict[tuple[str, str], CellSpec] = field(default_factory=dict, repr=False, compare=False)
 
@@ -341,6 +352,10 @@ def _section(raw: dict[str, Any], kinds: Mapping[str, NumberSpec]) -> SectionSpe
     for r in legacy:
         if r.into not in r.covers or not set(r.covers) <= rows:
             raise TemplateError(f"栏目 {key}: 旧格式行 {r.label!r} 引用了未知的行")
+    parts = tuple(PartRows(row=r["row"], parts=tuple(str(x) for x in r["parts"])) for r in raw.get("part_rows", ()))
+    for p in parts:
+        if p.row not in rows or len(p.parts) < 2 or not all(p.parts):
+            raise TemplateError(f"栏目 {key}: part_rows 的行 {p.row!r} 未知，或少于两个分行标签")
     if raw.get("required") and kind != "narrative":
         raise TemplateError(f"栏目 {key}: 只有叙述部分可以是必填的")
     return SectionSpec(
@@ -357,6 +372,7 @@ def _section(raw: dict[str, Any], kinds: Mapping[str, NumberSpec]) -> SectionSpe
         blocks=tuple(blocks),
         has_note=bool(raw.get("has_note", False)),
         legacy_rows=legacy,
+        part_rows=parts,
         cells=tuple(cells),
         _cell_index=index,
     )

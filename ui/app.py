@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,10 @@ QUIT_WHEN_SHOWN = "NIANBAO_QUIT_WHEN_SHOWN"
 
 
 def quit_when_shown(app: Any, window: Any) -> None:
-    """With ``NIANBAO_QUIT_WHEN_SHOWN=1`` set: at the window's first paint print ``SHOWN`` and
-    quit. The bundle's smoke test and start-up bench use it: a window that really appeared, with
-    no way to reach into a frozen process from outside."""
+    """With ``NIANBAO_QUIT_WHEN_SHOWN=1`` set: at the window's first paint print ``SHOWN <title>``
+    and ``CPU <seconds>`` (the process's CPU time so far) and quit. The bundle's smoke test and
+    the start-up benches use it: a window that really appeared, with no way to reach into a
+    frozen process from outside."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class Watch(QObject):
@@ -60,6 +62,7 @@ def quit_when_shown(app: Any, window: Any) -> None:
             if obj is window and event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
                 print("SHOWN", window.windowTitle().replace("[*]", ""), flush=True)
+                print(f"CPU {time.process_time():.4f}", flush=True)
                 QTimer.singleShot(0, app.quit)
             return False
 
@@ -75,7 +78,9 @@ def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     import ui.qtfix  # noqa: F401  (once, first: PySide6 6.12's reference-count bug)
+    from ui.input_method import apply_input_method_fallback
 
+    apply_input_method_fallback()  # before the QApplication: fcitx desks get Chinese input
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("nianbao")

@@ -6,13 +6,14 @@ Opens the review window and the roll-up dialog, and opens a report they point at
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
 from models.findings import SEVERITY_ORDER, Finding
 from ui import dialogs, errors
 from ui.session import DocumentSession
+from ui.tasks import run_in_background
 
 if TYPE_CHECKING:  # imported when first used: the editor starts without the batch machinery
     from batch.sources import Source
@@ -65,34 +66,54 @@ class Desk(QObject):
     # ------------------------------------------------------------------ opening a report
 
     def open_source(self, source: Source) -> bool:
-        """Open ``source`` in the editor and go to its first problem (errors before warnings)."""
+        """Open ``source`` in the editor and go to its first problem (errors before warnings).
+
+        A report file opens at once; any other document is imported in the background (取消
+        stops it) and a member of a .zip read in the background: the jump follows when it is in.
+        """
         docs = self.window.documents
         if not source.in_archive:
-            opened = docs.open_file(source.path)
-        else:
-            from batch.sources import Reader
-            from importers import ImportFailed
-            from models.storage import ReportFileError
-
-            try:
-                with Reader() as reader:
-                    imported = reader.read(source)
-            except (ImportFailed, ReportFileError) as exc:
-                errors.show_error(self.window, "无法打开", str(exc))
+            if source.suffix == ".json":
+                if not docs.open_file(source.path):
+                    return False
+                self.show_first_problem()
+                return True
+            before = self.window.session
+            task = docs.import_path(source.path)
+            if task is None:
                 return False
-            opened = docs.maybe_save()
-            if opened:
-                docs.adopt(DocumentSession(imported.report, None, dirty=True))
-                self.window.show_message(f"已从压缩包打开 {source.leaf}，修改后请另存为报告文件")
-        if not opened:
+            # Only once the import replaced the report (not when the user kept the one open).
+            task.finished.connect(lambda _r: self.show_first_problem() if self.window.session is not before else None)
+            return True
+
+        if docs.busy():
+            self.window.show_message("正在处理上一项任务，请稍候或先取消")
             return False
+
+        def op() -> Any:
+            from batch.sources import Reader
+
+            with Reader() as reader:
+                return reader.read(source)
+
+        def done(imported: Any) -> None:
+            if not docs.maybe_save("打开其他文件前"):
+                return
+            docs.adopt(DocumentSession(imported.report, None, dirty=True))
+            self.window.show_message(f"已从压缩包打开 {source.leaf}，修改后请另存为报告文件")
+            self.show_first_problem()
+
+        run_in_background(self, op, done, lambda exc: errors.show_error(self.window, "无法打开", str(exc)))
+        return True
+
+    def show_first_problem(self) -> None:
         self.window.raise_()
         self.window.activateWindow()
-        first = first_problem(self.window.session.result.sorted() if self.window.session else [])
+        session = self.window.session
+        first = first_problem(session.result.sorted() if session is not None else [])
         if first is not None:
             self.window.problems.select_finding(first.key)
             self.window.show_finding(first)
-        return True
 
 
 def first_problem(findings: list[Finding]) -> Finding | None:

@@ -456,7 +456,6 @@ class DocumentController(QObject):
         if now is None:
             self.window.set_warning("disk", f"磁盘上的“{session.path.name}”已被移动或删除；保存将重新创建它")
             return
-        self.window.set_warning("disk", None)
         if not session.modified:
             name = session.path.name
             if self._reload():
@@ -464,7 +463,8 @@ class DocumentController(QObject):
                                          "已重新载入")
             return
         if now == self._declined:
-            return
+            return  # asked already: the warning stays up until the save asks again
+        self.window.set_warning("disk", None)
         self._checking = True
         try:
             choice = dialogs.ask_disk_conflict(self.window, session.path.name, self._who_changed(session.path, now))

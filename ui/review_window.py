@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 from batch.engine import Job, Options, check_job
 from batch.review import Review, summary_counts, write_review
 from batch.sources import Reader, Source
+from models.progress import Cancelled
+from models.progress import current as current_progress
 from models.review import ERRORS, MISSING, PASSED, STATUS_ORDER, TO_CONFIRM, UNREADABLE
 from ui import dialogs, errors, theme
-from ui.batch_task import BatchTask
 from ui.review_models import (
     ROW_ROLE,
     MatrixFilter,
@@ -50,40 +51,56 @@ from ui.review_models import (
     ReviewTableModel,
     status_text,
 )
-from ui.tasks import run_in_background
+from ui.tasks import Task, run_in_background
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
-BATCH_SECONDS = 0.1  # rows reach the window at most this often
+BATCH_SECONDS = 0.1  # rows and counts reach the window at most this often
+PHASES = {"identify": "正在查找报告", "previous": "正在读取上年报告", "check": "正在审核"}
 
 
-def review_rows(review: Review) -> Callable[[BatchTask], Review]:
-    """The work of a review task: stream its rows to the window in batches."""
+def review_op(review: Review, workbook: str | None = None) -> Callable[[], Review]:
+    """The work of a review task (run by :func:`ui.tasks.run_in_background`): send the rows in
+    batches (the task's ``partial``), or write the review workbook to ``workbook`` (nothing when
+    cancelled). Progress goes through the task's :class:`~models.progress.Progress`: the phase as
+    its stage, the files as ``count(done, total)``; 取消 stops the engine between chunks."""
 
-    def work(task: BatchTask) -> Review:
-        review.cancelled = task.is_cancelled
-        batch: list[ReviewRow] = []
-        sent = time.monotonic()
-        for entry in review.entries(task.report):
-            shown = review.shown(entry.outcome.source) if entry.outcome is not None else ""
-            batch.append(ReviewRow.of(entry, shown))
-            if time.monotonic() - sent >= BATCH_SECONDS:
-                task.send(batch)
-                batch, sent = [], time.monotonic()
-        task.send(batch)
+    def op() -> Review:
+        progress = current_progress()
+        review.cancelled = (lambda: progress.cancelled) if progress is not None else None
+        last, phase_now = 0.0, ""
+
+        def report(phase: str, done: int, total: int) -> None:
+            nonlocal last, phase_now
+            if progress is None:
+                return
+            if phase != phase_now:
+                phase_now = phase
+                progress.step(PHASES.get(phase, "正在审核") + "……")  # a safe place to stop, too
+            now = time.monotonic()
+            if now - last >= BATCH_SECONDS or done >= total:
+                last = now
+                progress.count(done, total)
+
+        if workbook is not None:
+            write_review(review, workbook=workbook, progress=report)
+        else:
+            batch: list[ReviewRow] = []
+            sent = time.monotonic()
+            try:
+                for entry in review.entries(report):
+                    shown = review.shown(entry.outcome.source) if entry.outcome is not None else ""
+                    batch.append(ReviewRow.of(entry, shown))
+                    if progress is not None and time.monotonic() - sent >= BATCH_SECONDS:
+                        progress.send(batch)
+                        batch, sent = [], time.monotonic()
+            finally:  # cancelled too: what was checked is listed
+                if progress is not None and batch:
+                    progress.send(batch)
+        if progress is not None and progress.cancelled:
+            raise Cancelled
         return review
 
-    return work
-
-
-def review_workbook(review: Review, target: str) -> Callable[[BatchTask], Review]:
-    """The work of an export task: the review written as a workbook (nothing when cancelled)."""
-
-    def work(task: BatchTask) -> Review:
-        review.cancelled = task.is_cancelled
-        write_review(review, workbook=target, progress=task.report)
-        return review
-
-    return work
+    return op
 
 
 def _combo(items: Sequence[tuple[str, Any]]) -> QComboBox:
@@ -108,7 +125,8 @@ class ReviewWindow(QMainWindow):
         self.previous_folders = list(previous_folders)
         self.open_report = open_report
         self.workers = workers
-        self.runner: BatchTask | None = None
+        self.runner: Task | None = None
+        self._export_target: str | None = None
         self.review: Review | None = None
         self._problem_request = 0
         names = "、".join(Path(f).name or f for f in self.folders)
@@ -274,13 +292,12 @@ class ReviewWindow(QMainWindow):
         self.problems_title.setText("所选报告的问题")
         self.matrix.set_submissions(Review([]).submissions)
         self.review = Review(self.folders, self.previous_folders, Options(), workers=self.workers)
-        self.runner = BatchTask(review_rows(self.review))
+        self.runner = run_in_background(self, review_op(self.review), self._finished, self._failed,
+                                        self._cancelled)
         self.runner.partial.connect(self._rows)
-        self.runner.progressed.connect(self._progress)
-        self.runner.finished.connect(self._finished)
-        self.runner.failed.connect(self._failed)
+        self.runner.counted.connect(self._progress)
+        self.runner.stage.connect(self.phase.setText)
         self._set_running(True, "正在查找报告……")
-        self.runner.start()
 
     def choose_previous(self) -> None:
         """Another folder with last year's reports: review again with it."""
@@ -328,18 +345,13 @@ class ReviewWindow(QMainWindow):
             self.year_filter.setCurrentIndex(max(0, self.year_filter.findData(current)))
             self.year_filter.blockSignals(False)
 
-    @Slot(str, int, int)
-    def _progress(self, phase: str, done: int, total: int) -> None:
-        if self.runner is not None and self.runner.cancelled:
-            return
-        word = {"identify": "正在查找报告", "previous": "正在读取上年报告", "check": "正在审核"}.get(phase, "正在审核")
-        self.phase.setText(f"{word}：{done:,} / {total:,}")
+    @Slot(int, int)
+    def _progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
+        self.bar.setFormat(f"{done:,} / {total:,}")
 
-    @Slot(object)
-    def _finished(self, review: Review) -> None:
-        cancelled = self.runner is not None and self.runner.cancelled
+    def _finished(self, review: Review, *, cancelled: bool = False) -> None:
         self._set_running(False)
         self.matrix.set_submissions(review.submissions)
         self.matrix_view.resizeColumnsToContents()
@@ -348,9 +360,13 @@ class ReviewWindow(QMainWindow):
         if self.proxy.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
-    @Slot(str)
-    def _failed(self, message: str) -> None:
+    def _cancelled(self) -> None:
+        if self.review is not None:
+            self._finished(self.review, cancelled=True)
+
+    def _failed(self, exc: BaseException) -> None:
         self._set_running(False)
+        message = str(exc) or type(exc).__name__
         errors.show_error(self, "审核未完成", f"审核时出错：{message}\n已列出的结果保留在窗口中。")
 
     @staticmethod
@@ -461,40 +477,40 @@ class ReviewWindow(QMainWindow):
 
     # ------------------------------------------------------------------ export
 
-    def export(self) -> BatchTask | None:
+    def export(self) -> Task | None:
         if self.running:
             return None
-        base = Path(self.folders[0]).name or "审核结果" if self.folders else "审核结果"
+        base = (Path(self.folders[0]).name or "审核结果") if self.folders else "审核结果"
         suggested = str(Path(self.folders[0]).parent / f"{base}审核结果.xlsx") if self.folders else "审核结果.xlsx"
         path = dialogs.get_save_path(self, "导出审核结果", suggested, XLSX_FILTER)
         if not path:
             return None
         target = path if path.lower().endswith(".xlsx") else path + ".xlsx"
         review = Review(self.folders, self.previous_folders, Options(problems=True), workers=self.workers)
-        runner = BatchTask(review_workbook(review, target))
-        runner.progressed.connect(self._progress)
-        runner.finished.connect(lambda _r: self._exported(target, runner))
-        runner.failed.connect(lambda message: self._export_failed(message))
-        self.runner = runner
+        self._export_target = target
+        self.runner = run_in_background(self, review_op(review, workbook=target), self._exported,
+                                        self._export_failed, self._export_cancelled)
+        self.runner.counted.connect(self._progress)
+        self.runner.stage.connect(self.phase.setText)
         self._set_running(True, "正在导出审核结果……")
-        runner.start()
-        return runner
+        return self.runner
 
-    def _exported(self, target: str, runner: BatchTask) -> None:
+    def _exported(self, _review: Review) -> None:
         self._set_running(False)
-        if runner.cancelled:
-            self.summary.setText("导出已取消，没有写入文件")
-            return
-        self.statusBar().showMessage(f"审核结果已导出到 {target}", 15_000)
+        self.statusBar().showMessage(f"审核结果已导出到 {self._export_target}", 15_000)
 
-    def _export_failed(self, message: str) -> None:
+    def _export_cancelled(self) -> None:
         self._set_running(False)
-        errors.show_error(self, "导出审核结果失败", message)
+        self.statusBar().showMessage("导出已取消，没有写入文件", 15_000)
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self._set_running(False)
+        errors.show_error(self, "导出审核结果失败", str(exc) or type(exc).__name__)
 
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.runner is not None and self.runner.running:
-            self.runner.detach()  # the worker stops at its next chunk; nothing is written half
+            self.runner.cancel()  # the work stops at its next chunk; nothing is written half
         event.accept()
 

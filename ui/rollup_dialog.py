@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from batch.rollup import ROLLUP_SUFFIXES, check_target, read_rollup, write_rollup
 from models.findings import SEVERITY_LABEL
+from models.progress import Cancelled
+from models.progress import current as current_progress
 from models.rollup import Rollup, RollupRefused
 from ui import dialogs, theme
-from ui.batch_task import BatchTask
+from ui.tasks import Task, run_in_background
 
 OUTPUT_FILTER = ";;".join([
     "Excel 工作簿，含分单位明细 (*.xlsx)", "年报编辑器报告 (*.json)", "PDF 文件 (*.pdf)",
@@ -52,7 +54,7 @@ class RollupDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.start_dir = start_dir
         self.open_report = open_report
-        self.task: BatchTask | None = None
+        self.task: Task | None = None
         self.written: str | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("把各单位同一年度的报告逐项相加，生成一份汇总报告。某单位未填写的单元格，"
@@ -157,7 +159,7 @@ class RollupDialog(QDialog):
     def paths(self) -> list[str]:
         return [self.inputs.item(i).text() for i in range(self.inputs.count())]
 
-    def run(self) -> BatchTask | None:
+    def run(self) -> Task | None:
         if self.task is not None and self.task.running:
             return None
         paths, agency, out = self.paths(), self.agency.text().strip(), self.output.text().strip()
@@ -173,22 +175,23 @@ class RollupDialog(QDialog):
             return None
         year = self.year.currentData()
 
-        def work(task: BatchTask) -> Rollup | None:
-            rollup = read_rollup(paths, agency, year, cancelled=task.is_cancelled,
-                                 progress=lambda done, total: task.report("read", done, total))
-            if rollup is not None and not task.cancelled:
-                write_rollup(rollup, out)
-            return rollup if not task.cancelled else None
+        def op() -> Rollup:
+            progress = current_progress()
+            cancelled = (lambda: progress.cancelled) if progress is not None else None
+            rollup = read_rollup(paths, agency, year, cancelled=cancelled,
+                                 progress=progress.count if progress is not None else None)
+            if rollup is None or (progress is not None and progress.cancelled):
+                raise Cancelled  # nothing written
+            write_rollup(rollup, out)
+            return rollup
 
-        self.task = BatchTask(work)
-        self.task.progressed.connect(self._progress)
-        self.task.finished.connect(lambda rollup: self._done(rollup, out))
-        self.task.failed.connect(self._failed)
+        self.task = run_in_background(self, op, lambda rollup: self._done(rollup, out), self._failed,
+                                      self._cancelled)
+        self.task.counted.connect(self._progress)
         self.written = None
         self.open_button.setEnabled(False)
         self.messages.setPlainText("正在读取各单位的报告……")
         self._running(True)
-        self.task.start()
         return self.task
 
     def cancel(self) -> None:
@@ -203,17 +206,18 @@ class RollupDialog(QDialog):
         if on:
             self.bar.setRange(0, 0)
 
-    @Slot(str, int, int)
-    def _progress(self, _phase: str, done: int, total: int) -> None:
+    @Slot(int, int)
+    def _progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
         self.bar.setFormat(f"已读取 {done:,} / {total:,} 份")
 
-    def _done(self, rollup: Rollup | None, out: str) -> None:
+    def _cancelled(self) -> None:
         self._running(False)
-        if rollup is None:
-            self.messages.setPlainText("已取消，没有写入文件")
-            return
+        self.messages.setPlainText("已取消，没有写入文件")
+
+    def _done(self, rollup: Rollup, out: str) -> None:
+        self._running(False)
         meta = rollup.report.meta
         lines = [f"已把 {len(rollup.units)} 个单位的 {meta.year} 年度报告汇总为“{meta.agency}”的报告，保存到 {out}"]
         lines += [f"［{SEVERITY_LABEL[f.severity]}］{f.message}" for f in rollup.findings]
@@ -221,9 +225,9 @@ class RollupDialog(QDialog):
         self.written = out
         self.open_button.setEnabled(self.open_report is not None and Path(out).suffix.lower() in (".json", ".xlsx"))
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, exc: BaseException) -> None:
         self._running(False)
-        self.messages.setPlainText(f"未汇总，没有写入文件：{message}")
+        self.messages.setPlainText(f"未汇总，没有写入文件：{str(exc) or type(exc).__name__}")
 
     def _open_written(self) -> None:
         if self.written and self.open_report is not None:
@@ -231,5 +235,5 @@ class RollupDialog(QDialog):
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         if self.task is not None and self.task.running:
-            self.task.detach()  # stops before writing anything
+            self.task.cancel()  # stops before writing anything
         super().closeEvent(event)

@@ -137,6 +137,9 @@ class SectionTableModel(QAbstractTableModel):
         change = self.session.last_year(ref)
         if change is not None:
             lines.append(change.describe())
+            carried = self.session.carried_text(ref)
+            if carried:
+                lines.append(carried)
         total = self.total_text(ref)
         if total:
             lines.append(total)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from models.checker import Checker, checker_for
-from models.compare import CellChange, cell_change
+from models.compare import CellChange, carried_text, cell_change
 from models.findings import CheckResult, Finding
 from models.fingerprint import Fingerprint
 from models.last_year import LastYear, LastYearView
@@ -164,6 +164,10 @@ class DocumentSession(QObject):
         if self.last_view is None:
             return None
         return cell_change(self.report.template, ref, self.last_view, self.report.values.get(ref))
+
+    def carried_text(self, ref: CellRef) -> str:
+        """For a cell carried over from last year (上年结转): what it must equal, in words."""
+        return carried_text(self.report.template, self.checker.carried_from(ref), self.last_view)
 
     def equation_findings(self, section: str) -> list[Finding]:
         """Open findings of the template's sum rules in ``section`` (what 填写合计 can fix)."""

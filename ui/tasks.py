@@ -7,7 +7,9 @@ a snapshot (``report.copy()``), never the live report the user keeps editing.
 Every task can be cancelled: ``op`` runs under a :class:`models.progress.Progress`, whose
 checkpoints (in the importers and exporters) raise ``Cancelled`` once ``task.cancel()`` was
 called; the task then emits ``cancelled`` instead of ``failed``. The stage a checkpoint names
-arrives as ``stage(text)`` on the GUI thread.
+arrives as ``stage(text)`` on the GUI thread, countable work (``Progress.count``) as
+``counted(done, total)``, and parts of the result sent early (``Progress.send``) as
+``partial(part)``: all queued through the task, so nothing reaches a window already closed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
     stage = Signal(str)
+    counted = Signal(int, int)
+    partial = Signal(object)
 
 
 class _Runnable(QRunnable):
@@ -53,6 +57,8 @@ class Task(QObject):
     failed = Signal(object)
     cancelled = Signal()
     stage = Signal(str)
+    counted = Signal(int, int)  # (done, total) of countable work: a progress bar
+    partial = Signal(object)  # a part of the result, sent before the work ends
 
     def __init__(self, on_success: Callable[[Any], None] | None, on_failure: Callable[[BaseException], None] | None,
                  parent: QObject | None = None, on_cancelled: Callable[[], None] | None = None) -> None:
@@ -64,7 +70,10 @@ class Task(QObject):
         self.relay.done.connect(self._done)
         self.relay.failed.connect(self._failed)
         self.relay.stage.connect(self.stage)
-        self.progress = Progress(on_step=self.relay.stage.emit)
+        self.relay.counted.connect(self.counted)
+        self.relay.partial.connect(self.partial)
+        self.progress = Progress(on_step=self.relay.stage.emit, on_count=self.relay.counted.emit,
+                                 on_partial=self.relay.partial.emit)
         self.running = True
 
     def cancel(self) -> None:

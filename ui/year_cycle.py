@@ -91,8 +91,13 @@ class YearCycle(QObject):
                 f"读取时出错（{type(exc).__name__}）：{exc}")
             errors.show_error(self.window, "无法关联上年报告", message)
 
+        if self.documents.busy():
+            self.window.show_message("正在处理上一项任务，请稍候或先取消")
+            return None
         self.documents.busyChanged.emit(True, f"正在读取上年报告“{Path(path).name}”……")
-        self.task = run_in_background(self, lambda: read_last_year(path), done, failed)
+        self.task = run_in_background(self, lambda: read_last_year(path), done, failed,
+                                      lambda: self.window.show_message("已取消关联上年报告，本报告未改动"))
+        self.documents.export_task = self.task  # the status bar's 取消 stops it, like an import
         return self.task
 
     def adopt_previous(self, last_report, source) -> bool:  # type: ignore[no-untyped-def]

@@ -164,6 +164,12 @@ class NewFromLastDialog(QDialog):
         self.task = run_in_background(self, lambda: read_last_year(path), self._read, self._failed)
         return self.task
 
+    def done(self, result: int) -> None:
+        """取消 or closing while a file is being read stops the read too."""
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+        super().done(result)
+
     def _read(self, read: Read) -> None:
         self.browse.setEnabled(True)
         self.read = read

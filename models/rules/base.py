@@ -42,6 +42,9 @@ class Env:
         self.locator: Locator = locator_for(template)
         self.spec: dict[CellRef, NumberSpec] = {c.ref: c.number for c in template.all_cells()}
         self.rows: dict[tuple[str, str], tuple[CellRef, ...]] = {}
+        # Last year's cells by (number kind, value), for the figures last asked about (see
+        # carryover._holding): shared by the checks of every narrative section.
+        self.last_index: tuple[Mapping[CellRef, Value], dict[tuple[str, int | Decimal], list[CellRef]]] | None = None
         for c in template.all_cells():
             self.rows[(c.section, c.row)] = self.rows.get((c.section, c.row), ()) + (c.ref,)
 
@@ -181,6 +184,8 @@ def total(values: Iterable[Value]) -> int | Decimal:
 
 def shown(value: Value | object) -> str:
     """A value in a message: its printed form, ``空`` for a blank."""
+    if type(value) is int:  # the common case, without a call (a sum's message quotes all its parts)
+        return str(value)
     return "空" if value is None else format_value(value)
 
 

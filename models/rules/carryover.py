@@ -115,6 +115,9 @@ class SameAsLastYearCheck(Check):
         """Last year's cells (this year's keys) a new report takes this cell from."""
         return (self.last_ref,)
 
+    def carried_into(self) -> CellRef:
+        return self.ref
+
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """What a new report takes over from last year: this cell = last year's ``last_ref``."""
         value = last.values.get(self.last_ref)
@@ -250,6 +253,9 @@ class CarryoverCompareCheck(Check):
         this year's figures take part too)."""
         return self.last if self.carries else ()
 
+    def carried_into(self) -> CellRef:
+        return self.cell
+
     def carry(self, last: LastYearView) -> dict[CellRef, Value]:
         """A cell last year alone determines (2019's 上一年项目数量 = last year's + 本年增/减) is
         taken over by a new report; one that also depends on this year's figures is not."""
@@ -366,7 +372,12 @@ class OutlierCheck(Check):
         spec, values, last_values = self.env.spec, ctx.values, ctx.last.values
         for ref in self.cells:
             this, last = values.get(ref), last_values.get(ref)
-            if not (usable(this, spec[ref]) and usable(last, spec[ref])) or not last:
+            if not last:
+                continue  # blank or 0 last year: nothing to jump from
+            if type(this) is int and type(last) is int and spec[ref].plain_count:  # the common case
+                if not (0 <= this < spec[ref].limit and 0 < last < spec[ref].limit):
+                    continue
+            elif not (usable(this, spec[ref]) and usable(last, spec[ref])):
                 continue
             now, before = number(this), number(last)
             if not (now == 0 or (now > self.factor * before and now >= self.floor)):
@@ -403,6 +414,29 @@ class Outlier(RuleKind):
 # ---------------------------------------------------------------------- narrative.stale_number
 
 
+def _holding(env: Env, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, int | Decimal], list[CellRef]]:
+    """Last year's cells by (number kind, value). Shared by the checks of every section (one
+    pass over last year's figures, not one per section) and cached for the last figures asked:
+    a review reads each unit's last year once. Whole numbers stay ints (an int and the Decimal
+    of the same value are equal keys)."""
+    cached = env.last_index
+    if cached is not None and cached[0] is last_values:
+        return cached[1]
+    spec = env.spec
+    holding: dict[tuple[str, int | Decimal], list[CellRef]] = {}
+    for ref, value in last_values.items():
+        s = spec.get(ref)
+        if s is None or value is None:
+            continue
+        if type(value) is int and s.plain_count:
+            if 0 <= value < s.limit:
+                holding.setdefault((s.name, value), []).append(ref)
+        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, s):
+            holding.setdefault((s.name, value if type(value) is int else Decimal(value)), []).append(ref)
+    env.last_index = (last_values, holding)
+    return holding
+
+
 class StaleNumberCheck(Check):
     """Numbers of last year's text still standing, unedited, in this year's (see :class:`StaleNumber`)."""
 
@@ -426,12 +460,7 @@ class StaleNumberCheck(Check):
         cached = self._cache
         if cached is not None and cached[0] is last_values and cached[1] == last_text:
             return cached[2]
-        spec = self.env.spec
-        holding: dict[tuple[str, Decimal], list[CellRef]] = {}
-        for ref, value in last_values.items():
-            if ref in spec and isinstance(value, (int, Decimal)) and not isinstance(value, bool) \
-                    and usable(value, spec[ref]):
-                holding.setdefault((spec[ref].name, Decimal(value)), []).append(ref)
+        holding = _holding(self.env, last_values)
         order = self.env.locator.order
         out: dict[tuple[str, str, str], tuple[CellRef, ...]] = {}
         for stated in self.reader.numbers(last_text):

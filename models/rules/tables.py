@@ -101,7 +101,7 @@ class BlankCells(RuleKind):
 class EquationCheck(Check):
     """One instance of an equation rule: ``sum(left) == sum(right)`` over concrete cells."""
 
-    __slots__ = ("equation", "left", "right", "total", "env", "order", "specs", "parts")
+    __slots__ = ("equation", "left", "right", "total", "env", "order", "specs", "parts", "_sides")
 
     def __init__(self, rule: RuleSpec, env: Env, equation: EquationRule, left: tuple[CellRef, ...],
                  right: tuple[CellRef, ...], total_ref: CellRef) -> None:
@@ -113,6 +113,8 @@ class EquationCheck(Check):
         self.order = env.locator.order(total_ref)
         self.specs = {r: env.spec[r] for r in cells}
         self.parts = tuple(r for r in cells if r != total_ref)
+        # Each side's cells as (cell, is the total), for the loop every check of every report runs.
+        self._sides = (tuple((r, r == total_ref) for r in left), tuple((r, r == total_ref) for r in right))
 
     def expected(self, values: Mapping[CellRef, Value]) -> tuple[list[Value], list[Value]]:
         """The values that give the total: (added, subtracted)."""
@@ -123,12 +125,13 @@ class EquationCheck(Check):
 
     def run(self, ctx: Context, found: Found) -> None:
         values = ctx.values
-        left: int | Decimal = 0
-        right: int | Decimal = 0
+        get = values.get
+        sums: list[int | Decimal] = [0, 0]
         entered = False  # anything but the total
-        for refs, is_left in ((self.left, True), (self.right, False)):
-            for r in refs:
-                v = values.get(r)
+        for side, cells in enumerate(self._sides):
+            acc: int | Decimal = 0
+            for r, is_total in cells:
+                v = get(r)
                 if v is None:
                     continue
                 if type(v) is int and v >= 0:  # the common case, without the look-ups
@@ -137,14 +140,13 @@ class EquationCheck(Check):
                     n = number(v)
                 else:
                     return  # a malformed value is reported by value.type; no sum is meaningful
-                if r != self.total:
+                if not is_total:
                     entered = True
-                if is_left:
-                    left += n
-                else:
-                    right += n
+                acc += n
+            sums[side] = acc
         if not entered:
             return  # nothing entered yet but the total
+        left, right = sums
         actual = values.get(self.total)
         if actual is not None and left == right:
             return

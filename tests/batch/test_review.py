@@ -175,3 +175,16 @@ def test_parallel_review_equals_serial(tree: Path) -> None:
         assert rows(2) == rows(1)
     finally:
         engine.POOL_THRESHOLD = old
+
+
+def test_problems_beyond_excel_rows_are_counted_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from exporters import review_xlsx
+
+    monkeypatch.setattr(review_xlsx, "MAX_ROWS", 4)
+    book = review_xlsx.ReviewWorkbook()
+    for i in range(5):
+        book.add_problem(agency=EDU, year=2024, severity="error", table="表三", row="（七）总计", column="自然人",
+                         message=f"问题 {i}", accepted=None, rule="requests.results_total", file="a.json")
+    book.save(tmp_path / "r.xlsx")
+    rows = [r[0] for r in load_workbook(tmp_path / "r.xlsx")["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert rows[:2] == [EDU, EDU] and "另有 3 条问题" in rows[-1]

@@ -356,7 +356,9 @@ def test_page_furniture_title_and_signature(before: str, after: str, date: str |
     (f"2024年{AGENCY}政府信息公开工作年度报告", AGENCY),
     (f"{AGENCY}2024年度政府信息公开工作年度报告", AGENCY),
     (f"{AGENCY}\n2024 年政府信息公开工作年度报告", AGENCY),
-], ids=["guanyu", "year-first", "niandu", "two-lines"])
+    ("中共某某区委办公室（某某区人民政府办公室）2024年政府信息公开工作年度报告", "中共某某区委办公室（某某区人民政府办公室）"),
+    (f"{AGENCY}\n（此件\n公开）2024年政府信息公开工作年度报告", AGENCY),  # a text box's lines beside the title
+], ids=["guanyu", "year-first", "niandu", "two-lines", "bracketed-name", "remark-beside-the-title"])
 def test_title_wordings(title: str, agency: str) -> None:
     result = import_text(document(tabs, continuation=None, title=title))
     assert (result.report.meta.agency, result.report.meta.year) == (agency, 2024)

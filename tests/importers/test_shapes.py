@@ -347,6 +347,23 @@ def test_signature_date_becomes_meta_date() -> None:
     assert report.texts["other"] == NARRATIVE["other"]
 
 
+@pytest.mark.parametrize("signature", [
+    "某某市某某局\n2025年1月20日\n（此件公开发布）",  # GB/T 9704's 附注 under the date
+    "某某市某某局\n2025年1月20日\n（此件主动公开）",
+    "某某市某某局\n2025年1月20日\n抄送：市政务公开办。\n某某市某某局办公室 2025年1月21日印发",  # the 版记
+    "某某市某某局 2025年1月20日",  # the 落款 on one line
+])
+def test_what_a_document_prints_under_its_signature_is_no_part_of_the_text(signature: str) -> None:
+    report = import_text(document(pipes) + signature + "\n").report
+    assert report.meta.date == "2025-01-20"
+    assert report.texts["other"] == NARRATIVE["other"]
+
+
+def test_a_remark_in_brackets_without_a_signature_above_stays_in_the_text() -> None:
+    report = import_text(document(pipes) + "（此件公开发布）\n").report
+    assert report.texts["other"].endswith("（此件公开发布）")
+
+
 def test_impossible_signature_date_is_not_stored_as_meta_date() -> None:
     # 2月30日 is no date: storing it would give the editor a date it cannot show (the date
     # field says 未填写) while the PDF prints the bad text; the line stays in 六 for the user.

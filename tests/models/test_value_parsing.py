@@ -15,12 +15,7 @@ from models.template import load_template
 from models.values import CellRef, Quantity
 
 SPECS = dict(load_template("2021").number_kinds)
-# The 2019 format's kinds, declared here as the 2019 template declares them.
-SPECS["change"] = number_spec("change", {"noun": "增减数", "describe": "整数（减少的填负数，如 -4 或 减4）",
-                                         "requirement": "增减数应为整数", "signed": True})
-SPECS["money"] = number_spec("money", {"noun": "金额", "describe": "金额（可带单位元或万元，如 251000元）",
-                                       "requirement": "金额应为不小于 0 的数", "places": 6,
-                                       "kept_units": ["元", "万元"]})
+SPECS.update(load_template("2019").number_kinds)  # change (signed 本年增/减) and money (keeps 元/万元)
 
 
 def parse_value(text: str, kind: str, *, allow_units: bool = False) -> Parsed:
@@ -215,13 +210,14 @@ def test_bounds_allow_the_limits() -> None:
 
 
 @pytest.mark.parametrize(("text", "value"), [("减4", -4), ("-4", -4), ("－18", -18), ("增3", 3), ("+3", 3),
-                                             ("0", 0), ("减0", 0), ("12", 12), ("１，２００", 1200)])
+                                             ("减少4", -4), ("增加 3", 3), ("0", 0), ("减0", 0), ("12", 12),
+                                             ("１，２００", 1200)])
 def test_signed_change(text: str, value: int) -> None:
     assert parse_value(text, "change").value == value
     assert value_is_valid(value, "change")
 
 
-@pytest.mark.parametrize("text", ["减", "减减4", "减-4", "4.5", "减4万元", "abc"])
+@pytest.mark.parametrize("text", ["减", "减减4", "减-4", "减少-4", "4.5", "减4万元", "abc", "少4"])
 def test_signed_change_refuses(text: str) -> None:
     with pytest.raises(CellParseError):
         parse_value(text, "change")
@@ -230,6 +226,19 @@ def test_signed_change_refuses(text: str) -> None:
 def test_counts_take_no_sign_words() -> None:
     with pytest.raises(CellParseError, match="不是数字"):
         parse_value("减4", "count")
+
+
+def test_sign_words_are_the_kinds_data() -> None:
+    """减/减少/增/增加 are the 2019 template's, not the code's: a kind without them reads none,
+    and one that declares others reads those."""
+    raw = {"describe": "整数", "requirement": "应为整数", "signed": True}
+    with pytest.raises(CellParseError):
+        number_spec("plain", raw).parse("减4")
+    spec = number_spec("down", {**raw, "sign_words": {"下降": -1}})
+    assert spec.parse("下降7").value == -7
+    for bad in ({"sign_words": {"减": -2}}, {"sign_words": {"减": -1}, "signed": False}, {"sign_words": {"4": -1}}):
+        with pytest.raises(ValueError, match="sign_words"):
+            number_spec("bad", {**raw, **bad})
 
 
 # ---------------------------------------------------------------------- amounts that keep their unit (采购总金额)

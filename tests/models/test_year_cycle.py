@@ -262,6 +262,27 @@ def test_a_damaged_previous_block_is_refused_in_chinese(change: dict[str, object
     assert "上年报告数据" in str(exc.value)
 
 
+@pytest.mark.parametrize("change, shown", [
+    ({"year": 2024.0}, "年度无效：2024.0"),
+    ({"template": None}, "模板 null"),
+    ({"template": "2031"}, "更新版本的年报编辑器"),
+    ({"values": {"requests.carried_forward.total": 103.0}}, "却是 103.0"),
+    ({"values": {"requests.carried_forward.total": "103"}}, "却是 “103”"),
+    ({"values": {"requests.carried_forward.total": {"a": 1}}}, "却是 {…}"),
+    ({"agency": ["淮安"]}, "机关名称格式错误"),
+    ({"texts": {"overview": "字" * 100_001}}, "过长"),
+], ids=lambda x: str(x)[:30])
+def test_a_hand_edited_previous_block_says_what_is_wrong_and_how_to_get_the_report_back(
+        change: dict[str, object], shown: str) -> None:
+    """Values as the file writes them (no Python ``Decimal('2024.0')`` or ``None``), and what to do:
+    this year's report is fine, the previous block is to be corrected or deleted."""
+    with pytest.raises(ReportFileError) as exc:
+        storage.loads(_with_previous(**change))
+    message = str(exc.value)
+    assert shown in message and "Decimal(" not in message and "None" not in message
+    assert "本年的报告内容没有问题" in message and "删除" in message and "关联上年报告" in message
+
+
 def test_previous_in_the_workbook_round_trips() -> None:
     from importers.xlsx import import_workbook_data
 

@@ -150,3 +150,38 @@ def test_the_exporters_stop_once_cancelled_and_write_nothing(tmp_path: Path, suf
     with running(progress), pytest.raises(Cancelled):
         write_report(report, target)
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_reading_last_years_report_to_link_it_can_be_cancelled(qtbot: Any, window: MainWindow, dialogs_log: Any,
+                                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """检查 → 关联上年报告… reads a file of any form in the background: 取消 stops it like an import."""
+    import importers
+
+    work = Endless()
+    monkeypatch.setattr(importers, "read_report", work)
+    (tmp_path / "上年.pdf").write_bytes(b"%PDF-1.4")
+    dialogs_log.answers["get_open_path"] = str(tmp_path / "上年.pdf")
+    before = window.session.report.previous if window.session else None
+    assert window.documents.year.link() is not None
+    _cancel_and_wait(qtbot, window, work)
+    assert window.session is not None and window.session.report.previous is before and not dialogs_log.errors
+    assert window.act_export_pdf.isEnabled()
+    assert "已取消" in window.statusBar().currentMessage()
+
+
+def test_closing_the_new_from_last_year_dialog_stops_its_read(qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    """文件 → 从上年报告新建… reads the file in the background; its 取消 stops that read too."""
+    import importers
+    from ui.year_dialogs import NewFromLastDialog
+
+    work = Endless()
+    monkeypatch.setattr(importers, "read_report", work)
+    (tmp_path / "上年.html").write_text("<html></html>", encoding="utf-8")
+    dialog = NewFromLastDialog(None, str(tmp_path))
+    qtbot.addWidget(dialog)
+    task = dialog.load(str(tmp_path / "上年.html"))
+    qtbot.waitUntil(lambda: work.steps > 5, timeout=5000)
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        dialog.reject()
+    assert work.stopped.wait(5)

@@ -142,9 +142,10 @@ def test_double_click_opens_the_report_at_its_first_problem(qtbot: Any, review: 
 
 def test_a_report_in_a_zip_opens_as_an_unsaved_import(qtbot: Any, review: ReviewWindow, window: Any) -> None:
     select(review, EDU, 2022)
-    review.open_selected()
+    review.open_selected()  # read from the archive in the background
+    qtbot.waitUntil(lambda: window.session.report.meta.year == 2022, timeout=30_000)
     session = window.session
-    assert session.report.meta.year == 2022 and session.path is None and session.modified
+    assert session.report.meta.agency == EDU and session.path is None and session.modified
 
 
 def test_export_writes_the_review_workbook(qtbot: Any, review: ReviewWindow, tmp_path: Path,
@@ -177,6 +178,15 @@ def test_cancel_stops_the_review_and_keeps_what_was_listed(qtbot: Any, window: A
     assert not rw.running_row.isVisible()
 
 
+def run_to_end(qtbot: Any, task: Any, ends: str = "finished", timeout: int = 60_000) -> None:
+    """Wait for a background task to end with its signal ``ends`` (finished, failed, cancelled):
+    the signal itself, not a flag polled or a sleep."""
+    assert task is not None
+    with qtbot.waitSignal(getattr(task, ends), timeout=timeout):
+        pass
+    assert not task.running
+
+
 def test_rollup_dialog_sums_a_folder_and_refuses_mixed_years(qtbot: Any, window: Any, tmp_path: Path,
                                                              dialogs_log: Any) -> None:
     folder = tmp_path / "2024"
@@ -190,32 +200,50 @@ def test_rollup_dialog_sums_a_folder_and_refuses_mixed_years(qtbot: Any, window:
     type_text(dialog.agency, "某某县人民政府")
     out = tmp_path / "汇总.xlsx"
     dialog.output.setText(str(out))
-    dialog.run()
-    qtbot.waitUntil(lambda: dialog.task is not None and not dialog.task.running, timeout=30_000)
+    run_to_end(qtbot, dialog.run())
     assert out.exists() and "分单位明细" in load_workbook(out).sheetnames
     assert "已把 2 个单位" in dialog.messages.toPlainText() and dialog.open_button.isEnabled()
     dialog.open_button.click()  # a workbook: imported in the background
-    qtbot.waitUntil(lambda: window.session.report.meta.agency == "某某县人民政府", timeout=30_000)
-    window.session.undo_stack.setClean()
-    window.session._dirty = False
+    run_to_end(qtbot, window.documents._task)
+    assert window.session.report.meta.agency == "某某县人民政府" and window.session.path is None
     # another year in the folder: refused, nothing written
     storage.save(unit_report("某某镇人民政府", 2023), folder / "old.json")
     out2 = tmp_path / "汇总2.json"
     dialog.output.setText(str(out2))
-    dialog.run()
-    qtbot.waitUntil(lambda: not dialog.task.running, timeout=30_000)
+    run_to_end(qtbot, dialog.run(), "failed")
     assert "年度不一致" in dialog.messages.toPlainText() and not out2.exists()
 
 
 def test_closing_the_window_while_it_runs_stops_the_work(qtbot: Any, window: Any, tree: Path,
                                                           dialogs_log: Any) -> None:
-    from ui import batch_task
+    from PySide6.QtCore import QCoreApplication, QThreadPool
 
     rw = window.desk.open_review([str(tree)], workers=1)
     task = rw.runner
+    assert task is not None and task.running
     rw.close()  # deleted on close, the work still running in its thread
-    qtbot.waitUntil(lambda: task not in batch_task._active, timeout=30_000)
-    assert task.cancelled and not dialogs_log.errors and window.desk.reviews == []
+    assert task.progress.cancelled
+    qtbot.waitUntil(lambda: window.desk.reviews == [], timeout=10_000)  # the window is gone
+    assert QThreadPool.globalInstance().waitForDone(30_000)  # and the work stopped
+    QCoreApplication.processEvents()  # its end, queued to the window that is gone: dropped
+    assert not dialogs_log.errors
+
+
+def test_a_workbook_opens_in_the_background_at_its_first_problem(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    from exporters import render
+
+    report = unit_report(EDU, 2024, 2)
+    report.values[WRONG] = 9
+    (tmp_path / "edu.xlsx").write_bytes(render(report, ".xlsx"))
+    rw = window.desk.open_review([str(tmp_path)], workers=1)
+    qtbot.addWidget(rw)
+    finished(qtbot, rw)
+    select(rw, EDU, 2024)
+    rw.open_selected()
+    run_to_end(qtbot, window.documents._task)
+    assert window.session.report.meta.agency == EDU and window.session.path is None
+    view = window.current_view()
+    assert view is not None and view.current_ref() == WRONG
 
 
 def test_last_years_folder_chosen_in_the_window(qtbot: Any, window: Any, tmp_path: Path, dialogs_log: Any) -> None:

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QImage, QPdfWriter
 
@@ -39,6 +40,49 @@ def test_background_task_failure_reaches_on_failure(qtbot: Any) -> None:
     assert [str(e) for e in failures] == ["坏了"]
 
 
+def test_background_task_hands_parts_over_in_order_before_it_ends(qtbot: Any) -> None:
+    from models.progress import Cancelled, current
+
+    seen: list[tuple[str, Any, bool]] = []
+
+    def op() -> str:
+        progress = current()
+        assert progress is not None
+        for part in ([1, 2], [3]):
+            progress.send(part)
+        progress.count(3, 3)
+        return "end"
+
+    task = run_in_background(None, op, lambda r: seen.append(("done", r, threading.current_thread() is threading.main_thread())))
+    task.partial.connect(lambda p: seen.append(("part", p, threading.current_thread() is threading.main_thread())))
+    task.counted.connect(lambda d, t: seen.append(("count", (d, t), True)))
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert seen == [("part", [1, 2], True), ("part", [3], True), ("count", (3, 3), True), ("done", "end", True)]
+
+    # cancelled: the parts sent before the stop still arrive, then ``cancelled`` (not ``failed``)
+    gate = threading.Event()
+    parts: list[Any] = []
+    ended: list[str] = []
+
+    def stopping() -> None:
+        progress = current()
+        assert progress is not None
+        progress.send("first")
+        gate.wait(5)
+        if progress.cancelled:
+            raise Cancelled
+
+    task = run_in_background(None, stopping, lambda _r: ended.append("done"), lambda _e: ended.append("failed"),
+                             lambda: ended.append("cancelled"))
+    task.partial.connect(parts.append)
+    task.cancel()
+    gate.set()
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        pass
+    assert parts == ["first"] and ended == ["cancelled"]
+
+
 def test_recovery_store_round_trip_and_slots(tmp_path: Path, zeros: Report) -> None:
     a = RecoveryStore(tmp_path)
     b = RecoveryStore(tmp_path)  # a second editor running at the same time
@@ -57,6 +101,28 @@ def test_recovery_store_round_trip_and_slots(tmp_path: Path, zeros: Report) -> N
     assert c.leftover() is None
     for store in (b, c):
         store.release()
+
+
+def test_a_recovery_file_of_everything_the_fields_take_is_offered(tmp_path: Path, zeros: Report) -> None:
+    """The fields stop at the limits, and whatever they took comes back after a crash: every text
+    at its limit, more than a report file may hold in all (the save is refused, the work is not lost)."""
+    from models import limits, storage
+
+    zeros.meta.agency = "机" * limits.MAX_AGENCY_CHARS
+    for key in ("overview", "problems", "other"):
+        zeros.texts[key] = "汉" * limits.MAX_TEXT_CHARS
+    zeros.texts["preface"] = "序" * limits.MAX_TEXT_CHARS
+    for key in ("proactive", "requests", "appeals"):
+        zeros.notes[key] = "注" * limits.MAX_TEXT_CHARS
+    assert not limits.report_problems(zeros)  # each text fits …
+    with pytest.raises(storage.ReportFileError):  # … but not all together into one file
+        storage.save(zeros, tmp_path / "r.json")
+    store = RecoveryStore(tmp_path)
+    store.write(zeros, None)
+    assert store.path.stat().st_size > limits.MAX_FILE_BYTES
+    got = store.leftover()
+    assert got is not None and got.report.same_content(zeros)
+    store.release()
 
 
 def test_a_corrupt_recovery_file_is_ignored(tmp_path: Path) -> None:

@@ -122,8 +122,10 @@ def test_a_modified_desk_is_asked_when_activated_and_once_per_change(make_window
     dialogs_log.answers["ask_disk_conflict"] = "cancel"
     b.documents.check_disk()
     assert dialogs_log.names().count("ask_disk_conflict") == 1
-    b.documents.check_disk()  # the same change: not asked again until the save
+    assert b.warning_label.isVisible() and "已被他人修改" in b.warning_label.text()
+    b.documents.check_disk()  # the same change: not asked again until the save, and still said
     assert dialogs_log.names().count("ask_disk_conflict") == 1
+    assert b.warning_label.isVisible()
     assert b.session.report.values[NATURAL] == 7 and saved_value(shared) == 5
 
 

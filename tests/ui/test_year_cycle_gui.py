@@ -136,6 +136,18 @@ def test_every_cell_tooltip_shows_last_year_and_the_change(make_window: Any, lin
     assert "上年 1288，本年 未填" in tip
 
 
+def test_a_carried_cell_tooltip_says_what_it_must_equal(make_window: Any, linked: Report) -> None:
+    """上年结转 beside last year's 上年结转 (34) reads like a change; its tooltip also says the
+    figure it is carried from (last year's 结转下年度, 103), and a cell this year fills in does not."""
+    window = make_window(linked)
+    model = window.view_of("requests").table_model
+    tip = model.data(model.index_of(req("carried_over", "natural")), Qt.ItemDataRole.ToolTipRole)
+    assert "上年 34，本年 103" in tip
+    assert "本格由上年结转：应等于上年报告中三、“四、结转下年度继续办理”的“自然人”（103）" in tip
+    tip = model.data(model.index_of(req("new", "natural")), Qt.ItemDataRole.ToolTipRole)
+    assert "由上年结转" not in tip
+
+
 def test_show_last_year_puts_it_in_every_cell_in_a_quieter_type(qtbot: Any, make_window: Any, linked: Report) -> None:
     window = make_window(linked)
     view = window.view_of("requests")
