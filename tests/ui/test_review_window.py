@@ -264,6 +264,27 @@ def test_a_workbook_opens_in_the_background_at_its_first_problem(qtbot: Any, win
     assert view is not None and view.current_ref() == WRONG
 
 
+def test_a_workbook_kept_out_by_the_user_moves_nothing(qtbot: Any, window: Any, tmp_path: Path,
+                                                       dialogs_log: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unsaved changes and 取消 at the question: the report stays, and no jump follows the import."""
+    from exporters import render
+
+    (tmp_path / "edu.xlsx").write_bytes(render(unit_report(EDU, 2024, 2), ".xlsx"))
+    rw = window.desk.open_review([str(tmp_path)], workers=1)
+    qtbot.addWidget(rw)
+    finished(qtbot, rw)
+    before = window.session
+    before._dirty = True  # unsaved work (as after an import)
+    jumps: list[int] = []
+    monkeypatch.setattr(window.desk, "show_first_problem", lambda: jumps.append(1))
+    dialogs_log.answers["ask_save_changes"] = "cancel"
+    select(rw, EDU, 2024)
+    rw.open_selected()
+    run_to_end(qtbot, window.documents._task)
+    assert "ask_save_changes" in dialogs_log.names()
+    assert window.session is before and jumps == []
+
+
 def test_last_years_folder_chosen_in_the_window(qtbot: Any, window: Any, tmp_path: Path, dialogs_log: Any) -> None:
     from models.values import CellRef
 
