@@ -271,6 +271,13 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
         found.add("import.scrambled", "warning", key,
                   f"{section.number}、{rows or '表中'}的数字与栏目标题混排（PDF 转成文字时次序已乱），无法确定每个数字属于哪一栏，"
                   f"这 {len(refs)} 个单元格未导入，请按原报告填写", cells=refs, place=f"{key}.scrambled")
+    for row, got in read.undecided.items():
+        refs = [ref for ref in all_refs if ref.row == row]
+        texts = "、".join(x.text for x in got[:len(refs) + 2]) + ("……" if len(got) > len(refs) + 2 else "")
+        found.add("import.extra", "warning", key,
+                  f"{section.number}、“{_row_text(t, key, row)}”后面印了 {len(got)} 个数（{texts}），多于该行的 "
+                  f"{len(refs)} 栏，且不止一种取法都符合该行的合计，无法确定哪些属于该行；这些单元格未导入，请按原报告填写",
+                  cells=refs, actual=texts, place=f"{key}.{row}")
     for row, got in read.gaps.items():
         refs = [ref for ref in all_refs if ref.row == row and (row, ref.column) not in read.values]
         texts = "、".join(x.text for x in got)

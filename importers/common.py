@@ -203,6 +203,7 @@ class Line:
     row: bool = False  # the cells are positional table cells (``|`` row, ``<tr>``)
     raw: str = ""  # the line as printed, for a row that turns out to be prose (a ``|`` in a sentence)
     image: bool = False  # an image stood here (a table published as a picture): no text, but worth saying
+    lost_breaks: bool = False  # cut out of text that lost its line breaks: its figures may have run together
 
     @property
     def text(self) -> str:
@@ -292,6 +293,8 @@ def _attaches(previous: str, part: str) -> bool:
     prev, p = squash(previous), squash(part)
     if not _value_pattern().match(prev):
         return False
+    if enumerated(p).level is not None and enumerated(p).core:
+        return False  # （二）部分公开（…）: the next row's label, run on after a figure, is no remark
     return (p in UNITS or p.startswith(("(", "[", "【"))) and bool(_value_pattern().match(prev + p))
 
 

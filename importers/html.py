@@ -34,6 +34,13 @@ IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "opt
 END_SEARCH = 8  # an end tag closes the nearest open element of its name among the last few
 MAX_CELL_CHARS = 200  # a longer "cell" is a layout cell holding the article
 MAX_DEPTH = 200  # nested tables beyond this are flattened into prose
+CELL_TAGS = frozenset({"tr", "td", "th"})
+# Markup that styles text without breaking it: per-character <span>s, Word's <o:p> and <st1:…>.
+# Any other markup inside a cell (a comment, an unknown or broken tag such as ``</t >``) may stand
+# where a page lost a cell boundary, so it parts the words on either side: ``4</\td>0`` is not 40.
+INLINE = frozenset({"span", "font", "b", "strong", "i", "em", "u", "a", "sub", "sup", "small", "big", "s", "strike",
+                    "del", "ins", "mark", "abbr", "acronym", "label", "nobr", "wbr", "code", "tt", "kbd", "var", "cite",
+                    "q", "dfn", "bdi", "bdo", "time", "data"})
 
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
 # Attributes the importer never reads (style, class, width …): dropping them before parsing
@@ -188,6 +195,7 @@ class _PageParser(HTMLParser):
                 return
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = _tag_name(tag)
         self._count(tag)
         self._handle_starttag(tag, attrs)
 
@@ -222,11 +230,13 @@ class _PageParser(HTMLParser):
             if t.row is None:
                 t.row = []
             t.cell, t.part = [], []
-        elif tag in BLOCK:
+        elif tag in BLOCK or tag in CELL_TAGS:  # a cell outside any table still ends the text before it
             if t is not None and t.cell is not None:
                 self._close_paragraph(t)
             else:
                 self._flush()
+        else:
+            self._word_break(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -235,6 +245,7 @@ class _PageParser(HTMLParser):
             self._skip.pop()
 
     def handle_endtag(self, tag: str) -> None:
+        tag = _tag_name(tag)
         self._uncount(tag)
         if self._skip:
             if tag == self._skip[-1]:
@@ -253,11 +264,35 @@ class _PageParser(HTMLParser):
             self._close_row(t)
         elif t is not None and tag in ("td", "th"):
             self._close_cell(t)
-        elif tag in BLOCK:
+        elif tag in BLOCK or tag in CELL_TAGS:
             if t is not None and t.cell is not None:
                 self._close_paragraph(t)
             else:
                 self._flush()
+        else:
+            self._word_break(tag)
+
+    def _word_break(self, tag: str = "") -> None:
+        """Markup inside a cell that is no inline styling: the words on either side stay apart."""
+        t = self._tables[-1] if self._tables else None
+        if t is not None and t.cell is not None and tag not in INLINE and ":" not in tag:
+            t.part.append(" ")
+
+    def handle_comment(self, data: str) -> None:
+        if not self._skip:
+            self._word_break()
+
+    def unknown_decl(self, data: str) -> None:
+        if not self._skip:
+            self._word_break()
+
+    def handle_pi(self, data: str) -> None:
+        if not self._skip:
+            self._word_break()
+
+    def handle_decl(self, decl: str) -> None:
+        if not self._skip:
+            self._word_break()
 
     def handle_data(self, data: str) -> None:
         if self._skip:
@@ -292,6 +327,12 @@ class _PageParser(HTMLParser):
         if self._title is not None:
             self.hints.append((len(TITLE_META), " ".join("".join(self._title).split())))
         return self.lines
+
+
+def _tag_name(tag: str) -> str:
+    """A tag's name as a browser would mean it: ``</td<td>`` (a page that lost a ``>``) ends the
+    cell. Without this the text of two cells would run together (``30`` and ``5`` read as 305)."""
+    return tag.split("<", 1)[0] if "<" in tag else tag
 
 
 def _lighten(tag: re.Match[str]) -> str:

@@ -80,6 +80,7 @@ class Token:
     kind: str  # 'label', 'value', 'bad' (unreadable number), 'empty', 'prose'
     row: bool  # its line is a table row
     solo_empty: bool = False  # an empty cell alone on its line (one cell per line)
+    lost_breaks: bool = False  # from text that lost its line breaks: figures may have run together
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,8 @@ class TableRead:
     rows_found: int = 0
     in_printed_order: bool = False  # labels out of place: the numbers were taken in printed order
     scrambled: list[str] = field(default_factory=list)  # rows whose numbers are mixed with headings
+    # row → the numbers after its label, more than it has, of which several runs satisfy its sums
+    undecided: dict[str, list[Token]] = field(default_factory=dict)
     gaps: dict[str, list[Token]] = field(default_factory=dict)  # rows with too few numbers to place
     split: dict[str, str] = field(default_factory=dict)  # row → the figures printed run together, split
     renamed: dict[str, str] = field(default_factory=dict)  # row → its label as misprinted, matched by place
@@ -132,7 +135,7 @@ def tokens_of(lines: list[Line]) -> tuple[list[Token], list[str]]:
             continue
         for cell in line.cells if line.row else [line.text]:
             for part in split_cell(cell) if cell.strip() else [""]:
-                tokens.append(Token(part, li, _kind(part), line.row))
+                tokens.append(Token(part, li, _kind(part), line.row, lost_breaks=line.lost_breaks))
     return tokens, notes
 
 
@@ -186,6 +189,16 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
         end = next((a for a in anchors if a > ti), len(tokens))
         return tokens[ti + 1:end]
 
+    others = {ii: [it for jj, it in enumerate(items) if it.key and jj != ii] for ii in matched}
+
+    def own_run(ii: int) -> list[Token]:
+        """The value row's run, up to the first label that could be another row's (one missing
+        here, or printed twice): the numbers after it may be that row's, not this one's."""
+        run = run_after(matched[ii])
+        stop = next((k for k, t in enumerate(run) if t.kind in ("label", "bad") and _names_any(t.text, others[ii])),
+                    len(run))
+        return run[:stop]
+
     def cut_off(ti: int) -> bool:  # the document stops inside this row
         return at_end and not any(a > ti for a in anchors)
 
@@ -196,11 +209,10 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
     for ii, item in enumerate(items):
         if item.key is not None and ii in matched:
             out.rows_found += 1
-            run = run_after(matched[ii])
-            if item.key in parts and _assign_parts(out, item, tokens[matched[ii]], run, parts[item.key], rules,
-                                                   consumed):
+            if item.key in parts and _assign_parts(out, item, tokens[matched[ii]], run_after(matched[ii]),
+                                                   parts[item.key], rules, consumed):
                 continue
-            _assign(out, item.key, item.columns, tokens[matched[ii]], run, rules, cut_off=cut_off(matched[ii]))
+            _assign(out, item.key, item.columns, tokens[matched[ii]], own_run(ii), rules, cut_off=cut_off(matched[ii]))
     # A group printed as one old-style row (（六）其他处理 with no sub-rows): its numbers go where
     # the template's ``legacy_rows`` says (format-2019.md: other_handling ≙ the three 2021 rows),
     # and the importer says so.
@@ -223,7 +235,8 @@ def read_table(section: SectionSpec, lines: list[Line], template: ReportTemplate
     _unknown_rows(section, items, tokens, matched, out, consumed)
     out.units = _heading_units(section, tokens)
     _split_run_together(section, out, all_rules)
-    if out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps or out.unplaced:
+    if (out.missing_rows or out.short_rows or out.extra or out.scrambled or out.gaps or out.unplaced
+            or out.undecided):
         ordered = _in_printed_order(section, tokens, all_rules)
         # Rows the labels placed without doubt must read the same in printed order.
         sure = {k: t for k, t in out.values.items() if k[0] not in out.extra and k[0] not in out.short_rows}
@@ -258,7 +271,7 @@ def _assign_parts(out: TableRead, item: Item, label: Token, run: list[Token], pa
         end = found[k + 1][1] if k + 1 < len(found) else len(run)
         part = TableRead()
         _assign(part, "part", item.columns, run[pos], run[pos + 1:end], rules)
-        if part.short_rows or part.extra or part.scrambled or part.gaps or part.unplaced:
+        if part.short_rows or part.extra or part.scrambled or part.gaps or part.unplaced or part.undecided:
             unreadable = True
         for c in item.columns:
             tok = part.values.get(("part", c))
@@ -295,7 +308,8 @@ def _unknown_rows(section: SectionSpec, items: tuple[Item, ...], tokens: list[To
         return
     consumed |= {id(t) for t in out.values.values() if t is not None}
     headings = _label_cores(section)
-    unsure = {*out.scrambled, *out.gaps, *out.short_rows, *out.unplaced}  # rows whose own figures may be the ones left over
+    # rows whose own figures may be the ones left over
+    unsure = {*out.scrambled, *out.gaps, *out.short_rows, *out.unplaced, *out.undecided}
     anchors = sorted((ti, ii) for ii, ti in matched.items())
     taken = set(matched.values())
     for ti in range(anchors[0][0] + 1, len(tokens)):
@@ -457,6 +471,11 @@ def _assign(out: TableRead, row: str, columns: tuple[str, ...], label: Token, ru
         picked = _best_window(cands, columns, rules)
         extra = [t for t in cands if t.kind == "value" and t not in picked]
         clumped = len(extra) >= n and picked and any(t.kind == "label" for t in run[:run.index(picked[0])])
+        if extra and not clumped and _windows_holding(cands, columns, rules) > 1:
+            # More numbers than the row has and the sums hold for several runs of them
+            # (34 0 0 0 0 0 34 1288 21 0 0 50 3 1362 after a lost row's label): either is a guess.
+            out.undecided[row] = cands
+            return
         if clumped or (extra and _window_holds(picked, columns, rules) is False):
             # More numbers than the row has, and neither their place (the label is one of a clump
             # printed apart from the numbers, as in a PDF's text layer) nor the row's sums say
@@ -493,26 +512,41 @@ def _place_short(out: TableRead, row: str, columns: tuple[str, ...], picked: lis
     empty: filling from the left would shift the rest into the wrong columns. Only groups of
     cells whose sum holds are placed (四's 行政复议 from the left, 复议后起诉 from the right);
     the rest stays blank and is reported."""
-    groups = _groups(columns, rules)
-    placed: dict[str, Token] = {}
-    i, j = 0, len(picked)
-    done = 0
-    for g in groups:  # from the left
-        window = picked[i:i + len(g)]
-        if len(window) < len(g) or not _window_holds(window, g, rules):
-            break
-        placed.update(zip(g, window, strict=True))
-        i += len(g)
-        done += 1
-    for g in reversed(groups[done:]):  # then from the right
-        window = picked[j - len(g):j]
-        if j - len(g) < i or not _window_holds(window, g, rules):
-            break
-        placed.update(zip(g, window, strict=True))
-        j -= len(g)
+    placed = _agreed_groups(_groups(columns, rules), picked, rules)
     for col, tok in placed.items():
         out.values[(row, col)] = tok
-    out.gaps[row] = picked[i:j]
+    taken = {id(t) for t in placed.values()}
+    out.gaps[row] = [t for t in picked if id(t) not in taken]
+
+
+def _agreed_groups(groups: list[tuple[str, ...]], picked: list[Token],
+                   rules: tuple[EquationRule, ...]) -> dict[str, Token]:
+    """The groups' cells that every reading of the row agrees on. A reading puts the missing
+    cells into some groups (a group that lost a cell is unknown) and reads the other groups
+    in order; it stands if each of those groups' sums holds. A sum that holds in one reading
+    vouches for nothing while another reading, which puts the gap there, stands as well
+    (``1 1 0 2 4`` is 行政复议 only if the lost cell is not among these five)."""
+    missing = sum(map(len, groups)) - len(picked)
+    agreed: dict[str, Token] | None = None
+
+    def read(g: int, start: int, left: int, placed: dict[str, Token]) -> None:
+        nonlocal agreed
+        if g == len(groups):
+            if left == 0 and start == len(picked):
+                agreed = dict(placed) if agreed is None else {
+                    c: t for c, t in agreed.items() if placed.get(c) is t}
+            return
+        cols = groups[g]
+        for lost in range(min(left, len(cols)) + 1):
+            window = picked[start:start + len(cols) - lost]
+            if lost == 0 and not _window_holds(window, cols, rules):
+                continue
+            here = dict(zip(cols, window, strict=True)) if lost == 0 else {}
+            read(g + 1, start + len(cols) - lost, left - lost, {**placed, **here})
+
+    if groups and missing > 0:
+        read(0, 0, missing, {})
+    return agreed or {}
 
 
 def _groups(columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> list[tuple[str, ...]]:
@@ -597,6 +631,14 @@ def _best_window(cands: list[Token], columns: tuple[str, ...], rules: tuple[Equa
     return cands[:n]
 
 
+def _windows_holding(cands: list[Token], columns: tuple[str, ...], rules: tuple[EquationRule, ...]) -> int:
+    """How many runs of ``len(columns)`` consecutive numbers satisfy the row's sums."""
+    n, usable = len(columns), _row_sums(columns, rules)
+    if not usable:
+        return 0
+    return sum(1 for start in range(len(cands) - n + 1) if _all_hold(cands[start:start + n], columns, usable))
+
+
 def _interleaved(tokens: list[Token], picked: list[Token]) -> bool:
     """Labels stand between the first and the last of the picked numbers."""
     if len(picked) < 2:
@@ -651,6 +693,10 @@ def _read_unlabelled(section: SectionSpec, tokens: list[Token], out: TableRead,
         cands = [t for t in tokens if t.kind in ("value", "bad") or t.solo_empty]
         picked = _best_window(cands, columns, rules)
         extra = [t for t in cands if t.kind == "value" and t not in picked]
+        if extra and _windows_holding(cands, columns, rules) > 1:  # the sums allow several readings
+            out.rows_found = 1
+            out.undecided[row] = cands
+            return
         holds = _window_holds(picked, columns, rules)
         if (extra or _interleaved(tokens, picked)) and holds is False:
             # Numbers mixed with column headings (the PDF text layer lost the order: 结果 / 维持 /
@@ -682,9 +728,13 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
         texts = [squash(t.text) for t in toks]
         n = len(section.columns_of(row))
         # Run together: far fewer runs than cells (a row missing a cell or two is not, and is
-        # reported as such), and digits enough for every cell.
+        # reported as such), and digits enough for every cell. Only text that lost its line
+        # breaks (cut into rows by importers.unbreak) can have run its figures together: a cell
+        # of a table row (<td>, a tab or | cell), a figure on a line of its own or set apart by
+        # spaces is one figure as printed. Cutting it would read a figure printed nowhere: a row
+        # that lost four cells, 1288 21 1362, is no 1|28|8|21|1|3|62 (28 for 商业企业).
         if (texts and all(x.isdigit() for x in texts) and (len(texts) == 1 or len(texts) <= n // 2)
-                and len(texts) < n and sum(map(len, texts)) >= n):
+                and len(texts) < n and sum(map(len, texts)) >= n and all(t.lost_breaks for t in toks)):
             runs[row] = toks
     if not runs:
         return
@@ -726,6 +776,22 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
 
 
 LIKENESS = 0.5  # bigram likeness of a misprinted label to the one its place calls for
+
+
+def _names_any(text: str, items: list[Item]) -> bool:
+    """Whether printed text could be one of these row labels: it holds the label's words
+    (``本年处理决定数量行政处罚``, ``行政许可2629`` where line breaks were lost) or is like them
+    (a typo: same item number, similar words)."""
+    e = enumerated(text)
+    for item in items:
+        core = item.label.core
+        if len(core) >= 4 and core in e.core:
+            return True
+        if e.number is not None and item.label.number is not None and e.number != item.label.number:
+            continue
+        if len(e.core) >= 4 and dice(bigrams(e.core), item.bigrams) >= LIKENESS:
+            return True
+    return False
 
 
 def _match_by_place(items: tuple[Item, ...], tokens: list[Token], matched: dict[int, int]) -> dict[str, str]:

@@ -191,7 +191,7 @@ def unbreak(lines: list[Line], template: ReportTemplate) -> list[Line]:
             if _heading_at(_normal(part), 0, template) == len(part):
                 out.append(Line([part]))
             elif _is_run_on_table(part, template):
-                out.extend(Line([x]) for x in _split_table(part, template))
+                out.extend(Line([x], lost_breaks=True) for x in _split_table(part, template))
             elif touched or len(part) > 200:
                 out.extend(Line([x]) for x in _SUBHEADING.split(part) if x.strip())
             else:

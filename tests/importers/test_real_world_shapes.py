@@ -8,13 +8,14 @@ be exactly right or say what it could not read, and never put a number into a wr
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from report_builders import (
     AGENCY,
@@ -625,13 +626,21 @@ _SOURCES = {
 }
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FRESH = int(os.environ.get("NIANBAO_FUZZ_EXAMPLES", "0"))  # > 0: that many new random examples, else a fixed set
+
+
+@settings(max_examples=FRESH or 150, derandomize=not FRESH, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(_SOURCES)),
        st.lists(st.tuples(st.floats(0, 1), st.integers(0, 120),
                           st.sampled_from(["", "\n", "\t", " | ", "0", "。", "</td>", "<tr>", "<table>"])), max_size=10))
+# 三's （七）总计 row cut out (two cuts) and 予以公开's cells 0 0 50 3: the three cells left,
+# 1288 21 1362, were once cut as 1|28|8|21|1|3|62 (its row sum holds): 28 for 商业企业.
+@example("html", [(0.7986985504179452, 120, ""), (0.7994320008573572, 89, ""), (0.33623674529322656, 89, "")])
 def test_mangled_shapes_raise_nothing_but_import_failed_and_invent_nothing(name: str, edits) -> None:  # type: ignore[no-untyped-def]
     """Cut stretches out of a document, or put a line break, tab, pipe, digit, full stop or tag
-    in their place: the import fails with ImportFailed, or every value it reads is printed there."""
+    in their place: the import fails with ImportFailed, or every value it reads is printed there.
+    (A fixed set of examples, the same on every run; ``NIANBAO_FUZZ_EXAMPLES=N`` runs N new ones.)"""
     text = _SOURCES[name]
     for where, length, insert in edits:
         i = int(where * len(text))
