@@ -278,21 +278,15 @@ class _PageParser(HTMLParser):
         if t is not None and t.cell is not None and tag not in INLINE and ":" not in tag:
             t.part.append(" ")
 
-    def handle_comment(self, data: str) -> None:
+    def _markup(self, data: str) -> None:
+        """A comment, ``<!…>`` or ``<?…>`` (also what html.parser makes of a garbled tag, ``</。d>``)."""
         if not self._skip:
             self._word_break()
 
-    def unknown_decl(self, data: str) -> None:
-        if not self._skip:
-            self._word_break()
-
-    def handle_pi(self, data: str) -> None:
-        if not self._skip:
-            self._word_break()
+    handle_comment = unknown_decl = handle_pi = _markup
 
     def handle_decl(self, decl: str) -> None:
-        if not self._skip:
-            self._word_break()
+        self._markup(decl)
 
     def handle_data(self, data: str) -> None:
         if self._skip:
