@@ -89,6 +89,7 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-reference", action="store_true")
+    ap.add_argument("--skip-workbook", action="store_true", help="leave out review --out (the slowest run)")
     args = ap.parse_args()
     py, main_py = sys.executable, str(ROOT / "main.py")
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
@@ -103,7 +104,8 @@ def main() -> None:
         runs["check --json"] = [py, main_py, "check", "--json", *files]
         if (ROOT / "batch" / "review.py").exists():
             runs["review --json"] = [py, main_py, "review", "--json", str(folder)]
-            runs["review --out .xlsx"] = [py, main_py, "review", "--out", str(Path(tmp) / "review.xlsx"), str(folder)]
+            if not args.skip_workbook:
+                runs["review --out .xlsx"] = [py, main_py, "review", "--out", str(Path(tmp) / "review.xlsx"), str(folder)]
         results: dict[str, list[tuple[float, float, float]]] = {k: [] for k in runs}
         load = [os.getloadavg()[0]]
         outputs: dict[str, Path] = {}
@@ -116,6 +118,9 @@ def main() -> None:
                 results[name].append((wall, rss, cpu))
                 load.append(os.getloadavg()[0])
                 outputs[name] = out
+                # each run as it ends: a long bench cut short still says what it measured
+                print(f"  run {r + 1} {name:24s} {n / wall:8.0f} files/s  {wall:6.2f} s wall  {cpu:6.2f} s CPU  "
+                      f"load {load[-1]:.1f}", flush=True)
         print(f"{n} report files ({args.units} units × {args.years} years, half of them full of errors), "
               f"median of {args.repeat}, start-up included; load average {min(load):.1f}–{max(load):.1f} "
               f"on {os.cpu_count()} cores (other work on the machine slows every row alike):")

@@ -9,6 +9,8 @@ years not submitted, a damaged file), reviews it in the real window and writes:
 - ``docs/screenshots/review-filtered.png``: the reports list filtered by unit name as typed, a
   report with errors selected and its problems by table and cell;
 - ``docs/screenshots/review-matrix.png``: the units × years matrix with 未提交 marked;
+- ``docs/screenshots/rollup-dialog.png``: 文件 → 汇总多个报告… after summing the 2024 reports
+  (the damaged file left out), with what the roll-up found;
 - ``docs/review-summary.png``, ``docs/review-problems.png``, ``docs/review-submissions.png``: the
   review workbook (``review --out``) as LibreOffice prints it.
 """
@@ -135,8 +137,25 @@ def window_shots(folder: Path, settings_dir: Path) -> None:
     settle(app, 400)
     grab(app, review, SHOTS / "review-matrix.png")
     review.close()
+    rollup_shot(app, window, folder / "2024年度", settings_dir)
     window.documents.session.undo_stack.setClean()
     window.close()
+
+
+def rollup_shot(app, window, year_folder: Path, work: Path) -> None:  # type: ignore[no-untyped-def]
+    """The roll-up dialog once it summed the year's readable reports."""
+    dialog = window.desk.rollup()
+    dialog.add_paths(sorted(str(p) for p in year_folder.glob("*.json") if "已损坏" not in p.name))
+    dialog.agency.setText(COUNTY + "人民政府")
+    dialog.output.setText(str(work / f"{COUNTY}人民政府2024年政府信息公开工作年度报告（汇总）.xlsx"))
+    dialog.resize(860, 600)
+    dialog.move(window.geometry().center() - dialog.rect().center())
+    task = dialog.run()
+    while task is not None and task.running:
+        settle(app, 100)
+    settle(app, 400)
+    grab(app, dialog, SHOTS / "rollup-dialog.png")
+    dialog.close()
 
 
 def workbook_shots(folder: Path, work: Path) -> None:

@@ -35,7 +35,10 @@ def render_comparison(comparison: Comparison, suffix: str) -> bytes:
 
 def write_comparison(comparison: Comparison, path: str | os.PathLike[str]) -> None:
     """Write by the suffix of ``path``, atomically."""
+    from models.progress import checkpoint
     from models.storage import write_atomic
 
     p = Path(path)
-    write_atomic(p, render_comparison(comparison, p.suffix))
+    data = render_comparison(comparison, p.suffix)
+    checkpoint()  # 取消 while it was being laid out: nothing is written
+    write_atomic(p, data)

@@ -12,7 +12,6 @@ Plain files only, created with ``O_EXCL`` (atomic on local disks and SMB/NFS sha
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from dataclasses import dataclass, replace
@@ -32,6 +31,8 @@ def owner_path(report_path: str | os.PathLike[str]) -> Path:
 
 
 def current_user() -> str:
+    import getpass  # at the first save, not at start-up
+
     try:
         return getpass.getuser()
     except Exception:  # no user name in the environment (a service account): still an owner

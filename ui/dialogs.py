@@ -131,6 +131,12 @@ def get_open_path(parent: QWidget | None, title: str, directory: str, name_filte
     return path or None
 
 
+def get_open_paths(parent: QWidget | None, title: str, directory: str, name_filter: str) -> list[str]:
+    """Several files at once (Ctrl/Shift-click): the units' reports for a roll-up."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, directory, name_filter)
+    return list(paths)
+
+
 def get_folder(parent: QWidget | None, title: str, directory: str) -> str | None:
     path = QFileDialog.getExistingDirectory(parent, title, directory)
     return path or None

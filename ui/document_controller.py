@@ -36,6 +36,7 @@ from ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.year_cycle import YearCycle
 
 dialogs = lazy_module("ui.dialogs")  # set up at the first dialog, not at start-up
 
@@ -85,9 +86,16 @@ class DocumentController(QObject):
         self.heartbeat.start()
         if recovery is not None:
             recovery.autosaved.connect(lambda: QTimer.singleShot(0, self.check_disk))
-        from ui.year_cycle import YearCycle
+        self._year: YearCycle | None = None
 
-        self.year = YearCycle(self)  # 从上年报告新建, 关联上年报告, 与上年对比
+    @property
+    def year(self) -> YearCycle:
+        """从上年报告新建, 关联上年报告, 与上年对比 (set up at its first use, not at start-up)."""
+        if self._year is None:
+            from ui.year_cycle import YearCycle
+
+            self._year = YearCycle(self)
+        return self._year
 
     # ------------------------------------------------------------------ background work
 

@@ -7,7 +7,6 @@ finding, and dialogs go through ``ui.dialogs`` / ``ui.errors`` (seams for tests)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,12 +37,14 @@ from ui.lazy import lazy_module
 from ui.meta_tab import MetaTab
 from ui.problems_panel import ProblemsPanel
 from ui.recovery import RecoveryManager, RecoveryStore
+from ui.section_page import SectionPage, UndoKeysToWindow
 from ui.session import DocumentSession
 from ui.settings import AppSettings
 from ui.text_limit import limit_line_edit
-from ui.text_section import TextSectionEditor, UndoKeysToWindow, section_page_layout
+from ui.text_section import TextSectionEditor
 
 if TYPE_CHECKING:  # built on demand (see TableSectionPage.build): not imported at start-up
+    from ui.desk import Desk
     from ui.section_model import SectionTableModel
     from ui.section_view import SectionView
 
@@ -53,24 +55,16 @@ APP_NAME = "年报编辑器"
 WINDOW_FRAME_PX = 48  # title bar and borders a desktop adds around the window
 
 
-class TableSectionPage(QWidget):
+class TableSectionPage(SectionPage):
     """A table tab: the section title, the format's hint, the table, and its note if any.
 
     The table is built when the tab is first shown (or first asked for), so the window opens on
     its first tab without laying out three tables nobody sees yet. ``on_built(page)`` then wires it.
     """
 
-    def __init__(self, session: DocumentSession, section_key: str, parent: QWidget | None = None,
-                 on_built: Callable[[TableSectionPage], None] | None = None) -> None:
-        super().__init__(parent)
-        section = session.report.template.section(section_key)
-        self.session = session
-        self.section = section
-        self._layout = section_page_layout(self, section)
-        self._on_built = on_built
-        self._model: SectionTableModel | None = None
-        self._view: SectionView | None = None
-        self._note: QLineEdit | None = None
+    _model: SectionTableModel
+    _view: SectionView
+    _note: QLineEdit | None
 
     @property
     def note(self) -> QLineEdit | None:
@@ -79,31 +73,24 @@ class TableSectionPage(QWidget):
         return self._note
 
     @property
-    def built(self) -> bool:
-        return self._view is not None
-
-    @property
     def model(self) -> SectionTableModel:
         self.build()
-        assert self._model is not None
         return self._model
 
     @property
     def view(self) -> SectionView:
         self.build()
-        assert self._view is not None
         return self._view
 
-    def build(self) -> None:
-        if self._view is not None:
-            return
+    def _build(self, layout: QVBoxLayout) -> None:
         from ui.section_model import SectionTableModel
         from ui.section_view import SectionView
 
-        session, section, layout = self.session, self.section, self._layout
+        session, section = self.session, self.section
         self._model = SectionTableModel(session, section.key, self)
         self._view = SectionView(self._model)
         layout.addWidget(self._view, 1)
+        self._note = None
         if section.has_note:
             self._note = QLineEdit(session.report.notes.get(section.key, ""))
             self._note.setPlaceholderText(section.note_hint or "表下注（可选）")
@@ -114,32 +101,22 @@ class TableSectionPage(QWidget):
             layout.addWidget(self._note)
             layout.addWidget(self._note_counter)
         layout.addStretch(0)
-        for widget in (self._view, self._note):
-            if widget is not None and self.isVisible():
-                widget.show()  # added to a shown page: at once, not at the next event loop turn
         self._fit()
-        if self._on_built is not None:
-            self._on_built(self)
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        self.build()
-        super().showEvent(event)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
-        if self._view is not None:
+        if self.built:
             self._fit()
 
     def _fit(self) -> None:
-        assert self._view is not None
         margins = self.layout().contentsMargins()
         self._view.relayout(self.width() - margins.left() - margins.right())
         if self._note is not None:
             self._note.setMaximumWidth(self._view.maximumWidth())  # the note sits under the table
-        self._layout.activate()  # the table takes its new width now, not at the next event loop turn
+        self.layout().activate()  # the table takes its new width now, not at the next event loop turn
 
     def _note_changed(self, section: str) -> None:
-        if self._note is not None and section == self.section.key:
+        if self.built and self._note is not None and section == self.section.key:
             text = self.session.report.notes.get(section, "")
             if self._note.text() != text:
                 self._note.setText(text)
@@ -152,6 +129,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.session: DocumentSession | None = None
         self.pages: dict[str, QWidget] = {}
+        self._desk: Desk | None = None
         self.undo_group = QUndoGroup(self)
         # Every change, undo or redo replaces the passing message: after Ctrl+Z “已填写 25 个合计”
         # goes, after a valid entry the old “不是整数” goes (a command then says what it did).
@@ -188,6 +166,15 @@ class MainWindow(QMainWindow):
             # First start only: later the user's own dock height comes back with the state.
             self.resizeDocks([self.problems], [self.problems.compact_height()], Qt.Orientation.Vertical)
 
+    @property
+    def desk(self) -> Desk:
+        """The 政务公开办's review and roll-up (set up at its first use, not at start-up)."""
+        if self._desk is None:
+            from ui.desk import Desk
+
+            self._desk = Desk(self)
+        return self._desk
+
     # ------------------------------------------------------------------ construction
 
     def _action(self, text: str, slot: object, shortcut: QKeySequence | str | QKeySequence.StandardKey | None = None,
@@ -220,13 +207,10 @@ class MainWindow(QMainWindow):
                                        "读取已发布年报的文本（.txt）、网页（.html）、Word 文档（.docx）或 PDF")
         self.act_import_xlsx = self._action("从 Excel 导入(&X)…", docs.import_xlsx, None, None,
                                             "读取由年报编辑器导出、在别处修改过的 Excel 工作簿")
-        from ui.desk import Desk  # the 政务公开办's review and roll-up
-
-        self.desk = Desk(self)
-        self.act_review = self._action("审核文件夹(&V)…", self.desk.review_folder, None,
+        self.act_review = self._action("审核文件夹(&V)…", lambda: self.desk.review_folder(), None,
                                        icon("SP_FileDialogContentsView"),
                                        "逐份校验文件夹（含子文件夹和 .zip）中各单位历年的报告，列出未提交的年度")
-        self.act_rollup = self._action("汇总多个报告(&U)…", self.desk.rollup, None, None,
+        self.act_rollup = self._action("汇总多个报告(&U)…", lambda: self.desk.rollup(), None, None,
                                        "把各单位同一年度的报告逐项相加，生成一份汇总报告")
         self.act_export_pdf = self._action("导出 PDF(&P)…", lambda: docs.export(".pdf"), "Ctrl+Shift+P",
                                            QIcon.fromTheme("x-office-document", icon("SP_FileDialogContentsView")),
@@ -273,14 +257,13 @@ class MainWindow(QMainWindow):
         self.act_prev_tab.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
         self.act_focus_problems = self._action("转到问题列表(&G)", self.focus_problems, "F6", None,
                                                "把键盘焦点移到问题列表（Enter 跳到问题所在处）")
-        year = docs.year
-        self.act_new_from_last = self._action("从上年报告新建(&L)…", year.new_from_last, "Ctrl+Shift+N", None,
-                                              "以上年度的报告为基础新建本年报告：结转数取自上年，上年数据随报告保存")
-        self.act_link_previous = self._action("关联上年报告(&Y)…", year.link, None, None,
+        self.act_new_from_last = self._action("从上年报告新建(&L)…", lambda: docs.year.new_from_last(), "Ctrl+Shift+N",
+                                              None, "以上年度的报告为基础新建本年报告：结转数取自上年，上年数据随报告保存")
+        self.act_link_previous = self._action("关联上年报告(&Y)…", lambda: docs.year.link(), None, None,
                                               "选择上年度的报告，用于核对结转数、对照上年数字和正文（可撤销）")
-        self.act_unlink_previous = self._action("取消关联上年报告", year.unlink, None, None,
+        self.act_unlink_previous = self._action("取消关联上年报告", lambda: docs.year.unlink(), None, None,
                                                 "不再与上年报告核对（可撤销）")
-        self.act_compare = self._action("与上年对比(&D)…", year.compare, None, None,
+        self.act_compare = self._action("与上年对比(&D)…", lambda: docs.year.compare(), None, None,
                                         "逐表逐格对比上年和本年：上年、本年、增减、增减率，写成 Excel、PDF 或网页")
         self.act_show_last_year = self._action("显示上年数据(&Y)", None, "Ctrl+Shift+Y", None,
                                                "在表格每个单元格中以小字显示上年数值")
@@ -441,12 +424,9 @@ class MainWindow(QMainWindow):
         for section in session.report.template.sections:
             page: QWidget
             if section.is_table:
-                page = TableSectionPage(session, section.key, on_built=self._wire_table)
+                page = TableSectionPage(session, section, on_built=self._wire_table)
             else:
-                page = TextSectionEditor(session, section)
-                page.editor.limitHit.connect(self.show_message)
-                if page.preface is not None:
-                    page.preface.editor.limitHit.connect(self.show_message)
+                page = TextSectionEditor(session, section, on_built=self._wire_text)
             self.pages[section.key] = page
             self.tabs.addTab(page, f"{section.number}、{section.short}")
         self.tabs.blockSignals(False)
@@ -455,6 +435,12 @@ class MainWindow(QMainWindow):
             current = self.tabs.indexOf(last) if last is not None else 0
         self.tabs.setCurrentIndex(current)
         self._tab_changed()
+
+    def _wire_text(self, page: TextSectionEditor) -> None:
+        """A narrative tab was just built: its limit messages."""
+        page.editor.limitHit.connect(self.show_message)
+        if page.preface is not None:
+            page.preface.editor.limitHit.connect(self.show_message)
 
     def _wire_table(self, page: TableSectionPage) -> None:
         """A table tab was just built: its messages, the cell label, the edit actions."""
@@ -755,7 +741,8 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.last_tab = self.current_section()
-        self.desk.close_all()
+        if self._desk is not None:
+            self._desk.close_all()
         self.documents.closed()
         event.accept()
 

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 
 from models.limits import MAX_AGENCY_CHARS
 from models.report import LEVELS
+from ui.section_page import UndoKeysToWindow, hint_label, section_heading
 from ui.session import DocumentSession
 from ui.text_limit import limit_line_edit
-from ui.text_section import UndoKeysToWindow, hint_label, section_heading
 
 PUBLISHED_WIDTH = 640  # a published title wraps at this width, shown whole
 _NO_DATE = QDate(2000, 1, 1)  # shown as “未填写”

@@ -130,10 +130,10 @@ class RollupDialog(QDialog):
                 present.add(p)
 
     def add_files(self) -> None:
-        path = dialogs.get_open_path(self, "添加单位的报告", self.start_dir, REPORT_FILTER)
-        if path:
-            self.add_paths([path])
-            self.start_dir = str(Path(path).parent)
+        paths = dialogs.get_open_paths(self, "添加单位的报告（可按住 Ctrl 或 Shift 多选）", self.start_dir, REPORT_FILTER)
+        if paths:
+            self.add_paths(paths)
+            self.start_dir = str(Path(paths[0]).parent)
 
     def add_folder(self) -> None:
         folder = dialogs.get_folder(self, "添加文件夹（其中所有报告）", self.start_dir)

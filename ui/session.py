@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from models.checker import Checker, checker_for
-from models.compare import CellChange, carried_text, cell_change
 from models.findings import CheckResult, Finding
 from models.fingerprint import Fingerprint
 from models.last_year import LastYear, LastYearView
@@ -30,6 +30,9 @@ from ui.commands import (
     SetTextCommand,
     WithdrawCommand,
 )
+
+if TYPE_CHECKING:
+    from models.compare import CellChange
 
 
 class DocumentSession(QObject):
@@ -163,10 +166,14 @@ class DocumentSession(QObject):
         """This cell beside last year's (None when no last year is linked)."""
         if self.last_view is None:
             return None
+        from models.compare import cell_change  # with last year's report only, never at start-up
+
         return cell_change(self.report.template, ref, self.last_view, self.report.values.get(ref))
 
     def carried_text(self, ref: CellRef) -> str:
         """For a cell carried over from last year (上年结转): what it must equal, in words."""
+        from models.compare import carried_text  # at a tooltip, never at start-up
+
         return carried_text(self.report.template, self.checker.carried_from(ref), self.last_view)
 
     def equation_findings(self, section: str) -> list[Finding]:

@@ -179,5 +179,6 @@ class YearCycle(QObject):
             errors.show_error(self.window, "与上年对比失败", export_failure_message(exc, target.suffix))
 
         self.documents.busyChanged.emit(True, "正在写出与上年的对比……")
-        self.documents.export_task = run_in_background(self, op, done, failed)
+        self.documents.export_task = run_in_background(
+            self, op, done, failed, lambda: self.window.show_message("已取消与上年对比，没有写出文件"))
         return self.documents.export_task

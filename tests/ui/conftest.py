@@ -26,7 +26,7 @@ from models.values import CellRef  # noqa: E402
 
 DIALOGS = ("ask_save_changes", "ask_yes_no", "get_open_path", "get_save_path", "ask_new_report",
            "ask_explanation", "ask_restore", "show_import_summary", "show_about", "ask_disk_conflict", "ask_owner",
-           "ask_new_from_last", "get_folder")
+           "ask_new_from_last", "get_folder", "get_open_paths")
 
 
 @dataclass

@@ -152,6 +152,20 @@ def test_the_exporters_stop_once_cancelled_and_write_nothing(tmp_path: Path, suf
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".html"])
+def test_the_comparison_with_last_year_stops_once_cancelled_and_writes_nothing(tmp_path: Path, suffix: str) -> None:
+    from exporters.compare import write_comparison
+    from models.compare import compare
+
+    report: Report = storage.load(SAMPLE)
+    progress = Progress()
+    progress.cancel()
+    target = tmp_path / f"out{suffix}"
+    with running(progress), pytest.raises(Cancelled):
+        write_comparison(compare(report, report), target)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_reading_last_years_report_to_link_it_can_be_cancelled(qtbot: Any, window: MainWindow, dialogs_log: Any,
                                                                monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """检查 → 关联上年报告… reads a file of any form in the background: 取消 stops it like an import."""

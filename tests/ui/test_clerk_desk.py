@@ -23,7 +23,8 @@ from models.values import CellRef
 from ui import document_controller, theme
 from ui.dialogs import show_about as real_show_about  # imported before the fixture replaces it
 from ui.main_window import MainWindow, TableSectionPage, plain_text
-from ui.text_section import TextSectionEditor, locate
+from ui.text_edit import locate
+from ui.text_section import TextSectionEditor
 
 SAMPLE = resource_path("samples", "wulong-hrss-2021.json")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -214,6 +214,24 @@ def test_rollup_dialog_sums_a_folder_and_refuses_mixed_years(qtbot: Any, window:
     assert "年度不一致" in dialog.messages.toPlainText() and not out2.exists()
 
 
+def test_rollup_dialog_adds_several_reports_at_once(qtbot: Any, window: Any, tmp_path: Path,
+                                                   dialogs_log: Any) -> None:
+    paths = []
+    for i, name in enumerate((EDU, HUAIAN, AGENCY), start=1):
+        storage.save(unit_report(name, 2024, i), tmp_path / f"{i}.json")
+        paths.append(str(tmp_path / f"{i}.json"))
+    dialog = window.desk.rollup()
+    qtbot.addWidget(dialog)
+    dialogs_log.answers["get_open_paths"] = paths[:2]
+    dialog.add_files()
+    dialogs_log.answers["get_open_paths"] = paths[1:]  # one of them again: listed once
+    dialog.add_files()
+    assert dialog.paths() == paths and dialog.start_dir == str(tmp_path)
+    dialogs_log.answers["get_open_paths"] = []  # the file dialog cancelled
+    dialog.add_files()
+    assert dialog.paths() == paths
+
+
 def test_closing_the_window_while_it_runs_stops_the_work(qtbot: Any, window: Any, tree: Path,
                                                           dialogs_log: Any) -> None:
     from PySide6.QtCore import QCoreApplication, QThreadPool

@@ -311,6 +311,31 @@ def test_compare_with_last_year_writes_the_workbook(qtbot: Any, make_window: Any
     assert "与上年对比" in window.act_compare.text()
 
 
+def test_compare_with_last_year_can_be_cancelled(qtbot: Any, make_window: Any, dialogs_log: Any, tmp_path: Path,
+                                                 linked: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    """取消 in the status bar stops the comparison like any export, and says so."""
+    import time
+
+    import exporters.compare
+    from models.progress import checkpoint
+
+    def endless(*_: Any) -> None:
+        for _ in range(2500):  # a few seconds at most, never a hang
+            checkpoint("正在写出……")
+            time.sleep(0.002)
+
+    monkeypatch.setattr(exporters.compare, "write_comparison", endless)
+    window = make_window(linked)
+    dialogs_log.answers["get_save_path"] = str(tmp_path / "对比.xlsx")
+    task = window.documents.year.compare()
+    assert task is not None
+    qtbot.waitUntil(window.cancel_button.isVisible, timeout=5000)
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        window.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.busy.isVisible(), timeout=5000)
+    assert "已取消" in window.statusBar().currentMessage() and not (tmp_path / "对比.xlsx").exists()
+
+
 def test_compare_without_last_year_offers_to_link_it(window: MainWindow, dialogs_log: Any) -> None:
     dialogs_log.answers["ask_yes_no"] = False
     assert window.documents.year.compare() is None
