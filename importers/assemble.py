@@ -324,13 +324,16 @@ def _apply_table(report: Report, found: _Findings, section: SectionSpec, read: T
         refs = [ref for ref in all_refs if ref.row == row]
         where = f"“{_row_text(t, key, row)}”" if len(section.row_keys) > 1 else "表中"
         found.add("import.split", "info", key,
-                  f"{section.number}、{where}的数字印在一起（{printed}），按表中各行各列的合计只有一种拆分，已据此拆分；"
+                  f"{section.number}、{where}的数字印在一起（{printed}），按表中各行各列的合计和数字的写法只有一种拆分，已据此拆分；"
                   "请对照原报告核对", cells=refs, actual=printed, place=f"{key}.{row}.split")
-    for row, (printed, cands, unverifiable) in read.ambiguous.items():
+    for row, (printed, cands, reason) in read.ambiguous.items():
         refs = [ref for ref in all_refs if ref.row == row]
         where = f"“{_row_text(t, key, row)}”" if len(section.row_keys) > 1 else "表中"
-        if unverifiable:
+        if reason == "blank":
             why = "与之相关的合计中有空着的单元格，无法核对拆分"
+        elif reason == "unchecked":
+            shown = "；".join(" ".join(map(str, c)) for c in (cands or [])[:5])
+            why = (f"表中没有合计可以核对拆分{f'（{shown}）' if shown else ''}，也可能是印了较少的数、其余栏空着")
         elif cands is None:
             why = "可能的拆分过多"
         elif cands:

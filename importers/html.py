@@ -112,7 +112,7 @@ class _PageParser(HTMLParser):
     # ------------------------------------------------------------------ output
 
     def _emit_prose(self, text: str) -> None:
-        text = " ".join(text.split())
+        text = " ".join(_BETWEEN_DIGITS.sub(" ", text).replace(_BREAK, "").split())
         if text:
             self.lines.append(Line([text]))
 
@@ -217,7 +217,7 @@ class _PageParser(HTMLParser):
         if tag == "pre":
             self._pre += 1
         t = self._tables[-1] if self._tables else None
-        if tag == "img" and t is None and not "".join(self._buf).strip():
+        if tag == "img" and t is None and not "".join(self._buf).replace(_BREAK, "").strip():
             self.lines.append(Line([], image=True))  # an image alone in its block (a table as a picture)
             return
         if tag == "table":
@@ -273,26 +273,25 @@ class _PageParser(HTMLParser):
             self._word_break(tag)
 
     def _word_break(self, tag: str = "") -> None:
-        """Markup inside a cell that is no inline styling: the words on either side stay apart."""
+        """Markup that is no inline styling: the words on either side of it in a cell stay apart,
+        and so do two figures in running text (a table whose <table> tag was lost: ``11</ d>26``)."""
+        if tag in INLINE or ":" in tag:
+            return
         t = self._tables[-1] if self._tables else None
-        if t is not None and t.cell is not None and tag not in INLINE and ":" not in tag:
+        if t is not None and t.cell is not None:
             t.part.append(" ")
+        elif t is None:
+            self._buf.append(_BREAK)
 
-    def handle_comment(self, data: str) -> None:
+    def _markup(self, data: str) -> None:
+        """A comment, ``<!…>`` or ``<?…>`` (also what html.parser makes of a garbled tag, ``</。d>``)."""
         if not self._skip:
             self._word_break()
 
-    def unknown_decl(self, data: str) -> None:
-        if not self._skip:
-            self._word_break()
-
-    def handle_pi(self, data: str) -> None:
-        if not self._skip:
-            self._word_break()
+    handle_comment = unknown_decl = handle_pi = _markup
 
     def handle_decl(self, decl: str) -> None:
-        if not self._skip:
-            self._word_break()
+        self._markup(decl)
 
     def handle_data(self, data: str) -> None:
         if self._skip:
@@ -327,6 +326,10 @@ class _PageParser(HTMLParser):
         if self._title is not None:
             self.hints.append((len(TITLE_META), " ".join("".join(self._title).split())))
         return self.lines
+
+
+_BREAK = "\ue000"  # in running text: where markup stood; a space only between two digits
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)\ue000+(?=\d)")
 
 
 def _tag_name(tag: str) -> str:

@@ -111,7 +111,9 @@ class TableRead:
     split: dict[str, str] = field(default_factory=dict)  # row → the figures printed run together, split
     renamed: dict[str, str] = field(default_factory=dict)  # row → its label as misprinted, matched by place
     # row → (printed, candidates (None: too many to list), whether a sum it takes part in has a blank)
-    ambiguous: dict[str, tuple[str, list[tuple[int, ...]] | None, bool]] = field(default_factory=dict)
+    # why: "" (several splits, or none, hold), "blank" (a sum it takes part in has a blank cell),
+    # "unchecked" (no sum checks the row, and the figures may be fewer with cells left blank)
+    ambiguous: dict[str, tuple[str, list[tuple[int, ...]] | None, str]] = field(default_factory=dict)
     # row → its part labels as printed (a newer format's sub-rows, read as their sum: PartRows)
     summed: dict[str, list[str]] = field(default_factory=dict)
     # rows the format does not have (a province's 其他主动公开文件): printed label, its figures,
@@ -739,9 +741,17 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
     if not runs:
         return
     row_rules = tuple(r for r in rules if r.along == "row")
+    # A row no sum checks (二's) is cut only where the digits allow no fewer figures (000 is
+    # 0 0 0): 456 may as well be one figure with two cells left blank as 4 5 6.
+    summed = {k for r in rules if r.along == "column" for k in r.left + r.right}
+    unchecked = {row for row, toks in runs.items() if row not in summed
+                 and not _row_sums(tuple(section.columns_of(row)), row_rules)
+                 and not _no_fewer_figures([squash(t.text) for t in toks], len(section.columns_of(row)))}
     unknown: dict[str, list[tuple[int, ...]]] = {}
     too_many: list[str] = []
     for row, toks in runs.items():
+        if row in unchecked:
+            continue
         cands = row_splits([squash(t.text) for t in toks], section.columns_of(row), row_rules)
         if cands is None:
             too_many.append(row)
@@ -762,7 +772,10 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
         out.short_rows.pop(row, None)
         out.gaps.pop(row, None)
         figures = result.solved.get(row) if result is not None and not too_many else None
-        if figures is not None:
+        if row in unchecked:
+            cut = row_splits([squash(t.text) for t in toks], section.columns_of(row), ())
+            out.ambiguous[row] = (printed, cut, "unchecked")
+        elif figures is not None:
             line = toks[0].line
             for col, v in zip(section.columns_of(row), figures, strict=True):
                 out.values[(row, col)] = Token(str(v), line, "value", False)
@@ -771,8 +784,15 @@ def _split_run_together(section: SectionSpec, out: TableRead, rules: tuple[Equat
             cands = [] if row in too_many or result is None else result.candidates.get(row, unknown.get(row, []))
             if result is not None and result.exhausted:
                 too_many.append(row)
-            unverifiable = result is not None and result.unverifiable
-            out.ambiguous[row] = (printed, None if row in too_many else cands, unverifiable)
+            why = "blank" if result is not None and result.unverifiable else ""
+            out.ambiguous[row] = (printed, None if row in too_many else cands, why)
+
+
+def _no_fewer_figures(runs: list[str], n: int) -> bool:
+    """Whether the digit runs can be read as no fewer than ``n`` figures (``000``: 0 0 0 only)."""
+    from importers.digits import row_splits
+
+    return all(row_splits(runs, [str(i) for i in range(k)], ()) == [] for k in range(len(runs), n))
 
 
 LIKENESS = 0.5  # bigram likeness of a misprinted label to the one its place calls for

@@ -435,3 +435,16 @@ def test_broken_markup_between_cells_keeps_their_figures_apart(boundary: str) ->
     assert not silently_wrong(report, result, set())
     got = _requests_row(result, "withheld_law")
     assert got in ([30, 1, 0, 0, 0, 0, 31], [None] * 7)
+
+
+def test_markup_between_two_figures_outside_a_table_keeps_them_apart() -> None:
+    """A page that lost 二's ``<table`` and a ``</td><td>`` garbled into ``</ | d>``: 26 and 66 stay
+    two figures (``11</ | d>26`` was once read as 1126 for 规章's 现行有效件数)."""
+    page = html_document(REPORTS["huaian"], {s.key: table_rows(REPORTS["huaian"], s.key)
+                                             for s in REPORTS["huaian"].template.table_sections}, pad="")
+    page = page.replace(TABLE_OPEN, "", 1).replace("<td>26</td><td>66</td>", "<td>26</ | d>66</td>", 1)
+    assert "26</ | d>66" in page
+    assert "26 66" in [line.text for line in html_lines(page)[0]]
+    result = import_html(page.encode("utf-8"))
+    assert 2666 not in result.report.values.values()
+    assert not silently_wrong(REPORTS["huaian"], result, set())

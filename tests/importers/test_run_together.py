@@ -13,13 +13,14 @@ from importers.html import html_lines
 from importers.text import import_text
 from models.report import Report
 from models.template import newest_template
+from models.values import CellRef, Value
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 T = newest_template()
 HUAIAN = (FIXTURES / "huaian-city-2024.txt").read_text(encoding="utf-8")
 
 
-def _wrong(report: Report, name: str) -> list[object]:
+def _wrong(report: Report, name: str) -> list[tuple[CellRef, Value, Value]]:
     return [(ref, report.values[ref], v) for ref, v in expected_values(name).items()
             if report.values[ref] is not None and report.values[ref] != v]
 
@@ -129,3 +130,23 @@ def test_a_hostile_run_together_text_imports_quickly_without_a_wrong_cell() -> N
     text += "".join(f"{lab}{'12' * 40}" for lab in ("一、本年新收政府信息公开申请数量", "（七）总计", "四、结转下年度继续办理"))
     result = import_text("一、总体情况本年度工作正常开展。" + text + "六、其他需要报告的事项无。")
     assert all(v is None for v in result.report.values.values())
+
+
+@pytest.mark.parametrize(("printed", "want"), [("456", None), ("1000", None), ("000", (0, 0, 0))])
+def test_a_row_no_sum_checks_is_cut_only_where_the_digits_allow_no_fewer_figures(printed: str, want) -> None:  # type: ignore[no-untyped-def]
+    """二's 规章 in text that lost its line breaks: ``规章 456`` may be 4 5 6 or 456 with two cells
+    printed blank, and 二 has no sums to tell (once read as 4 5 6, 1000 as 10 0 0: figures
+    printed nowhere). ``000`` can only be 0 0 0."""
+    line = next(x for x in HUAIAN.split("\n") if x.startswith("规章"))
+    text = HUAIAN.replace(line, f"规章 | {printed}").replace("\n", "").replace(" | ", " ")
+    result = import_text(text)
+    got = tuple(result.report.values[ref] for ref in result.report.values
+                if ref.section == "proactive" and ref.row == "regulations")
+    assert all(ref.row == "regulations" for ref, _, _ in _wrong(result.report, "huaian-city-2024"))
+    if want is None:
+        assert got == (None, None, None)
+        (f,) = [f for f in result.findings if f.rule == "import.ambiguous" and f.section == "proactive"]
+        assert printed in f.message and "没有合计可以核对" in f.message and f.severity == "warning"
+    else:
+        assert got == want
+        assert [f.rule for f in result.findings if f.section == "proactive"] == ["import.split"]
