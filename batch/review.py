@@ -244,9 +244,11 @@ def write_review(review: Review, *, json_out: TextIO | None = None, text_out: Te
     ``text_out``: a listing with each problem's table and cell; ``workbook``: the .xlsx path.
     Raises ``ReportFileError`` when the workbook cannot be written.
     """
-    from exporters.review_xlsx import ReviewWorkbook
+    book = None
+    if workbook:  # openpyxl only when a workbook is written (a tenth of a second of start-up)
+        from exporters.review_xlsx import ReviewWorkbook
 
-    book = ReviewWorkbook() if workbook else None
+        book = ReviewWorkbook()
     listing = JsonList(ChunkedWriter(json_out)) if json_out is not None else None
     text = ChunkedWriter(text_out) if text_out is not None else None
     missing: list[tuple[str, int | None]] = []

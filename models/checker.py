@@ -73,7 +73,7 @@ class Checker:
         for c in self._current:
             c.run(ctx, found)
         if last is not None:
-            self._run_carry(ctx, self._carry, found)
+            self._run_carry(ctx, self._carry, found, fresh=True)
         return CheckResult(self._apply_acceptances(report, found))
 
     def recheck(self, result: CheckResult, report: Report, refs: Iterable[CellRef],
@@ -183,8 +183,10 @@ class Checker:
             self._run_carry(ctx, carry, found)
         return CheckResult(self._apply_acceptances(report, found))
 
-    def _run_carry(self, ctx: Context, checks: Iterable[Check], found: dict[FindingKey, Finding]) -> None:
-        """Carry-over checks; a rule that cannot compare across the two formats says so once."""
+    def _run_carry(self, ctx: Context, checks: Iterable[Check], found: dict[FindingKey, Finding],
+                   fresh: bool = False) -> None:
+        """Carry-over checks; a rule that cannot compare across the two formats says so once.
+        ``fresh``: no carry-over finding is in ``found`` yet (a full check), nothing to clear."""
         assert ctx.last is not None
         incomparable = ctx.last.incomparable
         # Last year's report of another year (linked by mistake, a year skipped): no figure is
@@ -193,7 +195,8 @@ class Checker:
         years_apart = not consecutive(last_year, year)
         not_older = years_apart and last_year is not None and year is not None and last_year >= year
         for c in checks:
-            c.clear(found)
+            if not fresh:
+                c.clear(found)
             if years_apart and (c.consecutive_years or (not_older and not c.any_year)):
                 continue
             if c.rule.id in incomparable:

@@ -41,6 +41,10 @@ class Env:
         self.template = template
         self.locator: Locator = locator_for(template)
         self.spec: dict[CellRef, NumberSpec] = {c.ref: c.number for c in template.all_cells()}
+        # The cells holding plain counts, with (number kind, bound): a whole non-negative figure
+        # below the bound is valid there without a call (the loops over every cell use it).
+        self.count_bounds: dict[CellRef, tuple[str, int]] = {
+            ref: (s.name, s.limit) for ref, s in self.spec.items() if s.plain_count}
         self.rows: dict[tuple[str, str], tuple[CellRef, ...]] = {}
         # Last year's cells by (number kind, value), for the figures last asked about (see
         # carryover._holding): shared by the checks of every narrative section.

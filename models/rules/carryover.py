@@ -360,27 +360,35 @@ class CopiedText(RuleKind):
 
 
 class OutlierCheck(Check):
-    __slots__ = ("env", "cells", "factor", "floor")
+    __slots__ = ("env", "cells", "factor", "floor", "_cells")
     consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, cells: tuple[CellRef, ...], factor: int, floor: int) -> None:
         super().__init__(rule, Reads(cells=cells, previous=True), cells)
         self.env, self.cells, self.factor, self.floor = env, cells, factor, floor
+        # (ref, spec, bound): a plain count below ``bound`` is usable without further look-ups
+        self._cells = tuple((r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0) for r in cells)
 
     def run(self, ctx: Context, found: Found) -> None:
         assert ctx.last is not None
-        spec, values, last_values = self.env.spec, ctx.values, ctx.last.values
-        for ref in self.cells:
-            this, last = values.get(ref), last_values.get(ref)
+        get, last_get = ctx.values.get, ctx.last.values.get
+        factor, floor = self.factor, self.floor
+        now: int | Decimal
+        before: int | Decimal
+        for ref, spec, bound in self._cells:
+            last = last_get(ref)
             if not last:
                 continue  # blank or 0 last year: nothing to jump from
-            if type(this) is int and type(last) is int and spec[ref].plain_count:  # the common case
-                if not (0 <= this < spec[ref].limit and 0 < last < spec[ref].limit):
+            this = get(ref)
+            if type(this) is int and type(last) is int and bound:  # the common case
+                if not (0 <= this < bound and 0 < last < bound):
                     continue
-            elif not (usable(this, spec[ref]) and usable(last, spec[ref])):
+                now, before = this, last
+            elif not (usable(this, spec) and usable(last, spec)):
                 continue
-            now, before = number(this), number(last)
-            if not (now == 0 or (now > self.factor * before and now >= self.floor)):
+            else:
+                now, before = number(this), number(last)
+            if not (now == 0 or (now > factor * before and now >= floor)):
                 continue
             loc = self.env.locator
             text = message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this))
@@ -422,16 +430,19 @@ def _holding(env: Env, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, 
     cached = env.last_index
     if cached is not None and cached[0] is last_values:
         return cached[1]
-    spec = env.spec
+    spec, bounds = env.spec, env.count_bounds
     holding: dict[tuple[str, int | Decimal], list[CellRef]] = {}
     for ref, value in last_values.items():
-        s = spec.get(ref)
-        if s is None or value is None:
+        if value is None:
             continue
-        if type(value) is int and s.plain_count:
-            if 0 <= value < s.limit:
-                holding.setdefault((s.name, value), []).append(ref)
-        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, s):
+        if type(value) is int and (known := bounds.get(ref)) is not None:  # a plain count
+            if 0 <= value < known[1]:
+                holding.setdefault((known[0], value), []).append(ref)
+            continue
+        s = spec.get(ref)
+        if s is None:
+            continue
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, s):
             holding.setdefault((s.name, value if type(value) is int else Decimal(value)), []).append(ref)
     env.last_index = (last_values, holding)
     return holding

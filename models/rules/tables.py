@@ -101,7 +101,8 @@ class BlankCells(RuleKind):
 class EquationCheck(Check):
     """One instance of an equation rule: ``sum(left) == sum(right)`` over concrete cells."""
 
-    __slots__ = ("equation", "left", "right", "total", "env", "order", "specs", "parts", "_sides")
+    __slots__ = ("equation", "left", "right", "total", "env", "order", "specs", "parts", "_sides", "_place",
+                 "_cells")
 
     def __init__(self, rule: RuleSpec, env: Env, equation: EquationRule, left: tuple[CellRef, ...],
                  right: tuple[CellRef, ...], total_ref: CellRef) -> None:
@@ -115,6 +116,19 @@ class EquationCheck(Check):
         self.parts = tuple(r for r in cells if r != total_ref)
         # Each side's cells as (cell, is the total), for the loop every check of every report runs.
         self._sides = (tuple((r, r == total_ref) for r in left), tuple((r, r == total_ref) for r in right))
+        self._cells = cells
+        self._place: dict[str, str] | None = None  # the message's words for the total cell, built once
+
+    def _place_fields(self) -> dict[str, str]:
+        """Where the total is, in the message's words (the same for every report: built once)."""
+        if self._place is None:
+            loc = self.env.locator
+            spec = self.env.template.cell(*self.total)
+            assert spec is not None
+            self._place = dict(section_number=self.env.template.section(self.total.section).number,
+                               row_label=loc.row_text(spec.row_path), column_label=spec.column_label,
+                               column_path=loc.column_group(self.total))
+        return self._place
 
     def expected(self, values: Mapping[CellRef, Value]) -> tuple[list[Value], list[Value]]:
         """The values that give the total: (added, subtracted)."""
@@ -153,22 +167,16 @@ class EquationCheck(Check):
         # A blank total whose parts are not all blank breaks the rule too (应为 272，现为空).
         plus, minus = self.expected(values)
         expected = total(plus) - total(minus)
-        parts = "+".join(shown(v) for v in plus) + "".join(f"−{shown(v)}" for v in minus)
-        loc = self.env.locator
-        spec = self.env.template.cell(*self.total)
-        assert spec is not None
-        section = self.env.template.section(self.total.section)
+        parts = "+".join([shown(v) for v in plus]) + "".join([f"−{shown(v)}" for v in minus])
         messages = self.rule.messages
         variant = ("negative" if expected < 0 and "negative" in messages
                    else "blank" if actual is None and "blank" in messages else None)
         text = message(
-            self.rule, variant,
-            section_number=section.number, row_label=loc.row_text(spec.row_path), column_label=spec.column_label,
-            column_path=loc.column_group(self.total), expected=format_value(expected), actual=shown(actual),
+            self.rule, variant, **self._place_fields(), expected=format_value(expected), actual=shown(actual),
             parts=parts, left_sum=format_value(left), right_sum=format_value(right),
         )
         f = self.env.finding(self.rule, self.total, text, section=self.total.section,
-                             cells=tuple(dict.fromkeys(self.left + self.right)), total_cell=self.total,
+                             cells=self._cells, total_cell=self.total,
                              expected=expected, actual=actual, order=self.order)
         found[f.key] = f
 
