@@ -15,13 +15,16 @@ arrives as ``stage(text)`` on the GUI thread, countable work (``Progress.count``
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from models.progress import Cancelled, Progress, running
 
-_running: set[Task] = set()  # keep Python wrappers alive until the result arrives
+# Keep Python wrappers alive until the result arrives (keyed by id: a task's own destroyed
+# handler must not hold the wrapper, or a parentless task would never be freed).
+_running: dict[int, Task] = {}
 
 
 class _Relay(QObject):
@@ -75,6 +78,9 @@ class Task(QObject):
         self.progress = Progress(on_step=self.relay.stage.emit, on_count=self.relay.counted.emit,
                                  on_partial=self.relay.partial.emit)
         self.running = True
+        # A task whose parent (a window) is destroyed while it runs: the work is told to stop and
+        # the wrapper is let go; its result, if any, then reaches nobody.
+        self.destroyed.connect(partial(_forget, id(self), self.progress))
 
     def cancel(self) -> None:
         """Ask the work to stop at its next checkpoint (it then emits ``cancelled``)."""
@@ -83,7 +89,7 @@ class Task(QObject):
     @Slot(object)
     def _done(self, result: Any) -> None:
         self.running = False
-        _running.discard(self)
+        _running.pop(id(self), None)
         if self._on_success is not None:
             self._on_success(result)
         self.finished.emit(result)
@@ -91,7 +97,7 @@ class Task(QObject):
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self.running = False
-        _running.discard(self)
+        _running.pop(id(self), None)
         if isinstance(exc, Cancelled):
             if self._on_cancelled is not None:
                 self._on_cancelled()
@@ -102,11 +108,16 @@ class Task(QObject):
         self.failed.emit(exc)
 
 
+def _forget(key: int, progress: Progress, *_: object) -> None:
+    progress.cancel()
+    _running.pop(key, None)
+
+
 def run_in_background(parent: QObject | None, op: Callable[[], Any],
                       on_success: Callable[[Any], None] | None = None,
                       on_failure: Callable[[BaseException], None] | None = None,
                       on_cancelled: Callable[[], None] | None = None) -> Task:
     task = Task(on_success, on_failure, parent, on_cancelled)
-    _running.add(task)
+    _running[id(task)] = task
     QThreadPool.globalInstance().start(_Runnable(op, task.relay, task.progress))
     return task

@@ -199,3 +199,41 @@ def test_closing_the_new_from_last_year_dialog_stops_its_read(qtbot: Any, monkey
     with qtbot.waitSignal(task.cancelled, timeout=5000):
         dialog.reject()
     assert work.stopped.wait(5)
+
+
+def test_a_task_whose_parent_is_destroyed_stops_and_is_let_go(qtbot: Any) -> None:
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    from ui import tasks
+
+    parent = QObject()
+    work = Endless()
+    reached: list[str] = []
+    task = tasks.run_in_background(parent, work, lambda _: reached.append("done"), lambda _: reached.append("failed"))
+    qtbot.waitUntil(lambda: work.steps > 5, timeout=5000)
+    alive = weakref.ref(task)
+    del task
+    parent.deleteLater()
+    qtbot.waitUntil(work.stopped.is_set, timeout=5000)  # told to stop: not running on unseen
+    qtbot.wait(50)
+    gc.collect()
+    assert alive() is None and not tasks._running  # nothing kept until the program exits
+    assert reached == []  # and nothing reached a parent that is gone
+
+
+def test_a_parentless_task_is_let_go_once_done(qtbot: Any) -> None:
+    import gc
+    import weakref
+
+    from ui import tasks
+
+    results: list[int] = []
+    task = tasks.run_in_background(None, lambda: 42, results.append)
+    alive = weakref.ref(task)
+    qtbot.waitUntil(lambda: results == [42], timeout=5000)
+    del task
+    gc.collect()
+    assert alive() is None and not tasks._running
