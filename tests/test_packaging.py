@@ -66,3 +66,23 @@ def test_window_icon_is_the_editors_own(qapp: object) -> None:
 
     sizes = {size.width() for size in theme.app_icon().availableSizes()}
     assert {16, 32, 256} <= sizes
+
+
+@pytest.mark.gui
+def test_window_quits_when_its_reader_has_left_after_the_first_line(tmp_path: Path) -> None:
+    """`nianbao FILE | grep -q '^SHOWN '` (packaging/check-deb.sh): the reader leaves after the first
+    line; the window must still quit, not stop at an error dialog about the broken pipe."""
+    env = {**os.environ, "NIANBAO_QUIT_WHEN_SHOWN": "1", "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), str(SAMPLE)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as grep -q does once it has its match
+    try:
+        code = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        pytest.fail("the window did not quit once its reader had gone")
+    assert first.decode("utf-8").startswith("SHOWN ") and code == 0
