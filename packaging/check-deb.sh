@@ -53,6 +53,7 @@ cd "$SCRATCH"
 run() { env -i PATH=/usr/bin:/bin HOME="$SCRATCH" "$@"; }
 [ "$(run "$ROOTFS/usr/bin/nianbao" --version)" = "年报编辑器 $VERSION" ] || fail "--version"
 run "$ROOTFS/usr/bin/nianbao" check wulong-hrss-2021.json >/dev/null || fail "check of the sample exited $?"
-run NIANBAO_QUIT_WHEN_SHOWN=1 QT_QPA_PLATFORM=offscreen "$ROOTFS/usr/bin/nianbao" wulong-hrss-2021.json 2>/dev/null \
+# timeout: a window that never quits is a failure here, not a hung CI.
+run NIANBAO_QUIT_WHEN_SHOWN=1 QT_QPA_PLATFORM=offscreen timeout 120 "$ROOTFS/usr/bin/nianbao" wulong-hrss-2021.json 2>/dev/null \
   | grep -q '^SHOWN ' || fail "the window did not open"
 echo "check-deb: $(basename "$DEB") ok ($(du -m "$DEB" | cut -f1) MB; dpkg -i in a scratch root; --version, check, window)"

@@ -32,9 +32,10 @@ in_root apt-get install -y -qq "/tmp/$(basename "$DEB")" >"$ROOTFS.apt.log" 2>&1
 echo "apt install ./$(basename "$DEB"): $(grep -c '^Setting up' "$ROOTFS.apt.log") packages set up"
 in_root sh -c 'cd /tmp && nianbao --version && nianbao check wulong-hrss-2021.json && nianbao convert wulong-hrss-2021.json out.pdf'
 python3 packaging/system_libs.py "$ROOTFS/opt/nianbao" --check --root "$ROOTFS"
-in_root sh -c 'cd /tmp && NIANBAO_QUIT_WHEN_SHOWN=1 QT_QPA_PLATFORM=offscreen nianbao wulong-hrss-2021.json 2>/dev/null'
+# timeout (coreutils, in minbase): a window that never quits fails the check instead of hanging CI.
+in_root sh -c 'cd /tmp && NIANBAO_QUIT_WHEN_SHOWN=1 QT_QPA_PLATFORM=offscreen timeout 120 nianbao wulong-hrss-2021.json 2>/dev/null'
 if [ -n "${DISPLAY:-}" ] && [ -d /tmp/.X11-unix ]; then
   mkdir -p "$ROOTFS/tmp/.X11-unix" && mount --bind /tmp/.X11-unix "$ROOTFS/tmp/.X11-unix"
-  in_root DISPLAY="$DISPLAY" NIANBAO_QUIT_WHEN_SHOWN=1 QT_QPA_PLATFORM=xcb nianbao /tmp/wulong-hrss-2021.json 2>/dev/null
+  in_root DISPLAY="$DISPLAY" NIANBAO_QUIT_WHEN_SHOWN=1 QT_QPA_PLATFORM=xcb timeout 120 nianbao /tmp/wulong-hrss-2021.json 2>/dev/null
 fi
 echo "clean $SUITE: installed with apt, ran --version, check, convert, the window: ok"
