@@ -387,6 +387,8 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202
 
 def printable(text: str) -> str:
     """``text`` with every character that could steer a terminal written as an escape."""
+    if text.isprintable():  # the common case (a piece of JSON output): one pass in C, nothing to escape
+        return text  # (every character of _UNPRINTABLE is one str.isprintable refuses)
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                             else f"\\u{ord(m.group()):04x}", text)
 

@@ -163,8 +163,11 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         if options.status:
             entry.update(status=status, status_label=STATUS_LABEL[status], counts=counts,
                          previous=previous_name)
-        entry["findings"] = [f.to_dict() for f in findings]
-        json_text = json.dumps(entry, ensure_ascii=False)
+        # = json.dumps({**entry, "findings": [f.to_dict() for f in findings]}): the findings as
+        # text directly (most of a batch's output), the few fields before them through json
+        head = json.dumps(entry, ensure_ascii=False)
+        json_text = head[:-1] + (", " if entry else "") + '"findings": [' \
+            + ", ".join([f.to_json() for f in findings]) + "]}"
     if options.text:
         lines = [f"{source.name}：{meta.agency or '（未填机关名称）'} {meta.year or '？'}年（{report.template.id} 格式）"]
         for f in findings:

@@ -44,3 +44,17 @@ def test_file_names_from_a_file_are_safe(name: str, expected: str) -> None:
 
 def test_a_long_name_is_cut() -> None:
     assert len(safe_file_name("局" * 400, "x")) <= 100
+
+
+def test_printable_text_passes_unchanged_and_every_escaped_character_is_unprintable() -> None:
+    """``printable`` returns text that ``str.isprintable`` accepts as it is (the batch output's
+    fast path): sound only because no character it escapes is one that isprintable accepts."""
+    from main import _UNPRINTABLE, printable
+
+    escaped = [chr(i) for i in range(0x2070) if _UNPRINTABLE.match(chr(i))] + ["\ufeff"]
+    assert len(escaped) == 84 and not any(ch.isprintable() for ch in escaped)
+    for ch in escaped:
+        assert printable(f"某局{ch}报告") != f"某局{ch}报告"
+    assert printable('{"agency": "某某县第00001局", "message": "应为 20+0+0"}') == \
+        '{"agency": "某某县第00001局", "message": "应为 20+0+0"}'
+    assert printable("第一行\n\t第二行") == "第一行\n\t第二行"

@@ -1,9 +1,11 @@
-"""The checker's inner loops take a short path for the common case (a whole, non-negative count
+"""The checker's inner loops (and the batch output) take a short path for the common case (a whole, non-negative count
 below its bound). Over random and hostile figures of both years they give exactly what the
 general path gives: the reference functions here are the plain rules, cell by cell."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +20,7 @@ from models.numbers import format_value, number
 from models.rules import Context
 from models.rules.base import message, usable
 from models.rules.carryover import OutlierCheck, _holding
+from models.values import Quantity
 
 CHECKER = checker_for(make_huaian().template)
 OUTLIERS = [c for c in CHECKER.checks if isinstance(c, OutlierCheck)]
@@ -70,3 +73,26 @@ def test_outlier_and_last_year_index_equal_their_definition(data: st.DataObject)
     env = OUTLIERS[0].env
     env.last_index = None
     assert _holding(env, view.values) == reference_holding(env, dict(view.values))
+
+
+_odd_values = st.one_of(
+    st.none(), st.integers(-(10**30), 10**30), st.text(max_size=20),
+    st.decimals(allow_nan=True, allow_infinity=True, places=None),
+    st.builds(Quantity, st.decimals(allow_nan=False, allow_infinity=False, places=3), st.sampled_from(["", "元", "万元"])),
+    st.booleans(), st.floats(),
+)
+
+
+@FAST
+@given(data=st.data())
+def test_a_findings_json_text_is_json_dumps_of_its_dict(data: st.DataObject) -> None:
+    """``Finding.to_json`` (the batch output's fast path) writes what json.dumps writes."""
+    reports = st.one_of(realistic_reports(), hostile_reports())
+    report, previous = data.draw(reports), data.draw(st.one_of(st.none(), reports))
+    findings = list(CHECKER.check(report, previous))
+    text = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+    findings += [replace(f, expected=data.draw(_odd_values), actual=data.draw(_odd_values), message=data.draw(text),
+                         accepted=data.draw(st.booleans()), explanation=data.draw(st.one_of(st.none(), text)))
+                 for f in findings[:3]]
+    for f in findings:
+        assert f.to_json() == json.dumps(f.to_dict(), ensure_ascii=False)
