@@ -17,10 +17,11 @@ line on stderr (exit 2); ``check`` exits 1 when a report has an error finding.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
+
+from batch.output import printable  # the command line's output filter (tiny, no Qt)
 
 PROG = "年报编辑器"
 # How the user started us, for the usage lines: the bundle's executable, else the script.
@@ -169,8 +170,9 @@ def cmd_check(files: Sequence[str], as_json: bool, previous_path: str | None) ->
     from batch.output import ChunkedWriter, JsonList
     from batch.sources import Source
 
-    options = Options(json=as_json, text=not as_json, previous_path=previous_path)
-    out = ChunkedWriter(sys.stdout)
+    # --json: the workers hand over each entry as the bytes to write (when stdout can take them)
+    out = ChunkedWriter(sys.stdout, binary=as_json)
+    options = Options(json=as_json, text=not as_json, previous_path=previous_path, encoding=out.encoding)
     listing = JsonList(out) if as_json else None
     status = 0
     try:
@@ -183,7 +185,7 @@ def cmd_check(files: Sequence[str], as_json: bool, previous_path: str | None) ->
             elif outcome.errors and status == 0:
                 status = 1
             if listing is not None:
-                listing.add(outcome.json or "")
+                listing.add(outcome.data if outcome.data is not None else outcome.json or "")
             elif outcome.text:
                 out.write(outcome.text)
     except PreviousUnreadable as exc:
@@ -377,20 +379,6 @@ def cmd_compare(last_path: str, this_path: str, out: str) -> int:
     print(f"对比结果已写入 {out}（{sum(t.changed for t in comparison.tables)} 个单元格有变化，"
           f"结转核对 {len(comparison.findings)} 条）")
     return 0
-
-
-# Characters a terminal obeys instead of printing (ANSI escapes, bell, carriage return) and
-# the invisible ones that reorder a line (bidi overrides, Trojan Source): text from a file
-# shows them escaped, never raw. Tabs and line breaks stay.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def printable(text: str) -> str:
-    """``text`` with every character that could steer a terminal written as an escape."""
-    if text.isprintable():  # the common case (a piece of JSON output): one pass in C, nothing to escape
-        return text  # (every character of _UNPRINTABLE is one str.isprintable refuses)
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                            else f"\\u{ord(m.group()):04x}", text)
 
 
 class _Printable:

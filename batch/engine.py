@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from batch.output import encode_entry
 from batch.sources import Reader, Source
 from models.cell_labels import finding_place
 from models.findings import SEVERITY_LABEL, CheckResult
@@ -60,6 +61,9 @@ class Options:
     status: bool = False
     previous_path: str | None = None
     identify: bool = False  # only the unit, year and format (a .json report's meta, not its tables)
+    # With ``json``: the entry as the bytes to write (``Outcome.data``, see batch.output.encode_entry)
+    # in this (encoding, errors), built by the worker, instead of text in ``Outcome.json``.
+    encoding: tuple[str, str] | None = None
 
 
 class Problem(NamedTuple):
@@ -90,6 +94,7 @@ class Outcome(NamedTuple):
     previous: str | None = None  # name of the last-year report checked against
     previous_source: Source | None = None
     json: str | None = None
+    data: bytes | None = None  # the JSON entry encoded (``Options.encoding``), instead of ``json``
     text: str | None = None
     problems: tuple[Problem, ...] = ()
 
@@ -168,6 +173,7 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         head = json.dumps(entry, ensure_ascii=False)
         json_text = head[:-1] + (", " if entry else "") + '"findings": [' \
             + ", ".join([f.to_json() for f in findings]) + "]}"
+    json_text, data = _encoded(json_text, options)
     if options.text:
         lines = [f"{source.name}：{meta.agency or '（未填机关名称）'} {meta.year or '？'}年（{report.template.id} 格式）"]
         for f in findings:
@@ -183,7 +189,7 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         errors=counts["error"], warnings=counts["warning"], infos=counts["info"],
         accepted=len(findings) - sum(counts.values()), status=status, previous=previous_name,
         previous_source=previous_source,
-        json=json_text, text=text, problems=problems,
+        json=json_text, data=data, text=text, problems=problems,
     )
 
 
@@ -215,7 +221,15 @@ def _failed(source: Source, reason: str, options: Options) -> Outcome:
         if options.status:
             entry.update(status="unreadable", status_label=STATUS_LABEL["unreadable"])
         json_text = json.dumps(entry, ensure_ascii=False)
-    return Outcome(source=source, error=reason, status="unreadable", json=json_text)
+    json_text, data = _encoded(json_text, options)
+    return Outcome(source=source, error=reason, status="unreadable", json=json_text, data=data)
+
+
+def _encoded(json_text: str | None, options: Options) -> tuple[str | None, bytes | None]:
+    """``(json, data)`` of an outcome: the entry as text, or as bytes when the options ask."""
+    if json_text is None or options.encoding is None:
+        return json_text, None
+    return None, encode_entry(json_text, options.encoding)
 
 
 # ---------------------------------------------------------------------- chunks (in a worker or here)

@@ -249,15 +249,23 @@ def write_review(review: Review, *, json_out: TextIO | None = None, text_out: Te
         from exporters.review_xlsx import ReviewWorkbook
 
         book = ReviewWorkbook()
-    listing = JsonList(ChunkedWriter(json_out)) if json_out is not None else None
+    listing = None
+    if json_out is not None:
+        writer = ChunkedWriter(json_out, binary=True)
+        listing = JsonList(writer)
+        if review.options.json and writer.encoding is not None:  # the workers encode each entry
+            review.options = replace(review.options, encoding=writer.encoding)
     text = ChunkedWriter(text_out) if text_out is not None else None
     missing: list[tuple[str, int | None]] = []
     for entry in review.entries(progress):
         outcome = entry.outcome
         if entry.status == MISSING:
             missing.append((entry.agency, entry.year))
-        if listing is not None and outcome is not None and outcome.json is not None:
-            listing.add(outcome.json)
+        if listing is not None and outcome is not None:
+            if outcome.data is not None:
+                listing.add(outcome.data)
+            elif outcome.json is not None:
+                listing.add(outcome.json)
         if text is not None:
             text.write(_text_entry(entry, review.shown))
         if book is not None:

@@ -49,7 +49,7 @@ def test_a_long_name_is_cut() -> None:
 def test_printable_text_passes_unchanged_and_every_escaped_character_is_unprintable() -> None:
     """``printable`` returns text that ``str.isprintable`` accepts as it is (the batch output's
     fast path): sound only because no character it escapes is one that isprintable accepts."""
-    from main import _UNPRINTABLE, printable
+    from batch.output import _UNPRINTABLE, printable
 
     escaped = [chr(i) for i in range(0x2070) if _UNPRINTABLE.match(chr(i))] + ["\ufeff"]
     assert len(escaped) == 84 and not any(ch.isprintable() for ch in escaped)
