@@ -110,7 +110,11 @@ class Task(QObject):
 
 def _forget(key: int, progress: Progress, *_: object) -> None:
     progress.cancel()
-    _running.pop(key, None)
+    # A task that ended long ago may be destroyed only now, with its parent: its id may by then
+    # be another running task's, which must stay. Its own progress tells them apart.
+    task = _running.get(key)
+    if task is not None and task.progress is progress:
+        del _running[key]
 
 
 def run_in_background(parent: QObject | None, op: Callable[[], Any],

@@ -237,3 +237,19 @@ def test_a_parentless_task_is_let_go_once_done(qtbot: Any) -> None:
     del task
     gc.collect()
     assert alive() is None and not tasks._running
+
+
+def test_a_finished_task_destroyed_later_leaves_a_running_task_with_its_id_alone(qtbot: Any) -> None:
+    from functools import partial
+
+    from ui import tasks
+
+    work = Endless()
+    task = tasks.run_in_background(None, work)
+    qtbot.waitUntil(lambda: work.steps > 5, timeout=5000)
+    # What the destroyed handler of an older task holds, should its id now be this task's:
+    partial(tasks._forget, id(task), Progress())()
+    assert tasks._running.get(id(task)) is task and not task.progress.cancelled
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        task.cancel()
+    assert work.stopped.is_set() and id(task) not in tasks._running
