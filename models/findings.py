@@ -81,12 +81,17 @@ class Finding:
     def to_json(self) -> str:
         """``json.dumps(self.to_dict(), ensure_ascii=False)``, built without the dict: a batch
         check writes hundreds of thousands of findings (tests hold the two equal)."""
-        parts = [_head_json(self), ', "expected": ', _scalar(_json_value(self.expected)),
-                 ', "actual": ', _scalar(_json_value(self.actual)), ', "message": ', _scalar(self.message)]
+        expected, actual, text = self.expected, self.actual, self.message
+        # counts and a str message (nearly every finding) written inline, anything else through
+        # _json_value and _scalar
+        text = _encode_text(text) if type(text) is str else _scalar(text)
+        expected = int.__repr__(expected) if type(expected) is int else _scalar(_json_value(expected))
+        actual = int.__repr__(actual) if type(actual) is int else _scalar(_json_value(actual))
         if self.accepted:
-            parts += [', "accepted": true, "explanation": ', _scalar(self.explanation)]
-        parts.append("}")
-        return "".join(parts)
+            return "".join([_head_json(self), ', "expected": ', expected, ', "actual": ', actual, ', "message": ',
+                            text, ', "accepted": true, "explanation": ', _scalar(self.explanation), "}"])
+        return "".join([_head_json(self), ', "expected": ', expected, ', "actual": ', actual, ', "message": ',
+                        text, "}"])
 
 
 _encode_text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes a str with

@@ -216,7 +216,7 @@ def usable(value: Value, spec: NumberSpec) -> bool:
     return value is not None and spec.valid(value)
 
 
-def plain_counts(values: tuple[Value, ...], bound: int) -> bool:
+def plain_counts(values: tuple[Any, ...], bound: int) -> bool:
     """Every value a whole non-negative figure below ``bound`` (``usable`` in a plain-count cell
     whose limit is at least ``bound``), tested in C: no bool, Decimal or blank among them."""
     return set(map(type, values)) == _INT and min(values) >= 0 and max(values) < bound

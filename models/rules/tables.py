@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 from operator import itemgetter
 
 from models.numbers import format_value, number
@@ -31,7 +32,7 @@ def _reader(env: Env, refs: tuple[CellRef, ...]) -> Callable[[list[Value]], tupl
     get = itemgetter(*[env.position[r] for r in refs])
     if len(refs) == 1:
         return lambda figures: (get(figures),)
-    return get  # type: ignore[return-value]
+    return get
 
 
 # ---------------------------------------------------------------------- value.type
@@ -198,7 +199,7 @@ class EquationCheck(Check):
     def run(self, ctx: Context, found: Found) -> None:
         if self._read is not None:
             figures, plain = ctx.figures(self.env)
-            got: tuple[int, ...] = self._read(figures)
+            got: tuple[Any, ...] = self._read(figures)  # plain counts when the test below holds
             if plain or plain_counts(got, self._bound):  # every cell a usable count: the sums are plain sums
                 s = self._split
                 left, right = sum(got[:s]), sum(got[s:])
@@ -234,7 +235,7 @@ class EquationCheck(Check):
         self._broken(found, actual, left, right, plus, minus, total(plus) - total(minus))
 
     def _broken(self, found: Found, actual: Value, left: int | Decimal, right: int | Decimal,
-                plus: list[Value], minus: list[Value], expected: int | Decimal) -> None:
+                plus: Sequence[Value], minus: Sequence[Value], expected: int | Decimal) -> None:
         """The finding of a broken sum: its message lists every addend."""
         parts = "+".join([shown(v) for v in plus]) + "".join([f"−{shown(v)}" for v in minus])
         messages = self.rule.messages
