@@ -23,8 +23,10 @@ from models.template import ReportTemplate, RuleSpec, SectionSpec, Severity, Tem
 from models.values import CellRef, Value
 
 Found = dict[FindingKey, Finding]
-#: A report's figures in :attr:`Env.cells` order, and whether all its counts are plain (:meth:`Env.figures`).
-Figures = tuple[list[Value], bool]
+#: A report's figures in :attr:`Env.cells` order, and the positions of the plain-count cells that
+#: do not hold a usable count (blank, negative, past the bound, not an int): :meth:`Env.figures`.
+Figures = tuple[list[Value], frozenset[int]]
+_NONE: frozenset[int] = frozenset()
 _INT = {int}
 
 
@@ -62,16 +64,17 @@ class Env:
         counts = [i for i, ref in enumerate(self.cells) if ref in self.count_bounds]
         self._counts = itemgetter(*counts) if len(counts) > 1 else None
         self._count_limit = min((self.spec[self.cells[i]].limit for i in counts), default=0)
+        self._count_limits = tuple((i, self.spec[self.cells[i]].limit) for i in counts)
 
     def figures(self, values: Mapping[CellRef, Value]) -> Figures:
-        """``values`` in :attr:`cells` order, and whether every plain-count cell holds a whole
-        non-negative figure below its bound (then a check of counts needs no per-cell test)."""
+        """``values`` in :attr:`cells` order, and the positions of the plain-count cells whose value
+        is not a whole non-negative figure below their bound: a check of counts none of whose
+        positions is among them takes its short path (usually there are none: one C-level test)."""
         got = list(map(values.get, self.cells))
-        plain = False
-        if self._counts is not None:
-            counts = self._counts(got)
-            plain = plain_counts(counts, self._count_limit)
-        return got, plain
+        if self._counts is not None and plain_counts(self._counts(got), self._count_limit):
+            return got, _NONE
+        return got, frozenset(i for i, limit in self._count_limits
+                              if not (type(v := got[i]) is int and 0 <= v < limit))
 
     # ------------------------------------------------------------------ validating params
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 from operator import itemgetter
+from typing import Any
 
 from models.numbers import format_value, number
 from models.places import has_row_labels
@@ -18,7 +18,6 @@ from models.rules.base import (
     RuleKind,
     kind,
     message,
-    plain_counts,
     shown,
     total,
     usable,
@@ -41,22 +40,21 @@ def _reader(env: Env, refs: tuple[CellRef, ...]) -> Callable[[list[Value]], tupl
 class ValueTypeCheck(Check):
     """Every cell of one row holds what its column's NumberSpec allows."""
 
-    __slots__ = ("cells", "env", "counts", "bound")
+    __slots__ = ("cells", "env", "counts")
 
     def __init__(self, rule: RuleSpec, env: Env, refs: tuple[CellRef, ...]) -> None:
         super().__init__(rule, Reads(cells=refs), refs)
         self.env = env
         # (ref, spec, bound): a plain count below ``bound`` is valid without further look-ups
         self.cells = tuple((r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0) for r in refs)
-        # A row of plain counts only is valid when all its figures are whole, non-negative and
-        # below the smallest bound: one C-level test of the row (``Env.figures``).
-        self.counts = _reader(env, refs) if all(bound for _, _, bound in self.cells) else None
-        self.bound = min(bound for _, _, bound in self.cells)
+        # A row of plain counts only is valid when none of its cells is among the report's
+        # unusable counts (``Env.figures``): one set test.
+        self.counts = tuple(env.position[r] for r in refs) if all(bound for _, _, bound in self.cells) else None
 
     def run(self, ctx: Context, found: Found) -> None:
         if self.counts is not None:
-            figures, plain = ctx.figures(self.env)
-            if plain or plain_counts(self.counts(figures), self.bound):
+            unusable = ctx.figures(self.env)[1]
+            if not unusable or unusable.isdisjoint(self.counts):
                 return
         values = ctx.values
         for ref, spec, bound in self.cells:
@@ -137,7 +135,7 @@ class EquationCheck(Check):
     """One instance of an equation rule: ``sum(left) == sum(right)`` over concrete cells."""
 
     __slots__ = ("equation", "left", "right", "total", "env", "order", "specs", "parts", "_sides", "_place",
-                 "_cells", "_read", "_split", "_bound", "_total_at", "_plus", "_minus")
+                 "_cells", "_read", "_at", "_split", "_total_at", "_plus", "_minus")
 
     def __init__(self, rule: RuleSpec, env: Env, equation: EquationRule, left: tuple[CellRef, ...],
                  right: tuple[CellRef, ...], total_ref: CellRef) -> None:
@@ -163,14 +161,15 @@ class EquationCheck(Check):
         flat = self.left + self.right
         specs = [self.specs[r] for r in flat]
         self._read = None
-        self._split, self._bound, self._total_at = len(self.left), 0, 0
+        self._at: tuple[int, ...] = ()
+        self._split, self._total_at = len(self.left), 0
         self._plus: tuple[int, ...] = ()
         self._minus: tuple[int, ...] = ()
         if len(set(flat)) != len(flat) or flat.count(self.total) != 1 or len(flat) < 2 \
                 or not all(s.plain_count for s in specs):
             return
         self._read = _reader(self.env, flat)
-        self._bound = min(s.limit for s in specs)
+        self._at = tuple(self.env.position[r] for r in flat)
         self._total_at = flat.index(self.total)
         # expected(): the other side added, the total's own side (but the total) subtracted
         on_left = self._total_at < self._split
@@ -198,15 +197,16 @@ class EquationCheck(Check):
 
     def run(self, ctx: Context, found: Found) -> None:
         if self._read is not None:
-            figures, plain = ctx.figures(self.env)
-            got: tuple[Any, ...] = self._read(figures)  # plain counts when the test below holds
-            if plain or plain_counts(got, self._bound):  # every cell a usable count: the sums are plain sums
+            figures, unusable = ctx.figures(self.env)
+            if not unusable or unusable.isdisjoint(self._at):  # every cell a usable count: plain sums
+                got: tuple[Any, ...] = self._read(figures)  # usable counts, as tested
                 s = self._split
                 left, right = sum(got[:s]), sum(got[s:])
                 if left != right:
                     plus = [got[i] for i in self._plus]
                     minus = [got[i] for i in self._minus]
-                    self._broken(found, got[self._total_at], left, right, plus, minus, sum(plus) - sum(minus))
+                    self._broken(found, got[self._total_at], left, right, plus, minus, sum(plus) - sum(minus),
+                                 show=str)  # shown() of an int is its str()
                 return
         values = ctx.values
         get = values.get
@@ -235,9 +235,10 @@ class EquationCheck(Check):
         self._broken(found, actual, left, right, plus, minus, total(plus) - total(minus))
 
     def _broken(self, found: Found, actual: Value, left: int | Decimal, right: int | Decimal,
-                plus: Sequence[Value], minus: Sequence[Value], expected: int | Decimal) -> None:
-        """The finding of a broken sum: its message lists every addend."""
-        parts = "+".join([shown(v) for v in plus]) + "".join([f"−{shown(v)}" for v in minus])
+                plus: Sequence[Value], minus: Sequence[Value], expected: int | Decimal,
+                show: Callable[[Any], str] = shown) -> None:
+        """The finding of a broken sum: its message lists every addend (each as ``show`` writes it)."""
+        parts = "+".join(map(show, plus)) + "".join(["−" + show(v) for v in minus])
         messages = self.rule.messages
         variant = ("negative" if expected < 0 and "negative" in messages
                    else "blank" if actual is None and "blank" in messages else None)
