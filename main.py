@@ -21,8 +21,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from batch.output import printable  # the command line's output filter (tiny, no Qt)
-
 PROG = "年报编辑器"
 # How the user started us, for the usage lines: the bundle's executable, else the script.
 COMMAND = "nianbao" if getattr(sys, "frozen", False) else "main.py"
@@ -386,10 +384,13 @@ class _Printable:
     already escaped every control character, and ``\\uXXXX`` is a JSON escape)."""
 
     def __init__(self, stream: Any) -> None:
+        from batch.output import printable  # the command line's output filter (not the editor's start-up)
+
         self._stream = stream
+        self._printable = printable
 
     def write(self, text: str) -> int:
-        return int(self._stream.write(printable(text)))
+        return int(self._stream.write(self._printable(text)))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -425,7 +426,9 @@ def _main(args: list[str]) -> int:
             if ns.command == "compare":
                 return cmd_compare(ns.last, ns.this, ns.out)
             return cmd_convert(ns.input, ns.output, ns.check_page)
-        ns = _gui_parser().parse_args(args)
+        plain, file = _plain_gui_args(args)
+        if not plain:
+            file = _gui_parser().parse_args(args).file
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and closed: not an error
@@ -438,7 +441,18 @@ def _main(args: list[str]) -> int:
         return 2
     from ui.app import run_gui
 
-    return run_gui(ns.file)
+    return run_gui(file)
+
+
+def _plain_gui_args(args: list[str]) -> tuple[bool, str | None]:
+    """``(True, FILE or None)`` for a plain ``main.py [FILE]`` (a desk's double-click, the
+    start-up bench), read without building the argument parser (≈ 3 ms of the editor's
+    start-up); ``(False, None)`` when argparse must read them (an option, ``--``, two files)."""
+    if not args:
+        return True, None
+    if len(args) == 1 and not args[0].startswith("-"):
+        return True, args[0]
+    return False, None
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ is read here with the tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -23,7 +24,50 @@ _CLAUSE_SPLIT = re.compile(r"[,;。!?\n]")  # after NFKC: ，；！？ read as A
 _CLAUSE_MARKS = "，,；;"
 # A stated number: plain digits or digits with thousands separators ("3,119").
 _STATED = r"(\d{1,3}(?:,\d{3}){1,4}|\d{1,15})"  # bounded: int() of 4300+ digits raises
-_NEVER = re.compile(r"(?!)")
+
+
+class LazyRegex:
+    """A regular expression compiled at its first use.
+
+    The narrative rules make some twenty expressions from a template's word lists. Compiling them
+    all when the template is read costs ≈ 13 ms before the editor's first paint (most of it sre
+    building its tables for sets of Chinese characters such as ``[和及与、或]``), while a report's
+    text needs only some of them (a reader for joint figures only runs once a number matched).
+    Equal (and hashed) by its pattern, as ``re.Pattern`` is: ``FeeWords`` is a cache key.
+    """
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(string, pos, endpos)
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string)
+
+    def findall(self, string: str) -> list[Any]:
+        return self.compiled.findall(string)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazyRegex) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    def __repr__(self) -> str:
+        return f"LazyRegex({self.pattern!r})"
+
+
+_NEVER = LazyRegex(r"(?!)")
 
 
 def flat(text: str) -> str:
@@ -65,10 +109,10 @@ class Fact:
 @dataclass(frozen=True, slots=True)
 class _FactReader:
     fact: Fact
-    number: re.Pattern[str]  # topic, gap (group 1), number (group 2), unit
-    zero: re.Pattern[str]
-    joined: re.Pattern[str]  # another fact's topic and a conjunction right before this topic
-    joined_gap: re.Pattern[str]  # a conjunction, then another fact's topic: 行政复议和行政诉讼共3件
+    number: LazyRegex  # topic, gap (group 1), number (group 2), unit
+    zero: LazyRegex
+    joined: LazyRegex  # another fact's topic and a conjunction right before this topic
+    joined_gap: LazyRegex  # a conjunction, then another fact's topic: 行政复议和行政诉讼共3件
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity: a cache key
@@ -87,7 +131,7 @@ class NumberReader:
 
 
 def number_reader(params: Mapping[str, Any], facts: Sequence[Fact]) -> NumberReader:
-    """Compile the words of a ``narrative_numbers`` rule into regular expressions, once."""
+    """Make the words of a ``narrative_numbers`` rule into regular expressions (compiled at their first use)."""
     units = alternation(_words(params, "units"))
     negations = _words(params, "negations")
     zero_verbs = alternation(_words(params, "zero_verbs"))
@@ -113,10 +157,10 @@ def number_reader(params: Mapping[str, Any], facts: Sequence[Fact]) -> NumberRea
         others = tuple(x for f in facts if f.cells != fact.cells for x in f.topics if x not in fact.topics)
         readers.append(_FactReader(
             fact=fact,
-            number=re.compile(rf"(?:{topics})([^\d，,。；;、]{{0,12}}?){_STATED}\s*(?:{units})"),
-            zero=re.compile(rf"(?:{negation})[^，,。；;\d]{{0,16}}?(?:{topics})"),
-            joined=re.compile(rf"(?:{alternation(others)})[{conjunctions}]$") if others and conjunctions else _NEVER,
-            joined_gap=(re.compile(rf"[{conjunctions}].*?(?:{alternation(others)})") if others and conjunctions
+            number=LazyRegex(rf"(?:{topics})([^\d，,。；;、]{{0,12}}?){_STATED}\s*(?:{units})"),
+            zero=LazyRegex(rf"(?:{negation})[^，,。；;\d]{{0,16}}?(?:{topics})"),
+            joined=LazyRegex(rf"(?:{alternation(others)})[{conjunctions}]$") if others and conjunctions else _NEVER,
+            joined_gap=(LazyRegex(rf"[{conjunctions}].*?(?:{alternation(others)})") if others and conjunctions
                         else _NEVER),
         ))
     skip = tuple((tuple(s["words"]), tuple(s.get("unless", ()))) for s in params.get("skip", ()))
@@ -180,11 +224,11 @@ class FeeWords:
     mentions: tuple[str, ...]  # 信息处理费
     notices: tuple[str, ...] = ()  # 收费通知
     unpaid: tuple[str, ...] = ()  # 逾期未缴纳
-    negated: re.Pattern[str] = _NEVER  # 未收取, 免收, 0元
-    amount: re.Pattern[str] = _NEVER  # 68.64万元
-    charge: re.Pattern[str] = _NEVER  # 收取, 缴费
-    no_event: re.Pattern[str] = _NEVER  # 未发生逾期…: no unpaid fee after all
-    notice_denied: tuple[re.Pattern[str], ...] = ()  # 未发出收费通知
+    negated: LazyRegex = _NEVER  # 未收取, 免收, 0元
+    amount: LazyRegex = _NEVER  # 68.64万元
+    charge: LazyRegex = _NEVER  # 收取, 缴费
+    no_event: LazyRegex = _NEVER  # 未发生逾期…: no unpaid fee after all
+    notice_denied: tuple[LazyRegex, ...] = ()  # 未发出收费通知
     headings: tuple[str, ...] = ()  # 信息处理费收取情况: a heading, not a charge
 
 
@@ -197,14 +241,14 @@ def fee_words(params: Mapping[str, Any]) -> FeeWords:
         mentions=_words(params, "mentions"),
         notices=notices,
         unpaid=_words(params, "unpaid", required=False),
-        negated=re.compile(
+        negated=LazyRegex(
             rf"(?:{neg})[^,;。]{{0,3}}?(?:{alternation(_words(params, 'denial_verbs'))})"
             rf"|{alternation(_words(params, 'waivers'))}|(?<![\d.])0(?:\.0+)?(?:{units})"),
-        amount=re.compile(rf"(\d{{1,15}}(?:\.\d{{1,12}})?)(?:{units})"),
-        charge=re.compile(alternation(_words(params, "charge_verbs"))),
-        no_event=re.compile(rf"(?:{alternation(_words(params, 'no_event'))})[^,;。]{{0,8}}?"
+        amount=LazyRegex(rf"(\d{{1,15}}(?:\.\d{{1,12}})?)(?:{units})"),
+        charge=LazyRegex(alternation(_words(params, "charge_verbs"))),
+        no_event=LazyRegex(rf"(?:{alternation(_words(params, 'no_event'))})[^,;。]{{0,8}}?"
                             rf"(?:{alternation(_words(params, 'unpaid_cues'))})"),
-        notice_denied=tuple(re.compile(rf"(?:{neg})(?:{send})?{re.escape(n)}") for n in notices),
+        notice_denied=tuple(LazyRegex(rf"(?:{neg})(?:{send})?{re.escape(n)}") for n in notices),
         headings=_words(params, "headings", required=False),
     )
 
@@ -243,14 +287,14 @@ def mentions(text: str, words: Sequence[str]) -> bool:
 # ---------------------------------------------------------------------- template sentences left unfilled
 
 
-def placeholder_pattern(params: Mapping[str, Any]) -> re.Pattern[str]:
+def placeholder_pattern(params: Mapping[str, Any]) -> LazyRegex:
     """Template sentences left unfilled: 共收到申请件, 主动公开信息  条, 共计件, 受理申请××件."""
     unit = f"(?:{alternation(_words(params, 'units'))})"
     totals = alternation(_words(params, "totals"))
     nouns = alternation(_words(params, "nouns"))
     verbs = alternation(_words(params, "totals") + _words(params, "verbs"))
     end = r"(?=[，,。；;、）)\s]|$)"
-    return re.compile(
+    return LazyRegex(
         rf"(?:{nouns}){unit}{end}"  # a counted noun directly followed by its unit, no number between
         rf"|(?:{totals}){unit}{end}"  # 共件, 共计件: a total word directly followed by a unit
         # a gap of blanks or fill-in marks where the number was
@@ -258,7 +302,7 @@ def placeholder_pattern(params: Mapping[str, Any]) -> re.Pattern[str]:
     )
 
 
-def find_placeholder(pattern: re.Pattern[str], text: str) -> tuple[str, str] | None:
+def find_placeholder(pattern: LazyRegex, text: str) -> tuple[str, str] | None:
     """The first unfilled sentence: (what matched, the snippet around it for the message)."""
     m = pattern.search(text)
     if m is None:

@@ -99,7 +99,11 @@ def run_gui(path: str | None, *, settings_path: str | None = None) -> int:
     try:
         # The report's modules before Qt's: once PySide is imported, its import hook reads the
         # source of every module imported after it (looking for `from __feature__ import`).
+        # tests/ui/test_startup_imports.py checks that no domain module is left for after.
         import models.checker  # noqa: F401
+        import models.file_names  # noqa: F401
+        import models.owner_file  # noqa: F401
+        import models.progress  # noqa: F401
         import models.storage  # noqa: F401
 
         return _run_gui(path, settings_path)

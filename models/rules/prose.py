@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from models.narrative import (
     Fact,
     FeeWords,
+    LazyRegex,
     NumberReader,
     fee_statement,
     fee_words,
@@ -168,7 +168,7 @@ class FeeStatement(RuleKind):
 class PlaceholderCheck(Check):
     __slots__ = ("env", "section", "pattern")
 
-    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, pattern: re.Pattern[str]) -> None:
+    def __init__(self, rule: RuleSpec, env: Env, section: SectionSpec, pattern: LazyRegex) -> None:
         super().__init__(rule, Reads(texts=(section.key,)), [section.key])
         self.env, self.section, self.pattern = env, section, pattern
 

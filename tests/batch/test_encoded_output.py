@@ -93,7 +93,7 @@ def test_check_json_matches_the_reference(folder: Path) -> None:
     ref = subprocess.run([sys.executable, str(ROOT / "bench" / "reference_check.py"), "--json", *files],
                          capture_output=True, cwd=ROOT, timeout=180)
     assert new.returncode == ref.returncode == 1
-    assert json.loads(new.stdout.decode("utf-8")) == json.loads(main.printable(ref.stdout.decode("utf-8")))
+    assert json.loads(new.stdout.decode("utf-8")) == json.loads(output.printable(ref.stdout.decode("utf-8")))
 
 
 def test_the_writer_keeps_text_and_bytes_in_order() -> None:
@@ -107,7 +107,7 @@ def test_the_writer_keeps_text_and_bytes_in_order() -> None:
     listing.add(pieces[1])  # text (built in the parent) between encoded entries
     listing.add(encode_entry(pieces[2], writer.encoding))
     listing.close(', "n": 3')
-    expected = '{"files": [' + ", ".join(main.printable(p) for p in pieces) + '], "n": 3}\n'
+    expected = '{"files": [' + ", ".join(output.printable(p) for p in pieces) + '], "n": 3}\n'
     assert raw.getvalue() == expected.encode("gbk", "replace")
 
 
