@@ -80,7 +80,7 @@ def read_report(path: str | os.PathLike[str]) -> ImportResult:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".json":
-        loaded = storage.read(p)
+        loaded = storage.read(p, fingerprint=False)  # an ImportResult carries none
         return ImportResult(loaded.report, loaded.findings)
     _known_suffix(p.name)
     return read_report_data(_read_bytes(p), p.name)

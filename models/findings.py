@@ -81,19 +81,43 @@ class Finding:
     def to_json(self) -> str:
         """``json.dumps(self.to_dict(), ensure_ascii=False)``, built without the dict: a batch
         check writes hundreds of thousands of findings (tests hold the two equal)."""
-        parts = ['{"rule": ', _scalar(self.rule), ', "severity": ', _scalar(self.severity),
-                 ', "section": ', _scalar(self.section), ', "cells": ', _cells_json(self.cells),
-                 ', "total_cell": ', "null" if self.total_cell is None else _cell_json(self.total_cell),
-                 ', "expected": ', _scalar(_json_value(self.expected)),
-                 ', "actual": ', _scalar(_json_value(self.actual)), ', "message": ', _scalar(self.message)]
+        expected, actual, text = self.expected, self.actual, self.message
+        # counts and a str message (nearly every finding) written inline, anything else through
+        # _json_value and _scalar
+        text = _encode_text(text) if type(text) is str else _scalar(text)
+        expected = int.__repr__(expected) if type(expected) is int else _scalar(_json_value(expected))
+        actual = int.__repr__(actual) if type(actual) is int else _scalar(_json_value(actual))
         if self.accepted:
-            parts += [', "accepted": true, "explanation": ', _scalar(self.explanation)]
-        parts.append("}")
-        return "".join(parts)
+            return "".join([_head_json(self), ', "expected": ', expected, ', "actual": ', actual, ', "message": ',
+                            text, ', "accepted": true, "explanation": ', _scalar(self.explanation), "}"])
+        return "".join([_head_json(self), ', "expected": ', expected, ', "actual": ', actual, ', "message": ',
+                        text, "}"])
 
 
 _encode_text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes a str with
 _CELLS_JSON: dict[tuple[CellRef, ...], str] = {}  # the cells a template's rules name: a bounded set
+
+
+#: The text of a finding up to its figures, by (rule, place), with the fields it was made of: a
+#: rule that breaks at a place says the same there in every report of a batch.
+_HEADS: dict[FindingKey, tuple[str, str, str | None, tuple[CellRef, ...], CellRef | None, str]] = {}
+_MAX_HEADS = 20000  # a hostile report's odd places (stale numbers are keyed by their words) must not grow it without end
+
+
+def _head_json(f: Finding) -> str:
+    """``{"rule": …, "severity": …, "section": …, "cells": […], "total_cell": …`` of ``f``."""
+    hit = _HEADS.get(f.key)
+    # the cached text only where the fields it was built from are the ones of ``f`` (the
+    # importers' findings share a default key; a place's finding may change severity)
+    if hit is not None and hit[0] == f.rule and hit[1] == f.severity and hit[2] == f.section \
+            and hit[3] == f.cells and hit[4] == f.total_cell:
+        return hit[5]
+    text = "".join(['{"rule": ', _scalar(f.rule), ', "severity": ', _scalar(f.severity),
+                    ', "section": ', _scalar(f.section), ', "cells": ', _cells_json(f.cells),
+                    ', "total_cell": ', "null" if f.total_cell is None else _cell_json(f.total_cell)])
+    if hit is not None or len(_HEADS) < _MAX_HEADS:
+        _HEADS[f.key] = (f.rule, f.severity, f.section, f.cells, f.total_cell, text)
+    return text
 
 
 def _scalar(v: object) -> str:

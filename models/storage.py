@@ -440,10 +440,14 @@ def load(path: str | os.PathLike[str]) -> Report:
     return read(path).report
 
 
-def read(path: str | os.PathLike[str]) -> Loaded:
+def read(path: str | os.PathLike[str], *, fingerprint: bool = True) -> Loaded:
     """Read a report file, with findings for what had to be repaired (see :func:`from_dict`)
-    and the fingerprint of the very bytes read."""
+    and the fingerprint of the very bytes read (``fingerprint=False``: none, and the file is read
+    once, unchecked against its stat; a batch check of thousands needs no fingerprint)."""
     p = Path(path)
+    if not fingerprint:
+        return read_bytes(read_file(p, limit=MAX_FILE_BYTES, error=ReportFileError, kind="报告文件",
+                                    too_big="不是报告文件"), p.name)
     for _ in range(3):  # another desk saving meanwhile: read again, so bytes and stat agree
         try:
             before = p.stat()

@@ -366,20 +366,22 @@ class OutlierCheck(Check):
     def __init__(self, rule: RuleSpec, env: Env, cells: tuple[CellRef, ...], factor: int, floor: int) -> None:
         super().__init__(rule, Reads(cells=cells, previous=True), cells)
         self.env, self.cells, self.factor, self.floor = env, cells, factor, floor
-        # (ref, spec, bound): a plain count below ``bound`` is usable without further look-ups
-        self._cells = tuple((r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0) for r in cells)
+        # (position in the figures, ref, spec, bound): a plain count below ``bound`` is usable
+        # without further look-ups
+        self._cells = tuple((env.position[r], r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0)
+                            for r in cells)
 
     def run(self, ctx: Context, found: Found) -> None:
         assert ctx.last is not None
-        get, last_get = ctx.values.get, ctx.last.values.get
+        figures, last_figures = ctx.figures(self.env)[0], ctx.last_figures(self.env)[0]
         factor, floor = self.factor, self.floor
         now: int | Decimal
         before: int | Decimal
-        for ref, spec, bound in self._cells:
-            last = last_get(ref)
+        for i, ref, spec, bound in self._cells:
+            last = last_figures[i]
             if not last:
                 continue  # blank or 0 last year: nothing to jump from
-            this = get(ref)
+            this = figures[i]
             if type(this) is int and type(last) is int and bound:  # the common case
                 if not (0 <= this < bound and 0 < last < bound):
                     continue

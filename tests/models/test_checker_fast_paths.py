@@ -96,3 +96,20 @@ def test_a_findings_json_text_is_json_dumps_of_its_dict(data: st.DataObject) -> 
                  for f in findings[:3]]
     for f in findings:
         assert f.to_json() == json.dumps(f.to_dict(), ensure_ascii=False)
+
+
+def test_a_cached_findings_head_is_used_only_for_the_same_fields() -> None:
+    """``to_json`` caches the text before the figures per (rule, place): a finding of the same
+    key with another severity, section, cells or total (the importers' findings share a default
+    key) gets its own text, each time."""
+    base = next(iter(CHECKER.check(replace(make_huaian(), values={}))))  # some finding of a real rule
+    ref = base.cells[0] if base.cells else None
+    variants = [base, replace(base, severity="info"), replace(base, section=None), replace(base, cells=()),
+                replace(base, total_cell=ref), replace(base, total_cell=None), replace(base, rule="other"),
+                Finding(rule="import.limit", severity="warning", section=None, cells=(), total_cell=None,
+                        expected=None, actual=None, message="x"),
+                Finding(rule="import.characters", severity="warning", section="overview", cells=(), total_cell=None,
+                        expected=None, actual=None, message="y")]
+    for _ in range(2):
+        for f in variants:
+            assert f.to_json() == json.dumps(f.to_dict(), ensure_ascii=False)

@@ -307,3 +307,21 @@ def test_a_lone_surrogate_in_a_file_is_replaced_on_load_with_a_finding(tmp_path:
 def test_os_errors_are_explained_in_chinese(code: int, words: str) -> None:
     text = storage.os_error_text(OSError(code, "Some English strerror"))
     assert words in text and _chinese(text)
+
+
+def test_reading_without_a_fingerprint_gives_the_same_report_and_findings(tmp_path: Path) -> None:
+    """``storage.read(fingerprint=False)`` (what an import and a batch check use: they keep no
+    fingerprint) reads the file once and gives what the fingerprinted read gives, errors too."""
+    path, _ = _saved(tmp_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["meta"]["agency"] = "某\udfff局"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    plain, full = storage.read(path, fingerprint=False), storage.read(path)
+    assert plain.report == full.report and plain.findings == full.findings and plain.fingerprint is None
+    assert full.fingerprint is not None
+    for bad in (tmp_path / "missing.json", tmp_path):
+        with pytest.raises(ReportFileError) as a:
+            storage.read(bad, fingerprint=False)
+        with pytest.raises(ReportFileError) as b:
+            storage.read(bad)
+        assert str(a.value) == str(b.value)
