@@ -56,7 +56,7 @@ def test_threads_asking_at_once_all_get_the_digest_of_the_bytes(tmp_path: Path) 
     for _ in range(20):
         fp = Fingerprint.of(data, path.stat())
         seen: list[str] = []
-        threads = [threading.Thread(target=lambda: seen.append(fp.sha256)) for _ in range(4)]
+        threads = [threading.Thread(target=lambda fp=fp, seen=seen: seen.append(fp.sha256)) for _ in range(4)]
         for t in threads:
             t.start()
         for t in threads:
