@@ -66,6 +66,10 @@ class Env:
         self._counts = itemgetter(*counts) if len(counts) > 1 else None
         self._count_limit = min((self.spec[self.cells[i]].limit for i in counts), default=0)
         self._count_limits = tuple((i, self.spec[self.cells[i]].limit) for i in counts)
+        # (position, ref, number kind) of the plain-count cells; (position, ref, spec) of the others
+        self.count_cells = tuple((i, self.cells[i], self.spec[self.cells[i]].name) for i in counts)
+        self.other_cells = tuple((i, ref, self.spec[ref]) for i, ref in enumerate(self.cells)
+                                 if ref not in self.count_bounds)
 
     def figures(self, values: Mapping[CellRef, Value]) -> Figures:
         """``values`` in :attr:`cells` order, and the positions of the plain-count cells whose value

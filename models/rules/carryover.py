@@ -11,8 +11,21 @@ from models.findings import Finding
 from models.last_year import LastYearView
 from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
 from models.normalise import squash
-from models.numbers import format_value, number
-from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, filled, kind, message, total, usable
+from models.numbers import NumberSpec, format_value, number
+from models.rules.base import (
+    Check,
+    Context,
+    Env,
+    Figures,
+    Found,
+    Reads,
+    RuleKind,
+    filled,
+    kind,
+    message,
+    total,
+    usable,
+)
 from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
 from models.values import CellRef, Value
 
@@ -429,16 +442,34 @@ class Outlier(RuleKind):
 # ---------------------------------------------------------------------- narrative.stale_number
 
 
-def _holding(env: Env, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, int | Decimal], list[CellRef]]:
+def _holding(env: Env, last_values: Mapping[CellRef, Value],
+             figures: Figures | None = None) -> dict[tuple[str, int | Decimal], list[CellRef]]:
     """Last year's cells by (number kind, value). Shared by the checks of every section (one
     pass over last year's figures, not one per section) and cached for the last figures asked:
     a review reads each unit's last year once. Whole numbers stay ints (an int and the Decimal
-    of the same value are equal keys)."""
+    of the same value are equal keys). ``figures``: ``last_values`` as ``Env.figures`` gives
+    them (the outlier check built them already): the usable counts are then indexed without a
+    test or a look-up each."""
     cached = env.last_index
     if cached is not None and cached[0] is last_values:
         return cached[1]
     spec, bounds = env.spec, env.count_bounds
     holding: dict[tuple[str, int | Decimal], list[CellRef]] = {}
+
+    def other(ref: CellRef, value: Value, s: NumberSpec) -> None:
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, s):
+            holding.setdefault((s.name, value if type(value) is int else Decimal(value)), []).append(ref)
+
+    if figures is not None:
+        got, unusable = figures
+        for i, ref, name in env.count_cells:
+            if i not in unusable:  # a usable count (nothing else is usable in a plain-count cell)
+                holding.setdefault((name, got[i]), []).append(ref)  # type: ignore[arg-type]
+        for i, ref, kind_spec in env.other_cells:
+            if got[i] is not None:
+                other(ref, got[i], kind_spec)
+        env.last_index = (last_values, holding)
+        return holding
     for ref, value in last_values.items():
         if value is None:
             continue
@@ -446,11 +477,9 @@ def _holding(env: Env, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, 
             if 0 <= value < known[1]:
                 holding.setdefault((known[0], value), []).append(ref)
             continue
-        s = spec.get(ref)
-        if s is None:
-            continue
-        if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, s):
-            holding.setdefault((s.name, value if type(value) is int else Decimal(value)), []).append(ref)
+        found = spec.get(ref)
+        if found is not None:
+            other(ref, value, found)
     env.last_index = (last_values, holding)
     return holding
 
@@ -471,14 +500,14 @@ class StaleNumberCheck(Check):
         # tables confirm: an edit of a cell that changes none of these costs a look-up, not a rebuild.
         self._built: tuple[object, ...] | None = None
 
-    def from_tables(self, last_text: str, last_values: Mapping[CellRef, Value]) -> dict[tuple[str, str, str],
-                                                                                        tuple[CellRef, ...]]:
+    def from_tables(self, last_text: str, last_values: Mapping[CellRef, Value],
+                    figures: Figures | None = None) -> dict[tuple[str, str, str], tuple[CellRef, ...]]:
         """The numbers of last year's text that came from one of its table cells, each with
         the cells (this year's keys) that held it. Cached for last year's text and figures."""
         cached = self._cache
         if cached is not None and cached[0] is last_values and cached[1] == last_text:
             return cached[2]
-        holding = _holding(self.env, last_values)
+        holding = _holding(self.env, last_values, figures)
         order = self.env.locator.order
         out: dict[tuple[str, str, str], tuple[CellRef, ...]] = {}
         for stated in self.reader.numbers(last_text):
@@ -501,7 +530,7 @@ class StaleNumberCheck(Check):
         text = ctx.report.text(self.section.key)
         if not last_text or not text:
             return
-        from_tables = self.from_tables(last_text, ctx.last.values)
+        from_tables = self.from_tables(last_text, ctx.last.values, ctx.last_figures(self.env))
         if not from_tables:
             return
         values = ctx.values

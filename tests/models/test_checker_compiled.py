@@ -10,15 +10,15 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_strategies import hostile_reports, hostile_values, realistic_reports, reports_2019
-from test_checker_fast_paths import reference_outlier
+from test_checker_fast_paths import reference_holding, reference_outlier
 
 from models.checker import checker_for
 from models.findings import Finding
 from models.last_year import LastYear, in_this_format
 from models.report import Report
-from models.rules import Context
+from models.rules import Context, compile_rules
 from models.rules.base import message, shown, total, usable
-from models.rules.carryover import OutlierCheck
+from models.rules.carryover import OutlierCheck, _holding
 from models.rules.tables import BlankCellsCheck, EquationCheck, ValueTypeCheck
 from models.template import load_template
 from models.values import CellRef, Value
@@ -151,6 +151,13 @@ def test_outlier_equals_its_definition_in_both_formats(data: st.DataObject) -> N
     for check in checker_for(report.template).checks:
         if isinstance(check, OutlierCheck):
             assert run(check, ctx) == reference_outlier(check, ctx)  # type: ignore[arg-type]
+    # last year's figures by value (stale numbers), from the figures list as from the mapping
+    env = compile_rules(report.template)[0].env
+    for figures in (None, ctx.last_figures(env)):
+        env.last_index = None
+        got = _holding(env, view.values, figures)
+        assert {k: sorted(v, key=env.position.get) for k, v in got.items()} == \
+            {k: sorted(v, key=env.position.get) for k, v in reference_holding(env, dict(view.values)).items()}
 
 
 def test_a_count_past_its_bound_is_in_no_sum() -> None:
