@@ -60,11 +60,19 @@ class Source:
     @property
     def leaf(self) -> str:
         """The document's own file name (``x.json``)."""
-        return PurePosixPath((self.shown or self.members)[-1]).name if self.members else Path(self.path).name
+        if self.members:
+            return PurePosixPath((self.shown or self.members)[-1]).name
+        # = Path(self.path).name, without building a Path (a batch asks for thousands): the
+        # last component; Path itself where that is '' or '.' ('a/', 'a/.', 'C:')
+        base = os.path.basename(self.path)
+        return base if base and base != "." else Path(self.path).name
 
     @property
     def suffix(self) -> str:
-        return PurePosixPath(self.leaf).suffix.lower()
+        """= ``PurePosixPath(self.leaf).suffix.lower()`` (a leaf holds no '/'), by pathlib's own rule."""
+        leaf = self.leaf
+        i = leaf.rfind(".")
+        return leaf[i:].lower() if 0 < i < len(leaf) - 1 else ""
 
     @property
     def in_archive(self) -> bool:

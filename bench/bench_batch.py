@@ -1,9 +1,11 @@
 """Benchmark of the batch engine (issue 12, issue 8 item 11). A script, not a test.
 
-    python bench/bench_batch.py [--units 2000] [--years 5] [--repeat 3]
+    python bench/bench_batch.py [--units 2000] [--years 5] [--repeat 3] [--mix half|realistic]
 
-Writes units × years report files (half of them full of errors) into a temporary folder tree
-(one folder per year, as a 政务公开办 collects them), then times, in one run and alternately:
+Writes units × years report files (``--mix half``, the default: half of them full of errors;
+``--mix realistic``: as real folders are, the reports as units fill them in, one in ten with a
+few figures typed wrong) into a temporary folder tree (one folder per year, as a 政务公开办
+collects them), then times, in one run and alternately:
 
 - ``reference``: ``main.py check --json`` as it was before the engine (``bench/reference_check.py``),
 - ``check``: ``main.py check --json`` over the same files (the engine, both cores),
@@ -56,17 +58,27 @@ def full_of_errors(rng: random.Random, i: int) -> Report:
     return report
 
 
-def write_tree(folder: Path, units: int, years: int) -> list[Path]:
+def a_few_errors(rng: random.Random, i: int) -> Report:
+    """A report as filled in, with three figures typed wrong (a sum or two broken)."""
+    report = _random_report(rng, i)
+    counts = [ref for ref in report.cell_refs() if report.template.cell(*ref).number.whole]  # type: ignore[union-attr]
+    for ref in rng.sample(counts, 3):
+        report.values[ref] = rng.randint(0, 60)
+    return report
+
+
+def write_tree(folder: Path, units: int, years: int, mix: str = "half") -> list[Path]:
     rng = random.Random(12)
     clean = [_random_report(rng, i) for i in range(8)]
-    bad = [full_of_errors(rng, i) for i in range(8)]
+    bad = [full_of_errors(rng, i) for i in range(8)] if mix == "half" else [a_few_errors(rng, i) for i in range(8)]
+    share = 2 if mix == "half" else 10  # one in ``share`` reports is a bad one
     paths = []
     first_year = 2024 - years + 1
     for y in range(years):
         year = first_year + y
         (folder / str(year)).mkdir(parents=True, exist_ok=True)
         for u in range(units):
-            base = (bad if (u + y) % 2 else clean)[(u * 7 + y) % 8]
+            base = (bad if (u + y) % share == 1 else clean)[(u * 7 + y) % 8]
             base.meta.agency = f"某某县第{u:05d}局"
             base.meta.year = year
             path = folder / str(year) / f"某某县第{u:05d}局{year}年报告.json"
@@ -90,11 +102,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-reference", action="store_true")
     ap.add_argument("--skip-workbook", action="store_true", help="leave out review --out (the slowest run)")
+    ap.add_argument("--mix", choices=("half", "realistic"), default="half",
+                    help="half: half the reports full of errors (the target's mix); realistic: one in ten with a few")
     args = ap.parse_args()
     py, main_py = sys.executable, str(ROOT / "main.py")
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         folder = Path(tmp) / "reports"
-        paths = write_tree(folder, args.units, args.years)
+        paths = write_tree(folder, args.units, args.years, args.mix)
         files = [str(p) for p in paths]
         n = len(files)
         # The file list goes through a response file for the two check runs (no argv limit).
@@ -121,7 +135,8 @@ def main() -> None:
                 # each run as it ends: a long bench cut short still says what it measured
                 print(f"  run {r + 1} {name:24s} {n / wall:8.0f} files/s  {wall:6.2f} s wall  {cpu:6.2f} s CPU  "
                       f"load {load[-1]:.1f}", flush=True)
-        print(f"{n} report files ({args.units} units × {args.years} years, half of them full of errors), "
+        mix = "half of them full of errors" if args.mix == "half" else "realistic mix: one in ten with a few errors"
+        print(f"{n} report files ({args.units} units × {args.years} years, {mix}), "
               f"median of {args.repeat}, start-up included; load average {min(load):.1f}–{max(load):.1f} "
               f"on {os.cpu_count()} cores (other work on the machine slows every row alike):")
         for name, rows in results.items():

@@ -12,7 +12,7 @@ from models.last_year import LastYearView
 from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
 from models.normalise import squash
 from models.numbers import format_value, number
-from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, kind, message, total, usable
+from models.rules.base import Check, Context, Env, Found, Reads, RuleKind, filled, kind, message, total, usable
 from models.template import SEVERITIES, RuleSpec, SectionSpec, Severity, TemplateError
 from models.values import CellRef, Value
 
@@ -360,7 +360,7 @@ class CopiedText(RuleKind):
 
 
 class OutlierCheck(Check):
-    __slots__ = ("env", "cells", "factor", "floor", "_cells")
+    __slots__ = ("env", "cells", "factor", "floor", "_cells", "_wordings")
     consecutive_years = True
 
     def __init__(self, rule: RuleSpec, env: Env, cells: tuple[CellRef, ...], factor: int, floor: int) -> None:
@@ -370,6 +370,7 @@ class OutlierCheck(Check):
         # without further look-ups
         self._cells = tuple((env.position[r], r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0)
                             for r in cells)
+        self._wordings: dict[CellRef, str] = {}  # the message with the cell's place filled in, per cell
 
     def run(self, ctx: Context, found: Found) -> None:
         assert ctx.last is not None
@@ -393,7 +394,11 @@ class OutlierCheck(Check):
             if not (now == 0 or (now > factor * before and now >= floor)):
                 continue
             loc = self.env.locator
-            text = message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this))
+            wording = self._wordings.get(ref)
+            if wording is None:  # "": the wording cannot be filled in ahead (see ``filled``)
+                wording = self._wordings[ref] = filled(self.rule.message, where=loc.where(ref)) or ""
+            text = (wording.format(last_year=format_value(last), actual=format_value(this)) if wording else
+                    message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this)))
             f = self.env.finding(self.rule, ref, text, section=ref.section, cells=(ref,), actual=this,
                                  order=loc.order(ref))
             found[f.key] = f

@@ -16,6 +16,7 @@ from models.rules.base import (
     Found,
     Reads,
     RuleKind,
+    filled,
     kind,
     message,
     shown,
@@ -135,7 +136,7 @@ class EquationCheck(Check):
     """One instance of an equation rule: ``sum(left) == sum(right)`` over concrete cells."""
 
     __slots__ = ("equation", "left", "right", "total", "env", "order", "specs", "parts", "_sides", "_place",
-                 "_cells", "_read", "_at", "_split", "_total_at", "_plus", "_minus")
+                 "_cells", "_read", "_at", "_split", "_total_at", "_plus", "_minus", "_wordings")
 
     def __init__(self, rule: RuleSpec, env: Env, equation: EquationRule, left: tuple[CellRef, ...],
                  right: tuple[CellRef, ...], total_ref: CellRef) -> None:
@@ -151,6 +152,7 @@ class EquationCheck(Check):
         self._sides = (tuple((r, r == total_ref) for r in left), tuple((r, r == total_ref) for r in right))
         self._cells = cells
         self._place: dict[str, str] | None = None  # the message's words for the total cell, built once
+        self._wordings: dict[str | None, str] = {}  # each message variant with those words filled in
         self._compile()
 
     def _compile(self) -> None:
@@ -242,10 +244,13 @@ class EquationCheck(Check):
         messages = self.rule.messages
         variant = ("negative" if expected < 0 and "negative" in messages
                    else "blank" if actual is None and "blank" in messages else None)
-        text = message(
-            self.rule, variant, **self._place_fields(), expected=format_value(expected), actual=shown(actual),
-            parts=parts, left_sum=format_value(left), right_sum=format_value(right),
-        )
+        wording = self._wordings.get(variant)
+        if wording is None:  # "": the wording cannot be filled in ahead (see ``filled``)
+            wording = self._wordings[variant] = filled(self.rule.wording(variant), **self._place_fields()) or ""
+        figures = dict(expected=format_value(expected), actual=shown(actual), parts=parts,
+                       left_sum=format_value(left), right_sum=format_value(right))
+        text = wording.format(**figures) if wording else message(self.rule, variant, **self._place_fields(),
+                                                                 **figures)
         f = self.env.finding(self.rule, self.total, text, section=self.total.section,
                              cells=self._cells, total_cell=self.total,
                              expected=expected, actual=actual, order=self.order)

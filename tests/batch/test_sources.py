@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -122,3 +124,18 @@ def test_unsupported_documents_are_named(tmp_path: Path) -> None:
     (tmp_path / "报告.wps").write_bytes(b"x")
     (found,) = discover([tmp_path]).unreadable
     assert "WPS" in found.reason and ".json" in found.reason
+
+
+@given(parts=st.lists(st.sampled_from(["a", "b.json", "报告.JSON", ".", "..", "", ".x", "x.", "a.b.c", "c.tar.gz",
+                                       "C:", "d\\e.json", " .json", "x..json"]), min_size=1, max_size=4),
+       member=st.one_of(st.none(), st.sampled_from(["2023/a.json", "b.XLSX", ".json", "a/", "x."])))
+def test_a_sources_leaf_and_suffix_are_what_pathlib_says(parts: list[str], member: str | None) -> None:
+    """``Source.leaf`` / ``suffix`` (asked for every file of a batch, without building a Path)
+    equal ``Path(path).name`` and ``PurePosixPath(leaf).suffix.lower()``."""
+    from pathlib import PurePosixPath
+
+    path = "/".join(parts)
+    source = Source(path, (member,) if member is not None else ())
+    leaf = PurePosixPath(member).name if member is not None else Path(path).name
+    assert source.leaf == leaf
+    assert source.suffix == PurePosixPath(leaf).suffix.lower()

@@ -170,3 +170,27 @@ def test_a_count_past_its_bound_is_in_no_sum() -> None:
         assert [f for f in result if f.rule == "value.type" and f.cells == (part,)]
         report.values[part] = checker.spec(part).limit - 1  # the largest count is summed
         assert [f for f in checker.check(report) if f.rule == eq.rule.id and f.total_cell == eq.total]
+
+
+_field = st.tuples(st.sampled_from(["a", "b", "where", "expected"]), st.sampled_from(["", "!r", "!s"]),
+                   st.sampled_from(["", ":>6", ":^3", ":{w}"]))
+_literal = st.text(alphabet="三、“”{}}{ ab", max_size=6).map(lambda t: t.replace("{", "{{").replace("}", "}}"))
+
+
+@FAST
+@given(pieces=st.lists(st.tuples(_literal, _field), max_size=5), tail=_literal,
+       known=st.dictionaries(st.sampled_from(["a", "where"]), st.text(alphabet="x{}“ 0", max_size=4)),
+       rest=st.text(alphabet="y{}0", max_size=4))
+def test_a_wording_with_its_place_filled_in_formats_as_the_whole(pieces: list[tuple[str, tuple[str, str, str]]],
+                                                                 tail: str, known: dict[str, str], rest: str) -> None:
+    """``filled`` (a check writes its place into its message once) then ``format`` gives what
+    formatting the whole wording at once gives, braces in the words and the values included."""
+    from models.rules.base import filled
+
+    wording = "".join(lit + "{" + name + conv + spec + "}" for lit, (name, conv, spec) in pieces) + tail
+    others = {name: rest for name in ("a", "b", "where", "expected") if name not in known}
+    ahead = filled(wording, **known)
+    if ahead is None:  # a known field formatted by another field: the caller formats the whole
+        assert any(name in known and "{" in spec for _, (name, _, spec) in pieces)
+        return
+    assert ahead.format(**others, w=3) == wording.format(**known, **others, w=3)
