@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -236,12 +237,15 @@ def _encoded(json_text: str | None, options: Options) -> tuple[str | None, bytes
 
 _worker_options: Options | None = None
 _worker_previous: Report | None = None
+_worker_beat: Any = None  # the pool's shared count of reports done (see _Pool.stalled)
 
 
-def _init_worker(options: Options) -> None:
-    global _worker_options, _worker_previous
+def _init_worker(options: Options, beat: Any = None) -> None:
+    global _worker_options, _worker_previous, _worker_beat
     _worker_options = options
+    _worker_beat = beat
     _worker_previous = load_previous(options.previous_path) if options.previous_path else None
+    _beat()  # started: a worker still importing is not stuck
 
 
 def load_previous(path: str) -> Report:
@@ -257,8 +261,9 @@ def load_previous(path: str) -> Report:
 
 def run_chunk(jobs: Sequence[Job], options: Options | None = None, previous: Report | None = None) -> list[Outcome]:
     """Check ``jobs`` in order; last-year reports that come up twice in the chunk are read once."""
+    beat = None
     if options is None:  # in a worker process
-        options, previous = _worker_options, _worker_previous
+        options, previous, beat = _worker_options, _worker_previous, _worker_beat
         assert options is not None
     wanted = {j.previous for j in jobs if j.previous is not None}
     cache: dict[Source, Report] = {}
@@ -269,7 +274,14 @@ def run_chunk(jobs: Sequence[Job], options: Options | None = None, previous: Rep
             # keep only what a later job of this chunk will ask for
             if job.source not in wanted:
                 cache.pop(job.source, None)
+            if beat is not None:
+                beat.value += 1  # one store in shared memory: the parent sees this worker move
     return out
+
+
+def _beat() -> None:
+    if _worker_beat is not None:
+        _worker_beat.value += 1
 
 
 # ---------------------------------------------------------------------- the run
@@ -322,7 +334,9 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int | None = None,
 
     Runs in this process when there is little to do (or ``workers`` is 1), else on a pool of
     worker processes with a bounded number of chunks in flight. ``cancelled`` is polled between
-    chunks; when it returns True the run stops (the generator ends early).
+    chunks, and on the pool every POLL_SECONDS while a chunk is awaited; when it returns True the
+    run stops (the generator ends early; the pool's workers are killed, not awaited). A worker that
+    dies or stops making progress costs only its report (``DIED``), never a hang.
     Raises :class:`PreviousUnreadable` when ``options.previous_path`` cannot be read.
     """
     workers = worker_count() if workers is None else workers
@@ -338,9 +352,89 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int | None = None,
     yield from _run_pool(chunks(jobs, workers), options, workers, cancelled)
 
 
-def _new_pool(options: Options, workers: int) -> ProcessPoolExecutor:
-    ctx = multiprocessing.get_context(_start_method())
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(options,))
+# How the parent waits on its workers: never without a bound. A wait on a chunk looks every
+# POLL_SECONDS at ``cancelled`` and at the workers; a pool in which no worker finished a report
+# (or started) for STALL_SECONDS while a chunk is awaited is stuck (a file's import is bounded far
+# below that: importers.pdf's TIME_BUDGET is 20 s), and is then treated as if a worker had died.
+POLL_SECONDS = 0.2
+STALL_SECONDS = 120.0
+STOP_SECONDS = 5.0  # a pool's workers get this long to exit when it is shut down, then are killed
+DIED = "读取该文件时处理进程异常退出（文件可能已损坏或过于复杂）"
+
+
+class _PoolFailed(Exception):
+    """A chunk's pool cannot finish it: a worker died, or stopped making progress."""
+
+
+class _Pool:
+    """A ProcessPoolExecutor that the engine can wait on with a bound and stop without waiting.
+
+    ``concurrent.futures`` alone can leave its parent waiting for ever: its manager thread
+    watches only the workers that existed when it last woke, so a spawned worker started by a
+    ``submit`` just after that wake-up can die unseen; a worker stuck in a file never finishes;
+    and ``shutdown(wait=False)`` leaves the manager thread to join workers that are still busy or
+    stuck, which ``threading``'s exit hook then waits for (the process cannot exit). So the pool
+    keeps its own handles on the workers, a heartbeat they write, and kills them when it stops
+    early.
+    """
+
+    def __init__(self, options: Options, workers: int) -> None:
+        ctx = multiprocessing.get_context(_start_method())
+        self.beat = ctx.RawValue("Q", 0)  # reports done + workers started, by all workers (shared memory)
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                            initargs=(options, self.beat))
+
+    def submit(self, jobs: list[Job]) -> Future[list[Outcome]]:
+        return self.executor.submit(run_chunk, jobs)
+
+    def _processes(self) -> list[Any]:
+        # CPython keeps its workers in ``_processes`` (pid → Process) until shutdown.
+        return list((getattr(self.executor, "_processes", None) or {}).values())
+
+    def result(self, future: Future[list[Outcome]], cancelled: Callable[[], bool] | None) -> list[Outcome] | None:
+        """The chunk's outcomes; None when ``cancelled`` said so first. Raises
+        :class:`_PoolFailed` when a worker died or the pool stopped making progress."""
+        seen, since = self.beat.value, time.monotonic()
+        while True:
+            try:
+                return future.result(timeout=POLL_SECONDS)
+            except TimeoutError:
+                pass
+            except BrokenProcessPool as exc:
+                raise _PoolFailed from exc
+            if cancelled is not None and cancelled():
+                return None
+            if any(p.exitcode is not None for p in self._processes()):
+                raise _PoolFailed("a worker exited")  # died without the executor noticing (yet)
+            now, beat = time.monotonic(), self.beat.value
+            if beat != seen:
+                seen, since = beat, now
+            elif now - since > STALL_SECONDS:
+                raise _PoolFailed("no progress")
+
+    def stop(self, *, kill: bool) -> None:
+        """Shut the pool down without waiting on it for more than STOP_SECONDS: ``kill`` when it
+        stops early (cancelled, failed: a worker may be stuck), else the workers finish and exit."""
+        processes = self._processes()
+        manager = getattr(self.executor, "_executor_manager_thread", None)
+        if kill:
+            for p in processes:
+                _kill(p)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        if manager is None:
+            return
+        manager.join(STOP_SECONDS)
+        if manager.is_alive():  # a worker did not exit: kill them all, so the manager can end
+            for p in processes:
+                _kill(p)
+            manager.join(STOP_SECONDS)
+
+
+def _kill(process: Any) -> None:
+    try:
+        process.kill()
+    except (OSError, ValueError):  # already reaped, or closed
+        pass
 
 
 def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
@@ -348,7 +442,8 @@ def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
     pending: deque[tuple[list[Job], bool]] = deque((c, False) for c in pending_chunks)  # (jobs, alone)
     inflight: deque[tuple[list[Job], bool, Future[list[Outcome]]]] = deque()
     window = workers * 2
-    pool = _new_pool(options, workers)
+    pool = _Pool(options, workers)
+    finished = False
     try:
         while pending or inflight:
             while pending and len(inflight) < window:
@@ -356,11 +451,11 @@ def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
                 if inflight and (alone or inflight[-1][1]):
                     break  # a suspect runs by itself, so a crash is its own
                 try:
-                    future = pool.submit(run_chunk, jobs)
+                    future = pool.submit(jobs)
                 except BrokenProcessPool:  # a worker just died: the chunk in flight will say so
                     if not inflight:
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        pool = _new_pool(options, workers)
+                        pool.stop(kill=True)
+                        pool = _Pool(options, workers)
                         continue
                     break
                 pending.popleft()
@@ -369,24 +464,26 @@ def _run_pool(pending_chunks: list[list[Job]], options: Options, workers: int,
                     break
             jobs, alone, future = inflight.popleft()
             try:
-                outcomes = future.result()
-            except BrokenProcessPool:
-                # A worker died (killed, out of memory, a crash in a library). Start afresh; retry
-                # what was in flight, and the chunk that broke one report at a time.
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = _new_pool(options, workers)
+                outcomes = pool.result(future, cancelled)
+            except _PoolFailed:
+                # A worker died (killed, out of memory, a crash in a library) or is stuck. Start
+                # afresh; retry what was in flight, and the chunk that broke one report at a time.
+                pool.stop(kill=True)
+                pool = _Pool(options, workers)
                 again = [(j, a) for j, a, _ in inflight]
                 inflight.clear()
                 if len(jobs) > 1:
                     retry = [([job], True) for job in jobs]
                 else:
                     retry = []
-                    yield _failed(jobs[0].source, "读取该文件时处理进程异常退出（文件可能已损坏或过于复杂）", options)
+                    yield _failed(jobs[0].source, DIED, options)
                 pending.extendleft(reversed(retry + again))
                 continue
+            if outcomes is None:  # cancelled while the chunk was in flight
+                return
             yield from outcomes
             if cancelled is not None and cancelled():
                 return
-        pool.shutdown(wait=True)  # all done: reap the workers
+        finished = True
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)  # stopped early: do not wait for the rest
+        pool.stop(kill=not finished)  # all done: the workers exit; stopped early: killed, not awaited

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pool_faults  # noqa: E402
 from review_tree import EDU, WRONG, unit_report  # noqa: E402
 
 from batch import engine  # noqa: E402
@@ -60,29 +64,90 @@ def test_cancelling_stops_between_chunks(files: list[str], monkeypatch: pytest.M
     assert 10 <= len(seen) < len(files)
 
 
-_run_chunk = engine.run_chunk
+@pytest.fixture(params=["fork", "spawn"])
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a pool starts: fork (the command line) and spawn (the GUI, Windows)."""
+    monkeypatch.setattr(engine, "_start_method", lambda: request.param)
+    return request.param  # type: ignore[no-any-return]
 
 
-def _crash_on_marked(jobs: list[Job], *args: object) -> list[engine.Outcome]:
-    import os
+def drain(outcomes: Iterator[engine.Outcome], limit: float) -> tuple[list[engine.Outcome], float]:
+    """Everything ``outcomes`` yields, and the seconds it took; fails (instead of hanging the test
+    run) when it has not ended within ``limit`` seconds."""
+    got: list[engine.Outcome] = []
+    ended = threading.Event()
 
-    if any("crash" in j.source.path for j in jobs):
-        os._exit(1)  # a worker dying as if the OS killed it
-    return _run_chunk(jobs, *args)  # type: ignore[arg-type]
+    def consume() -> None:
+        got.extend(outcomes)
+        ended.set()
+
+    start = time.monotonic()
+    threading.Thread(target=consume, daemon=True).start()
+    assert ended.wait(limit), f"the run did not end within {limit} s"
+    return got, time.monotonic() - start
 
 
-def test_a_dying_worker_costs_only_its_file(files: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_dying_worker_costs_only_its_file(files: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            start_method: str) -> None:
     crash = tmp_path / "crash.json"
     crash.write_text("{}", encoding="utf-8")
     paths = files[:20] + [str(crash)] + files[20:40]
     monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
     monkeypatch.setattr(engine, "MAX_CHUNK", 8)
-    monkeypatch.setattr(engine, "run_chunk", _crash_on_marked)
-    outcomes = list(run([Job(Source(p)) for p in paths], Options(), workers=2))
+    monkeypatch.setattr(engine, "run_chunk", pool_faults.crash_on_marked)
+    outcomes, _ = drain(run([Job(Source(p)) for p in paths], Options(), workers=2), 120)
     assert [o.source.path for o in outcomes] == paths
     (died,) = [o for o in outcomes if o.source.path == str(crash)]
-    assert "异常退出" in (died.error or "")
+    assert died.error == engine.DIED
     assert all(o.error is None or "bad" in o.source.path for o in outcomes if o is not died)
+    # every pool the run started is gone: a worker spawned while its pool broke is not left behind
+    # with a manager thread joining it for ever (the process could not exit)
+    assert pool_faults.no_pool_left()
+
+
+def test_a_stuck_worker_costs_only_its_file(files: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            start_method: str) -> None:
+    stall = tmp_path / "stall.json"
+    stall.write_text("{}", encoding="utf-8")
+    paths = files[:20] + [str(stall)] + files[20:40]
+    monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(engine, "MAX_CHUNK", 8)
+    monkeypatch.setattr(engine, "STALL_SECONDS", 3.0)
+    monkeypatch.setattr(engine, "run_chunk", pool_faults.stall_on_marked)
+    outcomes, _ = drain(run([Job(Source(p)) for p in paths], Options(json=True), workers=2), 120)
+    assert [o.source.path for o in outcomes] == paths
+    (stuck,) = [o for o in outcomes if o.source.path == str(stall)]
+    assert stuck.error == engine.DIED and stuck.status == "unreadable" and engine.DIED in (stuck.json or "")
+    assert all(o.error is None or "bad" in o.source.path for o in outcomes if o is not stuck)
+    assert pool_faults.no_pool_left()
+
+
+def test_cancel_while_a_worker_is_stuck_returns_promptly(files: list[str], monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path, start_method: str) -> None:
+    stall = tmp_path / "stall.json"
+    stall.write_text("{}", encoding="utf-8")
+    paths = files[:10] + [str(stall)] + files[10:40]
+    monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(engine, "MAX_CHUNK", 8)
+    monkeypatch.setattr(engine, "run_chunk", pool_faults.stall_on_marked)
+    seen: list[engine.Outcome] = []
+    asked: list[float] = []
+
+    def cancelled() -> bool:  # 取消 once the chunks before the stuck one are in
+        if len(seen) >= 8 and not asked:
+            asked.append(time.monotonic())
+        return bool(asked) and time.monotonic() - asked[0] > 0.5
+
+    def consume() -> Iterator[engine.Outcome]:
+        for outcome in run([Job(Source(p)) for p in paths], Options(), workers=2, cancelled=cancelled):
+            seen.append(outcome)
+            yield outcome
+
+    got, _ = drain(consume(), 60)
+    ended = time.monotonic()
+    assert asked and ended - asked[0] < 0.5 + 5  # within a few polls of 取消, the stuck chunk still in flight
+    assert 8 <= len(got) <= 10 and str(stall) not in [o.source.path for o in got]
+    assert pool_faults.no_pool_left(timeout=2.0)  # the stuck worker was killed, not awaited
 
 
 def test_chunked_writer_writes_few_large_pieces() -> None:

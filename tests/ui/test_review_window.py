@@ -178,6 +178,37 @@ def test_cancel_stops_the_review_and_keeps_what_was_listed(qtbot: Any, window: A
     assert not rw.running_row.isVisible()
 
 
+def test_cancel_while_a_worker_is_stuck_returns_the_window_to_idle(qtbot: Any, window: Any, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """取消 works while a chunk is in flight on the pool, even when its worker never returns."""
+    import time
+
+    import pool_faults
+
+    from batch import engine
+
+    monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(engine, "MAX_CHUNK", 8)
+    monkeypatch.setattr(engine, "run_chunk", pool_faults.stall_on_marked)
+    folder = tmp_path / "stuck"
+    folder.mkdir()
+    text = storage.dumps(unit_report(EDU, 2024, 2))
+    for i in range(40):
+        name = f"r{i:03d}-stall.json" if i == 20 else f"r{i:03d}.json"  # its chunk never ends
+        (folder / name).write_text(text.replace(EDU, f"{EDU}{i:03d}"), encoding="utf-8")
+    rw = window.desk.open_review([str(folder)], workers=2)
+    qtbot.addWidget(rw)
+    qtbot.waitUntil(lambda: rw.model.rowCount() > 0, timeout=60_000)  # the chunks before the stuck one
+    qtbot.wait(500)
+    asked = time.monotonic()
+    rw.cancel()
+    qtbot.waitUntil(lambda: not rw.running, timeout=15_000)
+    assert time.monotonic() - asked < 10
+    assert "已取消" in rw.summary.text() and not rw.running_row.isVisible()
+    assert 0 < rw.model.rowCount() <= 20
+    assert pool_faults.no_pool_left(timeout=5.0)  # the stuck worker was killed: the editor can exit
+
+
 def run_to_end(qtbot: Any, task: Any, ends: str = "finished", timeout: int = 60_000) -> None:
     """Wait for a background task to end with its signal ``ends`` (finished, failed, cancelled):
     the signal itself, not a flag polled or a sleep."""
