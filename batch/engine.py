@@ -237,7 +237,7 @@ def _encoded(json_text: str | None, options: Options) -> tuple[str | None, bytes
 
 _worker_options: Options | None = None
 _worker_previous: Report | None = None
-_worker_beat: Any = None  # the pool's shared count of reports done (see _Pool.stalled)
+_worker_beat: Any = None  # the pool's heartbeat: reports done + workers started (see _Pool.result)
 
 
 def _init_worker(options: Options, beat: Any = None) -> None:
