@@ -87,38 +87,26 @@ def drain(outcomes: Iterator[engine.Outcome], limit: float) -> tuple[list[engine
     return got, time.monotonic() - start
 
 
-def test_a_dying_worker_costs_only_its_file(files: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                            start_method: str) -> None:
-    crash = tmp_path / "crash.json"
-    crash.write_text("{}", encoding="utf-8")
-    paths = files[:20] + [str(crash)] + files[20:40]
-    monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
-    monkeypatch.setattr(engine, "MAX_CHUNK", 8)
-    monkeypatch.setattr(engine, "run_chunk", pool_faults.crash_on_marked)
-    outcomes, _ = drain(run([Job(Source(p)) for p in paths], Options(), workers=2), 120)
-    assert [o.source.path for o in outcomes] == paths
-    (died,) = [o for o in outcomes if o.source.path == str(crash)]
-    assert died.error == engine.DIED
-    assert all(o.error is None or "bad" in o.source.path for o in outcomes if o is not died)
-    # every pool the run started is gone: a worker spawned while its pool broke is not left behind
-    # with a manager thread joining it for ever (the process could not exit)
-    assert pool_faults.no_pool_left()
-
-
-def test_a_stuck_worker_costs_only_its_file(files: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                            start_method: str) -> None:
-    stall = tmp_path / "stall.json"
-    stall.write_text("{}", encoding="utf-8")
-    paths = files[:20] + [str(stall)] + files[20:40]
+@pytest.mark.parametrize("fault", ["crash", "stall"])
+def test_a_dying_or_stuck_worker_costs_only_its_file(files: list[str], monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path, start_method: str, fault: str) -> None:
+    """A worker killed mid-chunk (crash) or one that never returns (stall): its file is listed as
+    unreadable, the rest checked in order, and the run ends."""
+    marked = tmp_path / f"{fault}.json"
+    marked.write_text("{}", encoding="utf-8")
+    paths = files[:20] + [str(marked)] + files[20:40]
     monkeypatch.setattr(engine, "POOL_THRESHOLD", 0)
     monkeypatch.setattr(engine, "MAX_CHUNK", 8)
     monkeypatch.setattr(engine, "STALL_SECONDS", 3.0)
-    monkeypatch.setattr(engine, "run_chunk", pool_faults.stall_on_marked)
+    chunk = pool_faults.crash_on_marked if fault == "crash" else pool_faults.stall_on_marked
+    monkeypatch.setattr(engine, "run_chunk", chunk)
     outcomes, _ = drain(run([Job(Source(p)) for p in paths], Options(json=True), workers=2), 120)
     assert [o.source.path for o in outcomes] == paths
-    (stuck,) = [o for o in outcomes if o.source.path == str(stall)]
-    assert stuck.error == engine.DIED and stuck.status == "unreadable" and engine.DIED in (stuck.json or "")
-    assert all(o.error is None or "bad" in o.source.path for o in outcomes if o is not stuck)
+    (lost,) = [o for o in outcomes if o.source.path == str(marked)]
+    assert lost.error == engine.DIED and lost.status == "unreadable" and engine.DIED in (lost.json or "")
+    assert all(o.error is None or "bad" in o.source.path for o in outcomes if o is not lost)
+    # every pool the run started is gone: a worker spawned while its pool broke is not left behind
+    # with a manager thread joining it for ever (the process could not exit)
     assert pool_faults.no_pool_left()
 
 
