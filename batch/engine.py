@@ -261,9 +261,8 @@ def load_previous(path: str) -> Report:
 
 def run_chunk(jobs: Sequence[Job], options: Options | None = None, previous: Report | None = None) -> list[Outcome]:
     """Check ``jobs`` in order; last-year reports that come up twice in the chunk are read once."""
-    beat = None
     if options is None:  # in a worker process
-        options, previous, beat = _worker_options, _worker_previous, _worker_beat
+        options, previous = _worker_options, _worker_previous
         assert options is not None
     wanted = {j.previous for j in jobs if j.previous is not None}
     cache: dict[Source, Report] = {}
@@ -274,12 +273,12 @@ def run_chunk(jobs: Sequence[Job], options: Options | None = None, previous: Rep
             # keep only what a later job of this chunk will ask for
             if job.source not in wanted:
                 cache.pop(job.source, None)
-            if beat is not None:
-                beat.value += 1  # one store in shared memory: the parent sees this worker move
+            _beat()  # the parent sees this worker move
     return out
 
 
 def _beat() -> None:
+    """Tell the parent this worker moves (one store in shared memory; nothing outside a pool's worker)."""
     if _worker_beat is not None:
         _worker_beat.value += 1
 

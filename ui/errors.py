@@ -24,17 +24,18 @@ FLUSH_INTERVAL_S = 1.0  # an error repeated on every repaint must not rewrite th
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
-    from PySide6.QtWidgets import QMessageBox  # at the first message, not at start-up (QMessageBox's enums)
-
-    box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent)
-    box.button(QMessageBox.StandardButton.Ok).setText("确定")
-    box.exec()
+    _show(parent, title, message, critical=True)
 
 
 def show_info(parent: QWidget | None, title: str, message: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
+    _show(parent, title, message, critical=False)
 
-    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent)
+
+def _show(parent: QWidget | None, title: str, message: str, *, critical: bool) -> None:
+    from PySide6.QtWidgets import QMessageBox  # at the first message, not at start-up (QMessageBox's enums)
+
+    icon = QMessageBox.Icon.Critical if critical else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, parent)
     box.button(QMessageBox.StandardButton.Ok).setText("确定")
     box.exec()
 

@@ -135,11 +135,15 @@ class Context:
         self._last_figures: Figures | None = None
         self._env: Env | None = None
 
+    def _for(self, env: Env) -> None:
+        """Forget the figures built for another template's cell order."""
+        if self._env is not env:
+            self._figures, self._last_figures, self._env = None, None, env
+
     def figures(self, env: Env) -> Figures:
         """This year's figures as a list (:meth:`Env.figures`), built once per run: the checks
         of one run share it (the values do not change while they run)."""
-        if self._env is not env:
-            self._figures, self._last_figures, self._env = None, None, env
+        self._for(env)
         if self._figures is None:
             self._figures = env.figures(self.values)
         return self._figures
@@ -147,8 +151,7 @@ class Context:
     def last_figures(self, env: Env) -> Figures:
         """Last year's figures (in this year's keys) as a list, built once per run."""
         assert self.last is not None
-        if self._env is not env:
-            self._figures, self._last_figures, self._env = None, None, env
+        self._for(env)
         if self._last_figures is None:
             self._last_figures = env.figures(self.last.values)
         return self._last_figures
@@ -280,6 +283,17 @@ def filled(wording: str, **known: Any) -> str | None:
         else:
             out.append("{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}")
     return "".join(out)
+
+
+def placed_message(rule: RuleSpec, wordings: dict[Any, str], key: Hashable, variant: str | None,
+                   place: Callable[[], Mapping[str, Any]], **figures: Any) -> str:
+    """``message(rule, variant, **place(), **figures)`` for a check whose place words are the
+    same in every report: they are filled into the wording once per ``key`` (``wordings`` is the
+    check's own cache; "" where :func:`filled` cannot, and the whole wording is formatted)."""
+    wording = wordings.get(key)
+    if wording is None:
+        wording = wordings[key] = filled(rule.wording(variant), **place()) or ""
+    return wording.format(**figures) if wording else message(rule, variant, **place(), **figures)
 
 
 Compile = Callable[[RuleSpec, Env], list[Check]]

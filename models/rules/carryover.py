@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 from models.findings import Finding
 from models.last_year import LastYearView
 from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
 from models.normalise import squash
-from models.numbers import NumberSpec, format_value, number
+from models.numbers import format_value, number
 from models.rules.base import (
     Check,
     Context,
@@ -20,9 +21,9 @@ from models.rules.base import (
     Found,
     Reads,
     RuleKind,
-    filled,
     kind,
     message,
+    placed_message,
     total,
     usable,
 )
@@ -385,6 +386,9 @@ class OutlierCheck(Check):
                             for r in cells)
         self._wordings: dict[CellRef, str] = {}  # the message with the cell's place filled in, per cell
 
+    def _place(self, ref: CellRef) -> dict[str, str]:
+        return {"where": self.env.locator.where(ref)}
+
     def run(self, ctx: Context, found: Found) -> None:
         assert ctx.last is not None
         figures, last_figures = ctx.figures(self.env)[0], ctx.last_figures(self.env)[0]
@@ -407,11 +411,8 @@ class OutlierCheck(Check):
             if not (now == 0 or (now > factor * before and now >= floor)):
                 continue
             loc = self.env.locator
-            wording = self._wordings.get(ref)
-            if wording is None:  # "": the wording cannot be filled in ahead (see ``filled``)
-                wording = self._wordings[ref] = filled(self.rule.message, where=loc.where(ref)) or ""
-            text = (wording.format(last_year=format_value(last), actual=format_value(this)) if wording else
-                    message(self.rule, where=loc.where(ref), last_year=format_value(last), actual=format_value(this)))
+            text = placed_message(self.rule, self._wordings, ref, None, partial(self._place, ref),
+                                  last_year=format_value(last), actual=format_value(this))
             f = self.env.finding(self.rule, ref, text, section=ref.section, cells=(ref,), actual=this,
                                  order=loc.order(ref))
             found[f.key] = f
@@ -443,43 +444,25 @@ class Outlier(RuleKind):
 
 
 def _holding(env: Env, last_values: Mapping[CellRef, Value],
-             figures: Figures | None = None) -> dict[tuple[str, int | Decimal], list[CellRef]]:
+             figures: Figures) -> dict[tuple[str, int | Decimal], list[CellRef]]:
     """Last year's cells by (number kind, value). Shared by the checks of every section (one
     pass over last year's figures, not one per section) and cached for the last figures asked:
     a review reads each unit's last year once. Whole numbers stay ints (an int and the Decimal
     of the same value are equal keys). ``figures``: ``last_values`` as ``Env.figures`` gives
-    them (the outlier check built them already): the usable counts are then indexed without a
-    test or a look-up each."""
+    them (the outlier check built them already): the usable counts are indexed without a test
+    or a look-up each."""
     cached = env.last_index
     if cached is not None and cached[0] is last_values:
         return cached[1]
-    spec, bounds = env.spec, env.count_bounds
     holding: dict[tuple[str, int | Decimal], list[CellRef]] = {}
-
-    def other(ref: CellRef, value: Value, s: NumberSpec) -> None:
-        if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, s):
-            holding.setdefault((s.name, value if type(value) is int else Decimal(value)), []).append(ref)
-
-    if figures is not None:
-        got, unusable = figures
-        for i, ref, name in env.count_cells:
-            if i not in unusable:  # a usable count (nothing else is usable in a plain-count cell)
-                holding.setdefault((name, got[i]), []).append(ref)  # type: ignore[arg-type]
-        for i, ref, kind_spec in env.other_cells:
-            if got[i] is not None:
-                other(ref, got[i], kind_spec)
-        env.last_index = (last_values, holding)
-        return holding
-    for ref, value in last_values.items():
-        if value is None:
-            continue
-        if type(value) is int and (known := bounds.get(ref)) is not None:  # a plain count
-            if 0 <= value < known[1]:
-                holding.setdefault((known[0], value), []).append(ref)
-            continue
-        found = spec.get(ref)
-        if found is not None:
-            other(ref, value, found)
+    got, unusable = figures
+    for i, ref, name in env.count_cells:
+        if i not in unusable:  # a usable count (nothing else is usable in a plain-count cell)
+            holding.setdefault((name, got[i]), []).append(ref)  # type: ignore[arg-type]
+    for i, ref, spec in env.other_cells:
+        value = got[i]
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and usable(value, spec):
+            holding.setdefault((spec.name, value if type(value) is int else Decimal(value)), []).append(ref)
     env.last_index = (last_values, holding)
     return holding
 
@@ -501,7 +484,7 @@ class StaleNumberCheck(Check):
         self._built: tuple[object, ...] | None = None
 
     def from_tables(self, last_text: str, last_values: Mapping[CellRef, Value],
-                    figures: Figures | None = None) -> dict[tuple[str, str, str], tuple[CellRef, ...]]:
+                    figures: Figures) -> dict[tuple[str, str, str], tuple[CellRef, ...]]:
         """The numbers of last year's text that came from one of its table cells, each with
         the cells (this year's keys) that held it. Cached for last year's text and figures."""
         cached = self._cache

@@ -16,9 +16,9 @@ from models.rules.base import (
     Found,
     Reads,
     RuleKind,
-    filled,
     kind,
     message,
+    placed_message,
     shown,
     total,
     usable,
@@ -244,13 +244,9 @@ class EquationCheck(Check):
         messages = self.rule.messages
         variant = ("negative" if expected < 0 and "negative" in messages
                    else "blank" if actual is None and "blank" in messages else None)
-        wording = self._wordings.get(variant)
-        if wording is None:  # "": the wording cannot be filled in ahead (see ``filled``)
-            wording = self._wordings[variant] = filled(self.rule.wording(variant), **self._place_fields()) or ""
-        figures = dict(expected=format_value(expected), actual=shown(actual), parts=parts,
-                       left_sum=format_value(left), right_sum=format_value(right))
-        text = wording.format(**figures) if wording else message(self.rule, variant, **self._place_fields(),
-                                                                 **figures)
+        text = placed_message(self.rule, self._wordings, variant, variant, self._place_fields,
+                              expected=format_value(expected), actual=shown(actual), parts=parts,
+                              left_sum=format_value(left), right_sum=format_value(right))
         f = self.env.finding(self.rule, self.total, text, section=self.total.section,
                              cells=self._cells, total_cell=self.total,
                              expected=expected, actual=actual, order=self.order)
