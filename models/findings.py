@@ -94,6 +94,30 @@ class Finding:
                         text, "}"])
 
 
+class _Draft:
+    """A :class:`Finding` being built: the same slots, not frozen, so its fields are set by plain
+    attribute stores (a frozen dataclass's ``__init__`` sets each field with ``object.__setattr__``:
+    ≈ 2.5 µs a finding, most of the cost of a broken sum in a batch). :func:`new_finding` then
+    makes it a Finding (``__class__`` assignment: same layout), frozen from then on."""
+
+    __slots__ = Finding.__slots__
+
+
+def new_finding(rule: str, severity: Severity, section: str | None, cells: tuple[CellRef, ...],
+                total_cell: CellRef | None, expected: Value | str | None, actual: Value | str | None,
+                message: str, key: FindingKey, order: int) -> Finding:
+    """``Finding(rule, severity, section, cells, total_cell, expected, actual, message, key, order)``
+    built in a fifth of the time (the checker's rules make hundreds of thousands in a batch);
+    the result is a Finding like any other (equal, hash, repr, frozen; tests hold them equal)."""
+    f: Any = _Draft()
+    f.rule, f.severity, f.section, f.cells, f.total_cell = rule, severity, section, cells, total_cell
+    f.expected, f.actual, f.message, f.key, f.order = expected, actual, message, key, order
+    f.accepted, f.explanation, f.span = False, None, None
+    f.__class__ = Finding
+    done: Finding = f
+    return done
+
+
 _encode_text = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes a str with
 _CELLS_JSON: dict[tuple[CellRef, ...], str] = {}  # the cells a template's rules name: a bounded set
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, ClassVar
 
-from models.findings import Finding, FindingKey
+from models.findings import Finding, FindingKey, new_finding
 from models.last_year import LastYearView
 from models.numbers import NumberSpec, format_value, number
 from models.places import Locator, locator_for
@@ -117,9 +117,9 @@ class Env:
                 cells: tuple[CellRef, ...] = (), total_cell: CellRef | None = None,
                 expected: Value | str | None = None, actual: Value | str | None = None, order: int = 0,
                 severity: Severity | None = None) -> Finding:
-        # positional: a batch check builds hundreds of thousands (keywords cost a third more)
-        return Finding(rule.id, severity or rule.severity, section, cells, total_cell, expected, actual, message,
-                       (rule.id, place), order)
+        # a batch check builds hundreds of thousands: new_finding, a fifth of Finding()'s cost
+        return new_finding(rule.id, severity or rule.severity, section, cells, total_cell, expected, actual, message,
+                           (rule.id, place), order)
 
 
 class Context:
