@@ -46,6 +46,9 @@ class Job:
     source: Source
     previous: Source | None = None
 
+    def __reduce__(self) -> tuple[type[Job], tuple[Source, Source | None]]:
+        return Job, (self.source, self.previous)  # pickled as its fields (see Source.__reduce__)
+
 
 @dataclass(frozen=True, slots=True)
 class Options:

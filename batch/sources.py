@@ -52,6 +52,11 @@ class Source:
     members: tuple[str, ...] = ()
     shown: tuple[str, ...] = ()  # the members' names as a person reads them (GBK names decoded)
 
+    def __reduce__(self) -> tuple[type[Source], tuple[str, tuple[str, ...], tuple[str, ...]]]:
+        # Pickled as its fields (a batch sends every source to a worker and back): a third of the
+        # frozen dataclass's default (its __getstate__/__setstate__ set each field in Python)
+        return Source, (self.path, self.members, self.shown)
+
     @property
     def name(self) -> str:
         """The full name shown to the user and in JSON: ``a.zip!/dir/x.json`` for a member."""

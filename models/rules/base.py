@@ -285,15 +285,51 @@ def filled(wording: str, **known: Any) -> str | None:
     return "".join(out)
 
 
-def placed_message(rule: RuleSpec, wordings: dict[Any, str], key: Hashable, variant: str | None,
-                   place: Callable[[], Mapping[str, Any]], **figures: Any) -> str:
+#: A check's wording with its place words filled in, ready for a report's figures: a
+#: ``%``-format and the figures it takes in order, or (``None``) a wording for ``format_map``,
+#: or ("", None): the whole wording is formatted each time.
+Placed = tuple[str, Callable[[Mapping[str, str]], tuple[str, ...]] | None]
+
+
+def positional(wording: str | None) -> Placed:
+    """``wording`` (fields left for ``format``) as a ``%``-format of its fields in order, when
+    every field is a plain name (no conversion, spec, index or attribute): ``text % pick(figures)
+    == wording.format_map(figures)`` for figures that are all ``str`` (``'%s' % s`` is ``s``, as
+    ``format(s, '')`` is). One C call with the figures in a tuple: a third of ``format`` with
+    keywords, and a batch formats hundreds of thousands of messages."""
+    if wording is None:
+        return "", None
+    out: list[str] = []
+    names: list[str] = []
+    for literal, name, spec, conversion in string.Formatter().parse(wording):
+        out.append(literal.replace("%", "%%"))
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            return wording, None
+        names.append(name)
+        out.append("%s")
+    if not names:
+        return wording, None
+    if len(names) == 1:
+        only = names[0]
+        return "".join(out), lambda figures: (figures[only],)
+    return "".join(out), itemgetter(*names)
+
+
+def placed_message(rule: RuleSpec, wordings: dict[Any, Placed], key: Hashable, variant: str | None,
+                   place: Callable[[], Mapping[str, Any]], figures: dict[str, str]) -> str:
     """``message(rule, variant, **place(), **figures)`` for a check whose place words are the
     same in every report: they are filled into the wording once per ``key`` (``wordings`` is the
-    check's own cache; "" where :func:`filled` cannot, and the whole wording is formatted)."""
-    wording = wordings.get(key)
-    if wording is None:
-        wording = wordings[key] = filled(rule.wording(variant), **place()) or ""
-    return wording.format(**figures) if wording else message(rule, variant, **place(), **figures)
+    check's own cache, see :func:`positional`; where :func:`filled` cannot, the whole wording is
+    formatted). ``figures``: the report's own fields, each already written as text."""
+    placed = wordings.get(key)
+    if placed is None:
+        placed = wordings[key] = positional(filled(rule.wording(variant), **place()))
+    text, pick = placed
+    if pick is not None:
+        return text % pick(figures)
+    return text.format_map(figures) if text else message(rule, variant, **place(), **figures)
 
 
 Compile = Callable[[RuleSpec, Env], list[Check]]

@@ -19,6 +19,7 @@ from models.rules.base import (
     Env,
     Figures,
     Found,
+    Placed,
     Reads,
     RuleKind,
     kind,
@@ -384,7 +385,7 @@ class OutlierCheck(Check):
         # without further look-ups
         self._cells = tuple((env.position[r], r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0)
                             for r in cells)
-        self._wordings: dict[CellRef, str] = {}  # the message with the cell's place filled in, per cell
+        self._wordings: dict[CellRef, Placed] = {}  # the message with the cell's place filled in, per cell
 
     def _place(self, ref: CellRef) -> dict[str, str]:
         return {"where": self.env.locator.where(ref)}
@@ -412,7 +413,7 @@ class OutlierCheck(Check):
                 continue
             loc = self.env.locator
             text = placed_message(self.rule, self._wordings, ref, None, partial(self._place, ref),
-                                  last_year=format_value(last), actual=format_value(this))
+                                  {"last_year": format_value(last), "actual": format_value(this)})
             f = self.env.finding(self.rule, ref, text, section=ref.section, cells=(ref,), actual=this,
                                  order=loc.order(ref))
             found[f.key] = f

@@ -14,6 +14,7 @@ from models.rules.base import (
     Context,
     Env,
     Found,
+    Placed,
     Reads,
     RuleKind,
     kind,
@@ -152,7 +153,7 @@ class EquationCheck(Check):
         self._sides = (tuple((r, r == total_ref) for r in left), tuple((r, r == total_ref) for r in right))
         self._cells = cells
         self._place: dict[str, str] | None = None  # the message's words for the total cell, built once
-        self._wordings: dict[str | None, str] = {}  # each message variant with those words filled in
+        self._wordings: dict[str | None, Placed] = {}  # each message variant with those words filled in
         self._compile()
 
     def _compile(self) -> None:
@@ -245,8 +246,8 @@ class EquationCheck(Check):
         variant = ("negative" if expected < 0 and "negative" in messages
                    else "blank" if actual is None and "blank" in messages else None)
         text = placed_message(self.rule, self._wordings, variant, variant, self._place_fields,
-                              expected=format_value(expected), actual=shown(actual), parts=parts,
-                              left_sum=format_value(left), right_sum=format_value(right))
+                              {"expected": format_value(expected), "actual": shown(actual), "parts": parts,
+                               "left_sum": format_value(left), "right_sum": format_value(right)})
         f = self.env.finding(self.rule, self.total, text, section=self.total.section,
                              cells=self._cells, total_cell=self.total,
                              expected=expected, actual=actual, order=self.order)

@@ -139,3 +139,23 @@ def test_a_sources_leaf_and_suffix_are_what_pathlib_says(parts: list[str], membe
     leaf = PurePosixPath(member).name if member is not None else Path(path).name
     assert source.leaf == leaf
     assert source.suffix == PurePosixPath(leaf).suffix.lower()
+
+
+_names = st.text(max_size=8)
+
+
+@given(path=_names, members=st.lists(_names, max_size=3), shown=st.lists(_names, max_size=3),
+       previous=st.booleans())
+def test_a_source_and_a_job_pickle_as_themselves(path: str, members: list[str], shown: list[str],
+                                                  previous: bool) -> None:
+    """A batch sends every source to a worker and back (``Source.__reduce__``, ``Job.__reduce__``)."""
+    import pickle
+
+    from batch.engine import Job
+
+    source = Source(path, tuple(members), tuple(shown))
+    job = Job(source, Source(path + "x", tuple(shown)) if previous else None)
+    for thing in (source, job):
+        back = pickle.loads(pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == thing and hash(back) == hash(thing) and type(back) is type(thing)
+        assert [getattr(back, f) for f in type(thing).__slots__] == [getattr(thing, f) for f in type(thing).__slots__]

@@ -200,3 +200,33 @@ def test_a_wording_with_its_place_filled_in_formats_as_the_whole(pieces: list[tu
         assert any(name in known and "{" in spec for _, (name, _, spec) in pieces)
         return
     assert ahead.format(**others, w=3) == wording.format(**known, **others, w=3)
+
+
+_plain_or_not = st.sampled_from(["a", "b", "where", "a", "a.real", "b[0]", "0", ""])
+_pct_literal = st.text(alphabet="三、“”{}% ab%s", max_size=6).map(lambda t: t.replace("{", "{{").replace("}", "}}"))
+
+
+@FAST
+@given(pieces=st.lists(st.tuples(_pct_literal, _plain_or_not, st.sampled_from(["", "", "!r", ":>4", ":"])), max_size=5),
+       tail=_pct_literal, values=st.lists(st.text(alphabet="1%s{}“ 0.空−+", max_size=5), min_size=3, max_size=3))
+def test_a_positional_wording_formats_as_format_map(pieces: list[tuple[str, str, str]], tail: str,
+                                                    values: list[str]) -> None:
+    """``positional`` (a check's filled wording as a ``%``-format of its fields in order) gives
+    what ``format_map`` gives for text figures: ``%`` and braces in the words, a field twice, and
+    fields it leaves to ``format_map`` (conversion, spec, index, attribute, positional)."""
+    from models.rules.base import positional
+
+    wording = "".join(lit + "{" + name + spec + "}" for lit, name, spec in pieces) + tail
+    figures = dict(zip(("a", "b", "where"), values, strict=True))
+    try:
+        expected = wording.format_map(figures)
+    except (KeyError, IndexError, AttributeError, ValueError, TypeError) as exc:
+        expected = type(exc)  # type: ignore[assignment]
+    text, pick = positional(wording)
+    if pick is None:
+        assert text == wording
+        assert any(name not in ("a", "b", "where") or spec not in ("", ":") for _, name, spec in pieces) or not pieces
+        return
+    assert all(name in ("a", "b", "where") and spec in ("", ":") for _, name, spec in pieces)  # "{a:}" is "{a}"
+    assert text % pick(figures) == expected
+    assert positional(None) == ("", None)
