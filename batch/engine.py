@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from batch.output import encode_entry
+from batch.output import encode_entry, encode_listing
 from batch.sources import Reader, Source
 from models.cell_labels import finding_place
 from models.findings import SEVERITY_LABEL, CheckResult
@@ -166,6 +166,7 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
     meta = report.meta
     findings = result.sorted()
     json_text = text = None
+    data = None
     if options.json:
         entry: dict[str, Any] = {"path": source.name, "agency": meta.agency, "year": meta.year,
                                  "template": report.template.id}
@@ -175,9 +176,11 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         # = json.dumps({**entry, "findings": [f.to_dict() for f in findings]}): the findings as
         # text directly (most of a batch's output), the few fields before them through json
         head = json.dumps(entry, ensure_ascii=False)
-        json_text = head[:-1] + (", " if entry else "") + '"findings": [' \
-            + ", ".join([f.to_json() for f in findings]) + "]}"
-    json_text, data = _encoded(json_text, options)
+        opening = head[:-1] + (", " if entry else "") + '"findings": ['
+        if options.encoding is None:
+            json_text = "".join([opening, ", ".join([f.to_json() for f in findings]), "]}"])
+        else:  # the bytes to write, built from the findings' pieces (see encode_listing)
+            data = encode_listing(opening, [f.json_parts() for f in findings], "]}", options.encoding)
     if options.text:
         lines = [f"{source.name}：{meta.agency or '（未填机关名称）'} {meta.year or '？'}年（{report.template.id} 格式）"]
         for f in findings:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from typing import TextIO
 
 PIECE = 1 << 20  # characters (or bytes) per write
@@ -43,6 +44,36 @@ def encode_entry(text: str, encoding: tuple[str, str]) -> bytes:
     """A piece of JSON output (no line breaks) as the bytes the command line's stdout would
     write for it: :func:`printable`, then encoded with the stream's ``(encoding, errors)``."""
     return printable(text).encode(*encoding)
+
+
+#: Pieces of JSON that recur in every report of a batch (a finding's text up to its figures: the
+#: same object for every finding of a rule at a place), as encode_entry gives them, per
+#: (encoding, errors). Bounded: a hostile batch's odd places must not grow it without end.
+_ENCODED: dict[tuple[str, str], dict[str, bytes]] = {}
+_MAX_ENCODED = 20000
+
+
+def encode_listing(opening: str, items: Iterable[tuple[str, str]], closing: str, encoding: tuple[str, str]) -> bytes:
+    """``encode_entry(opening + ", ".join(head + tail for head, tail in items) + closing, encoding)``,
+    with each ``head`` encoded once per process. The same bytes: :func:`printable` escapes
+    character by character and the encodings taken (:data:`_STATELESS`) encode piece by piece, so
+    the pieces may be encoded apart; the text of a report's findings is not built whole."""
+    known = _ENCODED.get(encoding)
+    if known is None:
+        known = _ENCODED[encoding] = {}
+    comma = encode_entry(", ", encoding)
+    out = [encode_entry(opening, encoding)]
+    for head, tail in items:
+        done = known.get(head)
+        if done is None:
+            done = encode_entry(head, encoding)
+            if len(known) < _MAX_ENCODED:
+                known[head] = done
+        out += (done, tail.encode(*encoding) if tail.isprintable() else encode_entry(tail, encoding), comma)
+    if len(out) > 1:
+        out.pop()  # the comma after the last
+    out.append(encode_entry(closing, encoding))
+    return b"".join(out)
 
 
 def binary_encoding(stream: object) -> tuple[str, str] | None:

@@ -81,6 +81,12 @@ class Finding:
     def to_json(self) -> str:
         """``json.dumps(self.to_dict(), ensure_ascii=False)``, built without the dict: a batch
         check writes hundreds of thousands of findings (tests hold the two equal)."""
+        head, tail = self.json_parts()
+        return head + tail
+
+    def json_parts(self) -> tuple[str, str]:
+        """:meth:`to_json` in two pieces: the text up to the figures, which is the same object for
+        every finding of a rule at a place (cached: a batch may encode it once), and the rest."""
         expected, actual, text = self.expected, self.actual, self.message
         # counts and a str message (nearly every finding) written inline, anything else through
         # _json_value and _scalar
@@ -88,10 +94,11 @@ class Finding:
         expected = int.__repr__(expected) if type(expected) is int else _scalar(_json_value(expected))
         actual = int.__repr__(actual) if type(actual) is int else _scalar(_json_value(actual))
         if self.accepted:
-            return "".join([_head_json(self), ', "expected": ', expected, ', "actual": ', actual, ', "message": ',
-                            text, ', "accepted": true, "explanation": ', _scalar(self.explanation), "}"])
-        return "".join([_head_json(self), ', "expected": ', expected, ', "actual": ', actual, ', "message": ',
-                        text, "}"])
+            return _head_json(self), "".join([', "expected": ', expected, ', "actual": ', actual, ', "message": ',
+                                              text, ', "accepted": true, "explanation": ',
+                                              _scalar(self.explanation), "}"])
+        return _head_json(self), "".join([', "expected": ', expected, ', "actual": ', actual, ', "message": ', text,
+                                          "}"])
 
 
 class _Draft:

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -117,3 +119,39 @@ def test_streams_that_cannot_take_pieces_get_text(encoding: str) -> None:
     assert binary_encoding(io.StringIO()) is None
     assert ChunkedWriter(io.StringIO(), binary=True).encoding is None
     assert binary_encoding(io.TextIOWrapper(io.BytesIO(), encoding="cp936", errors="replace")) == ("cp936", "replace")
+
+
+_piece = st.lists(st.one_of(st.sampled_from([*HOSTILE, "\ud800", "\x00", "\x7f", "\x9f", "\ufeff", "“", "三", ", "]),
+                            st.characters(codec="utf-8")), max_size=6).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(opening=_piece, heads=st.lists(_piece, min_size=1, max_size=3), picks=st.lists(st.tuples(st.integers(0, 2), _piece),
+       max_size=6), closing=_piece,
+       encoding=st.sampled_from(sorted(output._STATELESS)), errors=st.sampled_from(["strict", "replace", "backslashreplace"]),
+       room=st.sampled_from([0, 1, 20000]))
+def test_a_listing_encoded_piece_by_piece_is_the_whole_encoded(opening: str, heads: list[str],
+                                                             picks: list[tuple[int, str]], closing: str, encoding: str,
+                                                             errors: str, room: int) -> None:
+    """``encode_listing`` (the findings' heads encoded once, each piece apart) gives the bytes of
+    ``encode_entry`` over the whole text, or fails as it does, in every encoding the writer takes;
+    the same head object again, and with the cache full."""
+    items = [(heads[i % len(heads)], tail) for i, tail in picks]
+    whole = opening + ", ".join(h + t for h, t in items) + closing
+    try:
+        expected: bytes | type[Exception] = encode_entry(whole, (encoding, errors))
+    except UnicodeEncodeError as exc:
+        expected = type(exc)
+    saved = output._MAX_ENCODED
+    output._ENCODED.clear()
+    output._MAX_ENCODED = room
+    try:
+        for _ in range(2):
+            try:
+                got: bytes | type[Exception] = output.encode_listing(opening, items, closing, (encoding, errors))
+            except UnicodeEncodeError as exc:
+                got = type(exc)
+            assert got == expected
+    finally:
+        output._MAX_ENCODED = saved
+        output._ENCODED.clear()
