@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 
-from models.findings import Finding
+from models.findings import Finding, new_finding
 from models.last_year import LastYearView
 from models.narrative import StatedNumber, StatedNumbers, copied_paragraphs
 from models.normalise import squash
@@ -381,10 +381,10 @@ class OutlierCheck(Check):
     def __init__(self, rule: RuleSpec, env: Env, cells: tuple[CellRef, ...], factor: int, floor: int) -> None:
         super().__init__(rule, Reads(cells=cells, previous=True), cells)
         self.env, self.cells, self.factor, self.floor = env, cells, factor, floor
-        # (position in the figures, ref, spec, bound): a plain count below ``bound`` is usable
-        # without further look-ups
-        self._cells = tuple((env.position[r], r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0)
-                            for r in cells)
+        # (position in the figures, ref, spec, bound, and the finding's key, cells, order and place
+        # words): a plain count below ``bound`` is usable without further look-ups
+        self._cells = tuple((env.position[r], r, env.spec[r], env.spec[r].limit if env.spec[r].plain_count else 0,
+                             (rule.id, r), (r,), env.locator.order(r), partial(self._place, r)) for r in cells)
         self._wordings: dict[CellRef, Placed] = {}  # the message with the cell's place filled in, per cell
 
     def _place(self, ref: CellRef) -> dict[str, str]:
@@ -396,7 +396,8 @@ class OutlierCheck(Check):
         factor, floor = self.factor, self.floor
         now: int | Decimal
         before: int | Decimal
-        for i, ref, spec, bound in self._cells:
+        rule = self.rule
+        for i, ref, spec, bound, key, cells, order, place in self._cells:
             last = last_figures[i]
             if not last:
                 continue  # blank or 0 last year: nothing to jump from
@@ -411,12 +412,11 @@ class OutlierCheck(Check):
                 now, before = number(this), number(last)
             if not (now == 0 or (now > factor * before and now >= floor)):
                 continue
-            loc = self.env.locator
-            text = placed_message(self.rule, self._wordings, ref, None, partial(self._place, ref),
+            text = placed_message(rule, self._wordings, ref, None, place,
                                   {"last_year": format_value(last), "actual": format_value(this)})
-            f = self.env.finding(self.rule, ref, text, section=ref.section, cells=(ref,), actual=this,
-                                 order=loc.order(ref))
-            found[f.key] = f
+            # = env.finding(rule, ref, text, section=…, cells=(ref,), actual=this, order=…), its
+            # key, cells and order made once per cell
+            found[key] = new_finding(rule.id, rule.severity, ref.section, cells, None, None, this, text, key, order)
 
 
 @kind

@@ -7,6 +7,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from models.findings import new_finding
 from models.numbers import format_value, number
 from models.places import has_row_labels
 from models.rules.base import (
@@ -245,13 +246,14 @@ class EquationCheck(Check):
         messages = self.rule.messages
         variant = ("negative" if expected < 0 and "negative" in messages
                    else "blank" if actual is None and "blank" in messages else None)
+        # show() of a figure (never blank but ``actual``) is format_value's text, shown()'s for ``actual``
         text = placed_message(self.rule, self._wordings, variant, variant, self._place_fields,
-                              {"expected": format_value(expected), "actual": shown(actual), "parts": parts,
-                               "left_sum": format_value(left), "right_sum": format_value(right)})
-        f = self.env.finding(self.rule, self.total, text, section=self.total.section,
-                             cells=self._cells, total_cell=self.total,
-                             expected=expected, actual=actual, order=self.order)
-        found[f.key] = f
+                              {"expected": show(expected), "actual": show(actual), "parts": parts,
+                               "left_sum": show(left), "right_sum": show(right)})
+        # = env.finding(rule, total, text, section=…, cells=…, total_cell=…, expected=…, actual=…,
+        # order=…), its key made once (self.keys): a batch builds hundreds of thousands
+        found[self.keys[0]] = new_finding(self.rule.id, self.rule.severity, self.total.section, self._cells,
+                                          self.total, expected, actual, text, self.keys[0], self.order)
 
 
 @kind
