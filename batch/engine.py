@@ -28,10 +28,12 @@ from typing import Any, NamedTuple
 
 from batch.output import encode_entry, encode_listing
 from batch.sources import Reader, Source
+from importers import ImportFailed
 from models.cell_labels import finding_place
 from models.findings import SEVERITY_LABEL, CheckResult
 from models.report import Report
 from models.review import STATUS_LABEL, status_of
+from models.storage import ReportFileError
 
 # Rough cost of one document by kind (a .json report = 1): decides whether a pool pays off.
 _COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60, ".docx": 40, ".pdf": 150}
@@ -113,9 +115,7 @@ class PreviousUnreadable(Exception):
 def check_job(reader: Reader, job: Job, options: Options, previous: Report | None = None,
               cache: dict[Source, Report] | None = None) -> Outcome:
     """Read and check one report; never raises for a bad file (the outcome carries the reason)."""
-    from importers import ImportFailed
-    from models.checker import checker_for
-    from models.storage import ReportFileError
+    from models.checker import checker_for  # (not at start-up: the rules are compiled when first used)
 
     source = job.source
     if options.identify:
@@ -160,7 +160,9 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
         checked = checker_for(report.template).check(report, previous)
     except Exception as exc:
         return _failed(source, f"校验时出错（{type(exc).__name__}）：{exc}", options)
-    result = CheckResult({**{f.key: f for f in imported.findings}, **checked.mapping})
+    # what the import had to repair first (usually nothing), then the checks' findings
+    result = CheckResult({**{f.key: f for f in imported.findings}, **checked.mapping}) if imported.findings \
+        else checked
     counts = result.counts()
     status = status_of(counts["error"], counts["warning"])
     meta = report.meta

@@ -91,7 +91,8 @@ class Finding:
         # counts and a str message (nearly every finding) written inline, anything else through
         # _json_value and _scalar
         text = _encode_text(text) if type(text) is str else _scalar(text)
-        expected = int.__repr__(expected) if type(expected) is int else _scalar(_json_value(expected))
+        expected = int.__repr__(expected) if type(expected) is int else \
+            "null" if expected is None else _scalar(_json_value(expected))
         actual = int.__repr__(actual) if type(actual) is int else _scalar(_json_value(actual))
         if self.accepted:
             return _head_json(self), "".join([', "expected": ', expected, ', "actual": ', actual, ', "message": ',

@@ -66,6 +66,8 @@ class Env:
         self._counts = itemgetter(*counts) if len(counts) > 1 else None
         self._count_limit = min((self.spec[self.cells[i]].limit for i in counts), default=0)
         self._count_limits = tuple((i, self.spec[self.cells[i]].limit) for i in counts)
+        self._count_at = tuple(counts)  # the positions self._counts reads, in its order
+        self._count_bound = dict(self._count_limits)
         # (position, ref, number kind) of the plain-count cells; (position, ref, spec) of the others
         self.count_cells = tuple((i, self.cells[i], self.spec[self.cells[i]].name) for i in counts)
         self.other_cells = tuple((i, ref, self.spec[ref]) for i, ref in enumerate(self.cells)
@@ -76,8 +78,17 @@ class Env:
         is not a whole non-negative figure below their bound: a check of counts none of whose
         positions is among them takes its short path (usually there are none: one C-level test)."""
         got = list(map(values.get, self.cells))
-        if self._counts is not None and plain_counts(self._counts(got), self._count_limit):
+        if self._counts is None:
+            return got, frozenset(i for i, limit in self._count_limits
+                                  if not (type(v := got[i]) is int and 0 <= v < limit))
+        counts = self._counts(got)
+        if plain_counts(counts, self._count_limit):
             return got, _NONE
+        if set(map(type, counts)) == _INT:  # whole numbers, some out of range (a negative balance):
+            # only those below 0 or past the smallest bound need their own bound tested
+            low = self._count_limit
+            return got, frozenset(i for i, v in zip(self._count_at, counts, strict=True)
+                                  if (v < 0 or v >= low) and not 0 <= v < self._count_bound[i])
         return got, frozenset(i for i, limit in self._count_limits
                               if not (type(v := got[i]) is int and 0 <= v < limit))
 

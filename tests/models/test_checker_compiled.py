@@ -95,9 +95,10 @@ def full_of_errors(draw: st.DrawFn, template: str) -> Report:
     base = draw(reports_2019()) if template == "2019" else draw(realistic_reports(with_acceptances=False))
     rng = random.Random(draw(st.integers(0, 2**32)))
     top = draw(st.sampled_from([60, 10**6, 10**12 + 5]))  # past a 12-digit count's bound too
+    low = draw(st.sampled_from([0, 0, -3]))  # a negative balance now and then (a sum broken the other way)
     for c in base.template.all_cells():
         if c.number.plain_count and rng.random() < 0.9:
-            base.values[c.ref] = rng.randint(0, top)
+            base.values[c.ref] = rng.randint(low, top)
     return base
 
 
@@ -139,6 +140,18 @@ def test_table_rules_equal_their_definitions(report: Report) -> None:
         elif isinstance(check, BlankCellsCheck):
             found = run(check, ctx)
             assert [c for f in found.values() for c in f.cells] == blanks_of(check, values)
+
+
+@FAST
+@given(report=any_report())
+def test_a_reports_figures_and_unusable_counts_are_their_definition(report: Report) -> None:
+    """``Env.figures``: the values in cell order, and the plain-count cells that do not hold a
+    whole figure from 0 below their column's bound (blank, negative, too long, not an int)."""
+    env = compile_rules(report.template)[0].env
+    got, unusable = env.figures(report.values)
+    assert got == [report.values.get(r) for r in env.cells]
+    assert unusable == {i for i, r in enumerate(env.cells) if r in env.count_bounds
+                        and not (type(got[i]) is int and 0 <= got[i] < env.spec[r].limit)}
 
 
 @FAST

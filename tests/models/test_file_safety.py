@@ -325,3 +325,45 @@ def test_reading_without_a_fingerprint_gives_the_same_report_and_findings(tmp_pa
         with pytest.raises(ReportFileError) as b:
             storage.read(bad)
         assert str(a.value) == str(b.value)
+
+
+def _read_file_by_stat(path: Path, limit: int) -> bytes | str:
+    """``storage.read_file`` as it was before its one-open short path: the bytes, or the message."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return f"“{path.name}”过大（{size // 1024 // 1024} MB），不是报告文件"
+        return path.read_bytes()
+    except FileNotFoundError:
+        return f"找不到文件 {path}"
+    except IsADirectoryError:
+        return f"{path} 是文件夹，不是报告文件"
+    except OSError as exc:
+        return f"无法读取 {path}：{storage.os_error_text(exc)}"
+
+
+@pytest.mark.parametrize("case", ["file", "empty", "at the limit", "past the limit", "missing", "folder",
+                                  "in a file", "dangling link", "link to a file"])
+def test_reading_a_file_gives_what_the_stat_first_path_gave(tmp_path: Path, case: str) -> None:
+    """``read_file`` opens once in the common case; every other case says what it said before."""
+    target = tmp_path / "报告.json"
+    limit = 64
+    if case in ("file", "in a file", "link to a file"):
+        target.write_bytes(b'{"x": 1}')
+    elif case == "empty":
+        target.write_bytes(b"")
+    elif case in ("at the limit", "past the limit"):
+        target.write_bytes(b"x" * (limit + (case == "past the limit")))
+    elif case == "folder":
+        target.mkdir()
+    path = target / "x.json" if case == "in a file" else target
+    if case in ("dangling link", "link to a file"):
+        path = tmp_path / "link.json"
+        path.symlink_to(tmp_path / "nowhere.json" if case == "dangling link" else target)
+    expected = _read_file_by_stat(path, limit)
+    try:
+        got: bytes | str = storage.read_file(path, limit=limit, error=ReportFileError, kind="报告文件",
+                                             too_big="不是报告文件")
+    except ReportFileError as exc:
+        got = str(exc)
+    assert got == expected
