@@ -115,13 +115,14 @@ class PreviousUnreadable(Exception):
 def check_job(reader: Reader, job: Job, options: Options, previous: Report | None = None,
               cache: dict[Source, Report] | None = None) -> Outcome:
     """Read and check one report; never raises for a bad file (the outcome carries the reason)."""
-    from models.checker import checker_for  # (not at start-up: the rules are compiled when first used)
-
     source = job.source
     if options.identify:
         known = _identify_json(reader, source) if source.suffix == ".json" else None
         if known is not None:
             return known
+    # not at start-up, nor in a worker that only identifies: the rules are compiled when first used
+    from models.checker import checker_for
+
     try:
         imported = reader.read(source)
     except (ImportFailed, ReportFileError) as exc:

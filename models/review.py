@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from models.normalise import nfkc
 
@@ -47,6 +48,7 @@ def worst(statuses: Iterable[str]) -> str | None:
     return ranked[0] if ranked else None
 
 
+@lru_cache(maxsize=8192)  # a unit's name comes once a year: a review asks for each several times
 def unit_key(agency: str | None) -> str:
     """The name by which a unit's reports of different years are matched.
 
