@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from batch.output import encode_entry, encode_listing
@@ -33,7 +34,8 @@ from models.cell_labels import finding_place
 from models.findings import SEVERITY_LABEL, CheckResult
 from models.report import Report
 from models.review import STATUS_LABEL, status_of
-from models.storage import ReportFileError
+from models.limits import MAX_IMPORT_BYTES
+from models.storage import ReportFileError, read_file, read_head
 
 # Rough cost of one document by kind (a .json report = 1): decides whether a pool pays off.
 _COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60, ".docx": 40, ".pdf": 150}
@@ -208,6 +210,28 @@ def _identify_json(reader: Reader, source: Source) -> Outcome | None:
     when the file is not plainly one of ours (the full read then says why)."""
     try:
         doc = json.loads(reader.read_bytes(source).decode("utf-8-sig"))
+    except Exception:
+        return None
+    return _identity(source, doc)
+
+
+def identify_head(source: Source) -> Outcome | None:
+    """:func:`_identify_json` of a plain ``.json`` file from its head alone (``storage.read_head``),
+    cheap enough to do in the parent for every file; None when only a worker's whole read can
+    tell. A file whose head names its unit and year but whose sections are damaged is placed
+    under that unit and year, and the check says why it cannot be read."""
+    if source.members or source.suffix != ".json":
+        return None
+    try:
+        data = read_file(Path(source.path), limit=MAX_IMPORT_BYTES, error=ImportFailed, kind="报告", too_big="")
+        head = read_head(data.decode("utf-8-sig"))
+    except (ImportFailed, UnicodeDecodeError):
+        return None
+    return _identity(source, head) if head is not None else None
+
+
+def _identity(source: Source, doc: Any) -> Outcome | None:
+    try:
         meta = doc["meta"]
         agency, year, template = meta.get("agency", ""), meta.get("year"), doc["template"]
     except Exception:

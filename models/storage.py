@@ -440,6 +440,52 @@ def load(path: str | os.PathLike[str]) -> Report:
     return read(path).report
 
 
+#: What a report file begins with, in the writer's order (:func:`to_dict`): all short.
+HEAD_KEYS = ("format", "schema_version", "template", "meta")
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_DECODER = json.JSONDecoder()
+
+
+def read_head(text: str) -> dict[str, Any] | None:
+    """The top-level ``template`` and ``meta`` of a report file's ``text`` (with whatever of
+    :data:`HEAD_KEYS` comes before them), parsed without the sections after them: what a review
+    needs to place a file, for a tenth of a whole parse. None when the text does not plainly begin
+    as our writer writes it — another key first, something malformed before both are read — or
+    when a later part could name either again (``json.loads`` keeps a key's last value); then
+    only a whole parse can say."""
+    space, decode = _JSON_SPACE.match, _JSON_DECODER.raw_decode
+    i = space(text).end()
+    if not text.startswith("{", i):
+        return None
+    head: dict[str, Any] = {}
+    i += 1
+    try:
+        while True:
+            i = space(text, i).end()
+            if not text.startswith('"', i):
+                return None
+            key, i = decode(text, i)
+            if key not in HEAD_KEYS or key in head:
+                return None
+            i = space(text, i).end()
+            if not text.startswith(":", i):
+                return None
+            value, i = decode(text, space(text, i + 1).end())
+            head[key] = value
+            if "template" in head and "meta" in head:
+                break
+            i = space(text, i).end()
+            if not text.startswith(",", i):
+                return None
+            i += 1
+    except (ValueError, RecursionError):  # JSONDecodeError, a number past int's digits, deep nesting
+        return None
+    # a key written again later, or spelled with escapes, would win in a whole parse
+    if text.find('"meta"', i) >= 0 or text.find('"template"', i) >= 0 or text.find("\\u", i) >= 0:
+        return None
+    return head
+
+
 def read(path: str | os.PathLike[str], *, fingerprint: bool = True) -> Loaded:
     """Read a report file, with findings for what had to be repaired (see :func:`from_dict`)
     and the fingerprint of the very bytes read (``fingerprint=False``: none, and the file is read

@@ -66,8 +66,22 @@ def review_op(review: Review, workbook: str | None = None) -> Callable[[], Revie
 
     def op() -> Review:
         progress = current_progress()
-        review.cancelled = (lambda: progress.cancelled) if progress is not None else None
         last, phase_now = 0.0, ""
+        batch: list[ReviewRow] = []
+        sent = time.monotonic()
+
+        def flush(now: bool = False) -> None:
+            nonlocal batch, sent
+            if progress is not None and batch and (now or time.monotonic() - sent >= BATCH_SECONDS):
+                progress.send(batch)
+                batch, sent = [], time.monotonic()
+
+        def cancelled() -> bool:
+            # the engine asks while it waits for a slow file: the rows checked before it show meanwhile
+            flush()
+            return progress is not None and progress.cancelled
+
+        review.cancelled = cancelled if progress is not None else None
 
         def report(phase: str, done: int, total: int) -> None:
             nonlocal last, phase_now
@@ -84,18 +98,13 @@ def review_op(review: Review, workbook: str | None = None) -> Callable[[], Revie
         if workbook is not None:
             write_review(review, workbook=workbook, progress=report)
         else:
-            batch: list[ReviewRow] = []
-            sent = time.monotonic()
             try:
                 for entry in review.entries(report):
                     shown = review.shown(entry.outcome.source) if entry.outcome is not None else ""
                     batch.append(ReviewRow.of(entry, shown))
-                    if progress is not None and time.monotonic() - sent >= BATCH_SECONDS:
-                        progress.send(batch)
-                        batch, sent = [], time.monotonic()
+                    flush()
             finally:  # cancelled too: what was checked is listed
-                if progress is not None and batch:
-                    progress.send(batch)
+                flush(now=True)
         if progress is not None and progress.cancelled:
             raise Cancelled
         return review
