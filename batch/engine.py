@@ -32,9 +32,9 @@ from batch.sources import Reader, Source
 from importers import ImportFailed
 from models.cell_labels import finding_place
 from models.findings import SEVERITY_LABEL, CheckResult
+from models.limits import MAX_IMPORT_BYTES
 from models.report import Report
 from models.review import STATUS_LABEL, status_of
-from models.limits import MAX_IMPORT_BYTES
 from models.storage import ReportFileError, read_file, read_head
 
 # Rough cost of one document by kind (a .json report = 1): decides whether a pool pays off.

@@ -447,34 +447,34 @@ _JSON_DECODER = json.JSONDecoder()
 
 
 def read_head(text: str) -> dict[str, Any] | None:
-    """The top-level ``template`` and ``meta`` of a report file's ``text`` (with whatever of
-    :data:`HEAD_KEYS` comes before them), parsed without the sections after them: what a review
-    needs to place a file, for a tenth of a whole parse. None when the text does not plainly begin
+    """The top-level ``template`` and ``meta`` of a report file's ``text`` (after whatever else of
+    :data:`HEAD_KEYS` comes first), parsed without the sections after them: what a review needs to
+    place a file, for a tenth of a whole parse. None when the text does not plainly begin
     as our writer writes it — another key first, something malformed before both are read — or
     when a later part could name either again (``json.loads`` keeps a key's last value); then
     only a whole parse can say."""
-    space, decode = _JSON_SPACE.match, _JSON_DECODER.raw_decode
-    i = space(text).end()
+    decode = _JSON_DECODER.raw_decode
+    i = _space(text, 0)
     if not text.startswith("{", i):
         return None
     head: dict[str, Any] = {}
     i += 1
     try:
         while True:
-            i = space(text, i).end()
+            i = _space(text, i)
             if not text.startswith('"', i):
                 return None
             key, i = decode(text, i)
             if key not in HEAD_KEYS or key in head:
                 return None
-            i = space(text, i).end()
+            i = _space(text, i)
             if not text.startswith(":", i):
                 return None
-            value, i = decode(text, space(text, i + 1).end())
+            value, i = decode(text, _space(text, i + 1))
             head[key] = value
             if "template" in head and "meta" in head:
                 break
-            i = space(text, i).end()
+            i = _space(text, i)
             if not text.startswith(",", i):
                 return None
             i += 1
@@ -483,7 +483,13 @@ def read_head(text: str) -> dict[str, Any] | None:
     # a key written again later, or spelled with escapes, would win in a whole parse
     if text.find('"meta"', i) >= 0 or text.find('"template"', i) >= 0 or text.find("\\u", i) >= 0:
         return None
-    return head
+    return {"template": head["template"], "meta": head["meta"]}
+
+
+def _space(text: str, i: int) -> int:
+    """Where the JSON white space at ``i`` ends (as ``json`` skips it)."""
+    found = _JSON_SPACE.match(text, i)
+    return found.end() if found is not None else i
 
 
 def read(path: str | os.PathLike[str], *, fingerprint: bool = True) -> Loaded:
