@@ -224,9 +224,9 @@ def identify_head(source: Source) -> Outcome | None:
         return None
     try:
         data = read_file(Path(source.path), limit=MAX_IMPORT_BYTES, error=ImportFailed, kind="报告", too_big="")
-        head = read_head(data.decode("utf-8-sig"))
-    except (ImportFailed, UnicodeDecodeError):
+    except ImportFailed:
         return None
+    head = read_head(data)
     return _identity(source, head) if head is not None else None
 
 
@@ -336,11 +336,14 @@ def worker_count() -> int:
 
 def chunks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
     """Cut ``jobs`` into chunks small enough to share out and to report progress often, without
-    splitting a unit's run of years (its last-year report is then read once)."""
-    size = max(8, min(MAX_CHUNK, len(jobs) // (workers * 8) or 8))
+    splitting a unit's run of years (its last-year report is then read once). Toward the end the
+    chunks get smaller (down to 8 jobs), so the workers finish together instead of one waiting
+    out the other's last large chunk."""
+    full = max(8, min(MAX_CHUNK, len(jobs) // (workers * 8) or 8))
     out: list[list[Job]] = []
     current: list[Job] = []
-    for job in jobs:
+    for i, job in enumerate(jobs):
+        size = min(full, max(8, (len(jobs) - i + len(current)) // (2 * workers)))
         follows = current and job.previous is not None and job.previous == current[-1].source
         if len(current) >= size and not (follows and len(current) < 2 * size):
             out.append(current)

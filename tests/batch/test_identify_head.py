@@ -24,11 +24,16 @@ from models.review import MISSING, UNREADABLE  # noqa: E402
 
 _KEYS = st.sampled_from([*storage.HEAD_KEYS, "sections", "previous", "其他", "Meta", "meta ", "\\u006deta"])
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**30), st.text(max_size=8),
+                     st.text(alphabet='某局é a"\\\n', max_size=2500),  # past the head's first 4 KB
                      st.sampled_from(["2021", "2019", storage.FORMAT_ID]))
 _VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["agency", "year", "x", "template", "meta"]),
                                                   inner, max_size=3)), max_leaves=8)
 _SPACE = st.sampled_from(["", " ", "\n  ", "\t", "\r\n"])
+
+
+def _head(text: str) -> dict[str, Any] | None:
+    return storage.read_head(text.encode("utf-8"))
 
 
 def _raw(key: str) -> str:
@@ -56,7 +61,7 @@ def documents(draw: st.DrawFn) -> str:
 @settings(max_examples=400, deadline=None)
 @given(text=documents())
 def test_a_head_is_what_a_whole_parse_reads_or_nothing(text: str) -> None:
-    head = storage.read_head(text)
+    head = _head(text)
     if head is None:
         return
     assert set(head) == {"template", "meta"}
@@ -70,19 +75,34 @@ def test_a_head_is_what_a_whole_parse_reads_or_nothing(text: str) -> None:
 def test_our_writers_files_are_read_from_their_heads() -> None:
     for report in (unit_report(EDU, 2024, 2), unit_report("某某县\"引号\"局", 2023)):
         text = storage.dumps(report)
-        head = storage.read_head(text)
+        head = _head(text)
         assert head == {key: json.loads(text)[key] for key in ("template", "meta")}
 
 
 def test_a_key_written_again_later_leaves_it_to_the_whole_parse() -> None:
     head = '{"format": "' + storage.FORMAT_ID + '", "template": "2021", "meta": {"agency": "甲", "year": 2024}'
-    assert storage.read_head(head + "}") is not None
-    assert storage.read_head(head + ', "sections": {}, "meta": {"agency": "乙", "year": 2024}}') is None
-    assert storage.read_head(head + ', "sections": {}, "\\u006deta": {"agency": "乙"}}') is None
-    assert storage.read_head(head + ', "previous": {"template": "2021"}}') is None
-    assert storage.read_head('{"sections": {}, ' + head[1:] + "}") is None  # not our writer's order
-    assert storage.read_head("[" + head + "}]") is None
-    assert storage.read_head('{"format": ' + "[" * 100_000 + "}") is None  # too deep to parse: no error
+    assert _head(head + "}") is not None
+    assert _head(head + ', "sections": {}, "meta": {"agency": "乙", "year": 2024}}') is None
+    assert _head(head + ', "sections": {}, "\\u006deta": {"agency": "乙"}}') is None
+    assert _head(head + ', "previous": {"template": "2021"}}') is None
+    assert _head('{"sections": {}, ' + head[1:] + "}") is None  # not our writer's order
+    assert _head("[" + head + "}]") is None
+    assert _head('{"format": ' + "[" * 100_000 + "}") is None  # too deep to parse: no error
+
+
+def test_a_long_head_and_a_character_cut_at_the_first_4_kb_are_read_whole() -> None:
+    for pad in range(3990, 4010):  # the 3-byte 某 falls across the 4,096th byte for some
+        text = '{"template": "2021", "meta": {"note": "' + "a" * pad + '某", "agency": "某局", "year": 2024}, "x": 1}'
+        assert _head(text) == {"template": "2021", "meta": json.loads(text)["meta"]}, pad
+
+
+def test_bytes_after_the_head_are_searched_not_decoded() -> None:
+    head = b'\xef\xbb\xbf{"template": "2021", "meta": {"agency": "\xe6\x9f\x90", "year": 2024}'
+    damaged = head + b', "sections": "' + b"a" * 5000 + b'\xff\xfe"}'  # past the bytes decoded
+    assert storage.read_head(damaged) == {"template": "2021", "meta": {"agency": "某", "year": 2024}}
+    assert storage.read_head(head + b', "sections": {"meta": 1}}') is None
+    assert storage.read_head(b"\xff" + head[3:] + b"}") is None  # not UTF-8 where it matters
+    assert storage.read_head(head.replace(b"\xe6\x9f\x90", b"\xe6\x9f") + b"}") is None
 
 
 def _write(path: Path, text: str | bytes) -> Source:
