@@ -119,7 +119,7 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
     """Read and check one report; never raises for a bad file (the outcome carries the reason)."""
     source = job.source
     if options.identify:
-        known = _identify_json(reader, source) if source.suffix == ".json" else None
+        known = (identify_head(source) or _identify_json(reader, source)) if source.suffix == ".json" else None
         if known is not None:
             return known
     # not at start-up, nor in a worker that only identifies: the rules are compiled when first used
@@ -216,10 +216,10 @@ def _identify_json(reader: Reader, source: Source) -> Outcome | None:
 
 
 def identify_head(source: Source) -> Outcome | None:
-    """:func:`_identify_json` of a plain ``.json`` file from its head alone (``storage.read_head``),
-    cheap enough to do in the parent for every file; None when only a worker's whole read can
-    tell. A file whose head names its unit and year but whose sections are damaged is placed
-    under that unit and year, and the check says why it cannot be read."""
+    """:func:`_identify_json` of a plain ``.json`` file from its head alone (``storage.read_head``:
+    a tenth of a whole parse); None when only the whole file can tell. A file whose head names its
+    unit and year but whose sections are damaged is so placed under that unit and year, and its
+    check says why it cannot be read."""
     if source.members or source.suffix != ".json":
         return None
     try:

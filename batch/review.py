@@ -2,10 +2,11 @@
 
 :class:`Review` runs in two passes over the documents :func:`~batch.sources.discover` found:
 
-1. *identify* (cheap: our own ``.json`` report files are placed from their heads, in this process): each report's unit and year, so that
-   the listing can go unit by unit, year by year, the units × years matrix knows its gaps before
-   the first row is written, and each report can be paired with its unit's report of the year
-   before (found in the same folders or in ``previous_folders``, matched by :func:`unit_key`);
+1. *identify* (cheap: an own ``.json`` report file's head only, ``storage.read_head``): each
+   report's unit and year, so that the listing can go unit by unit, year by year, the units ×
+   years matrix knows its gaps before the first row is written, and each report can be paired
+   with its unit's report of the year before (found in the same folders or in
+   ``previous_folders``, matched by :func:`unit_key`);
 2. *check* on the batch engine: each report read and checked, with the carry-over rules against
    last year's report when there is one; results stream out as :class:`Entry` rows in order,
    with a 未提交 row where a unit lacks a year.
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from batch.engine import Job, Options, Outcome, identify_head, run
+from batch.engine import Job, Options, Outcome, run
 from batch.output import ChunkedWriter, JsonList
 from batch.sources import MEMBER_SEPARATOR, Found, Source, Unreadable, discover
 from models.review import (
@@ -144,34 +145,16 @@ class Review:
                   phase: str) -> tuple[list[_Known], list[Outcome]]:
         known: list[_Known] = []
         failed: list[Outcome] = []
-        total = len(sources)
-        # Our own report files are placed from their heads, here (a tenth of a whole parse, and
-        # no round trip to a worker); the rest — other forms, archives, anything irregular — by
-        # workers reading them whole.
-        unplaced: list[Source] = []
-        for i, source in enumerate(sources, 1):
-            outcome = identify_head(source)
-            if outcome is None:
-                unplaced.append(source)
-            else:
-                known.append(_Known(source, outcome.agency, outcome.year, unit_key(outcome.agency)))
-            if i % 256 == 0:
-                if self.cancelled is not None and self.cancelled():
-                    return known, failed
-                if progress is not None:
-                    progress(phase, i - len(unplaced), total)
         options = Options(identify=True, json=self.options.json, status=True)
-        done = total - len(unplaced)
-        for i, outcome in enumerate(run([Job(s) for s in unplaced], options, workers=self.workers,
-                                        cancelled=self.cancelled), done + 1):
+        total = len(sources)
+        for i, outcome in enumerate(run([Job(s) for s in sources], options, workers=self.workers,
+                                        cancelled=self.cancelled), 1):
             if outcome.error is not None:
                 failed.append(outcome)
             else:
                 known.append(_Known(outcome.source, outcome.agency, outcome.year, unit_key(outcome.agency)))
             if progress is not None and (i % 256 == 0 or i == total):
                 progress(phase, i, total)
-        if progress is not None and not unplaced:
-            progress(phase, total, total)
         return known, failed
 
     # ------------------------------------------------------------------ the order and the pairs
