@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from batch.output import encode_entry, encode_listing
@@ -32,10 +31,9 @@ from batch.sources import Reader, Source
 from importers import ImportFailed
 from models.cell_labels import finding_place
 from models.findings import SEVERITY_LABEL, CheckResult
-from models.limits import MAX_IMPORT_BYTES
 from models.report import Report
 from models.review import STATUS_LABEL, status_of
-from models.storage import ReportFileError, read_file, read_head
+from models.storage import ReportFileError, read_head
 
 # Rough cost of one document by kind (a .json report = 1): decides whether a pool pays off.
 _COST = {".json": 1, ".txt": 8, ".html": 12, ".htm": 12, ".xlsx": 60, ".docx": 40, ".pdf": 150}
@@ -119,7 +117,7 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
     """Read and check one report; never raises for a bad file (the outcome carries the reason)."""
     source = job.source
     if options.identify:
-        known = (identify_head(source) or _identify_json(reader, source)) if source.suffix == ".json" else None
+        known = _identify_json(reader, source) if source.suffix == ".json" else None
         if known is not None:
             return known
     # not at start-up, nor in a worker that only identifies: the rules are compiled when first used
@@ -207,27 +205,16 @@ def check_job(reader: Reader, job: Job, options: Options, previous: Report | Non
 
 def _identify_json(reader: Reader, source: Source) -> Outcome | None:
     """Unit, year and format from a report file's ``meta`` without building the report; None
-    when the file is not plainly one of ours (the full read then says why)."""
+    when the file is not plainly one of ours (the full read then says why). A file on disk is
+    read from its head alone where ``storage.read_head`` can tell (a tenth of a whole parse): one
+    whose head names its unit and year but whose sections are damaged is so placed under that
+    unit and year, and its check says why it cannot be read. An archive's member is parsed whole."""
     try:
-        doc = json.loads(reader.read_bytes(source).decode("utf-8-sig"))
+        data = reader.read_bytes(source)
+        doc = (read_head(data) if not source.members else None) or json.loads(data.decode("utf-8-sig"))
     except Exception:
         return None
     return _identity(source, doc)
-
-
-def identify_head(source: Source) -> Outcome | None:
-    """:func:`_identify_json` of a plain ``.json`` file from its head alone (``storage.read_head``:
-    a tenth of a whole parse); None when only the whole file can tell. A file whose head names its
-    unit and year but whose sections are damaged is so placed under that unit and year, and its
-    check says why it cannot be read."""
-    if source.members or source.suffix != ".json":
-        return None
-    try:
-        data = read_file(Path(source.path), limit=MAX_IMPORT_BYTES, error=ImportFailed, kind="报告", too_big="")
-    except ImportFailed:
-        return None
-    head = read_head(data)
-    return _identity(source, head) if head is not None else None
 
 
 def _identity(source: Source, doc: Any) -> Outcome | None:

@@ -78,17 +78,15 @@ class Env:
         is not a whole non-negative figure below their bound: a check of counts none of whose
         positions is among them takes its short path (usually there are none: one C-level test)."""
         got = list(map(values.get, self.cells))
-        if self._counts is None:
-            return got, frozenset(i for i, limit in self._count_limits
-                                  if not (type(v := got[i]) is int and 0 <= v < limit))
-        counts = self._counts(got)
-        if plain_counts(counts, self._count_limit):
-            return got, _NONE
-        if set(map(type, counts)) == _INT:  # whole numbers, some out of range (a negative balance):
-            # only those below 0 or past the smallest bound need their own bound tested
-            low = self._count_limit
-            return got, frozenset(i for i, v in zip(self._count_at, counts, strict=True)
-                                  if (v < 0 or v >= low) and not 0 <= v < self._count_bound[i])
+        if self._counts is not None:
+            counts = self._counts(got)
+            if plain_counts(counts, self._count_limit):
+                return got, _NONE
+            if set(map(type, counts)) == _INT:  # whole numbers, some out of range (a negative balance):
+                # only those below 0 or past the smallest bound need their own bound tested
+                low = self._count_limit
+                return got, frozenset(i for i, v in zip(self._count_at, counts, strict=True)
+                                      if (v < 0 or v >= low) and not 0 <= v < self._count_bound[i])
         return got, frozenset(i for i, limit in self._count_limits
                               if not (type(v := got[i]) is int and 0 <= v < limit))
 

@@ -1,11 +1,12 @@
-"""A review places our own ``.json`` report files from their heads (``storage.read_head``,
-``engine.identify_head``), in the parent, without a whole parse: what it finds must be what a
-whole parse finds, and anything it cannot be sure of goes to the whole parse."""
+"""A review places our own ``.json`` report files from their heads (``storage.read_head``, used by
+the engine's identify), without a whole parse: what it finds must be what a whole parse finds,
+and anything it cannot be sure of goes to the whole parse."""
 
 from __future__ import annotations
 
 import json
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from review_tree import EDU, unit_report  # noqa: E402
 
-from batch.engine import _identify_json, identify_head  # noqa: E402
+from batch.engine import _identify_json, _identity  # noqa: E402
 from batch.review import Review  # noqa: E402
 from batch.sources import Reader, Source  # noqa: E402
 from models import storage  # noqa: E402
@@ -110,7 +111,16 @@ def _write(path: Path, text: str | bytes) -> Source:
     return Source(str(path))
 
 
-def test_identify_head_agrees_with_the_whole_files_identify(tmp_path: Path) -> None:
+def _whole(reader: Reader, source: Source) -> object:
+    """The identify of a whole parse, as it was before heads were read."""
+    try:
+        doc = json.loads(reader.read_bytes(source).decode("utf-8-sig"))
+    except Exception:
+        return None
+    return _identity(source, doc)
+
+
+def test_identify_from_the_head_agrees_with_the_whole_files_identify(tmp_path: Path) -> None:
     text = storage.dumps(unit_report(EDU, 2024, 2))
     cases = {
         "plain.json": text,
@@ -124,11 +134,14 @@ def test_identify_head_agrees_with_the_whole_files_identify(tmp_path: Path) -> N
     with Reader() as reader:
         for name, content in cases.items():
             source = _write(tmp_path / name, content)
-            whole, head = _identify_json(reader, source), identify_head(source)
-            assert head is None or head == whole, name
-    assert identify_head(Source(str(tmp_path / "plain.json"))) is not None
-    assert identify_head(Source(str(tmp_path / "bundle.zip"), ("plain.json",))) is None  # archives: workers
-    assert identify_head(_write(tmp_path / "report.txt", text)) is None
+            assert _identify_json(reader, source) == _whole(reader, source), name
+        assert _identify_json(reader, Source(str(tmp_path / "plain.json"))) is not None
+        # cut short after its head: placed from the head on disk; an archive's member is parsed whole
+        cut = _write(tmp_path / "cut.json", text[: len(text) // 2])
+        with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
+            zf.writestr("cut.json", text[: len(text) // 2])
+        assert _identify_json(reader, cut) is not None and _whole(reader, cut) is None
+        assert _identify_json(reader, Source(str(tmp_path / "bundle.zip"), ("cut.json",))) is None
 
 
 def test_a_damaged_report_is_listed_under_its_unit_and_year(tmp_path: Path) -> None:
