@@ -159,9 +159,19 @@ def test_export_writes_the_review_workbook(qtbot: Any, review: ReviewWindow, tmp
 
 def test_cancel_stops_the_review_and_keeps_what_was_listed(qtbot: Any, window: Any, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
     from batch import engine
 
     monkeypatch.setattr(engine, "MAX_CHUNK", 8)
+    check_job = engine.check_job
+
+    def slow_check(reader: Any, job: Any, options: Any, *args: Any) -> Any:
+        if not options.identify:  # a check of 400 reports takes longer than the 取消 takes to arrive
+            time.sleep(0.01)
+        return check_job(reader, job, options, *args)
+
+    monkeypatch.setattr(engine, "check_job", slow_check)
     folder = tmp_path / "many"
     folder.mkdir()
     text = storage.dumps(unit_report(EDU, 2024, 2))
